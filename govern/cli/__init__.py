@@ -1,0 +1,96 @@
+"""The `govern` command: options in, stage calls, exit codes out. Errors are caught here, once."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from govern import __version__
+from govern.errors import GovernError
+
+# Commands are imported only when run, so `govern check` never pays for fairness or PDF imports.
+LAZY_COMMANDS: dict[str, str] = {
+    "check": "govern.cli.check:command",
+    "classify": "govern.cli.classify:command",
+    "schema": "govern.cli.schema:command",
+    "policies": "govern.cli.policies:group",
+    "fairness": "govern.cli.fairness:command",
+}
+
+
+class LazyGroup(click.Group):
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attr = self.lazy[cmd_name].split(":")
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name and exc.name.startswith("govern"):
+                    return None  # a command whose module is not part of this build
+                raise
+            command: click.Command = getattr(module, attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, prog_name="govern")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="GOVERN_DEBUG",
+    help="Show a Python traceback on errors (for bug reports).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Audit an AI system against the EU AI Act, ISO/IEC 42001 and the NIST AI RMF.
+
+    Exit codes: 0 success, 1 a blocking control fails, 2 bad input or usage.
+    """
+    ctx.obj = {"debug": debug}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command and turn every failure into a message and an exit code."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        code = cli.main(args=argv, prog_name="govern", standalone_mode=False)
+    except GovernError as exc:
+        if debug:
+            raise
+        for line in exc.diagnostics():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # an internal bug: one honest line, never a traceback
+        if debug:
+            raise
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for a traceback and please report it)",
+            err=True,
+        )
+        sys.exit(3)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,52 @@
+"""`govern classify`: the EU AI Act tier of a system and the reasons for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command("classify")
+@click.argument("target", type=click.Path(path_type=Path), default=".", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    envvar="GOVERN_FORMAT",
+    show_default=True,
+)
+def command(target: Path, fmt: str) -> None:
+    """Print the EU AI Act risk tier of the system in TARGET, with the provisions behind it."""
+    from govern.classify import classify
+    from govern.documents import load_document
+    from govern.evidence import find_manifest
+    from govern.manifest import Manifest
+    from govern.validation import load_validate
+
+    path = find_manifest(target)
+    manifest = load_validate(Manifest, load_document(path, path.name))
+    result = classify(manifest)
+    if fmt == "json":
+        click.echo(json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True))
+        return
+    system = manifest.system
+    click.echo(click.style(f"{system.name} {system.version}", bold=True) + f" ({system.id})")
+    click.echo(
+        f"EU AI Act tier: {click.style(result.label, bold=True)}"
+        + (f" (Annex III {result.annex_iii})" if result.high_risk and result.annex_iii else "")
+    )
+    click.echo(
+        f"General-purpose AI model: {'yes' if result.gpai else 'no'}"
+        f"{'; with systemic risk' if result.gpai_systemic_risk else ''}"
+    )
+    click.echo(f"Role: {result.role}")
+    click.echo("Because:")
+    for reason in result.reasons:
+        click.echo(f"  - {reason.conclusion}")
+        click.echo(f"    provisions: {', '.join(reason.provisions)}")
+        click.echo(f"    answers:    {'; '.join(reason.answers)}")
+    for warning in result.warnings:
+        click.echo(click.style(f"warning: {warning}", fg="yellow"))

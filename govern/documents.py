@@ -1,0 +1,405 @@
+"""Read YAML and JSON input files safely, keeping the line and column of every key and item.
+
+Every later message ("FILE:LINE:COL: field: message") depends on the positions kept here, and every
+report claim depends on the sha256 taken here, from the very bytes that were parsed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govern.errors import InputError, Problem
+
+FieldPath = tuple[str | int, ...]
+
+DEFAULT_MAX_FILE_MB = 16
+# Alias expansion is bounded by node count, not depth: a "billion laughs" file has few nodes on disk
+# and billions once expanded. Real evidence files stay far below this.
+MAX_NODES = 200_000
+
+_YAML_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A parsed input file: its data, its digest, and where each field sits in the text."""
+
+    path: Path
+    display: str
+    sha256: str
+    size: int
+    data: Any
+    text: str = field(repr=False)
+    format: str = "yaml"
+    _yaml_positions: dict[FieldPath, Position] | None = field(default=None, repr=False)
+
+    @cached_property
+    def positions(self) -> dict[FieldPath, Position]:
+        if self._yaml_positions is not None:
+            return self._yaml_positions
+        return _json_positions(self.text)
+
+    def locate(self, field_path: FieldPath) -> Position:
+        """Position of a field, or of its nearest ancestor that exists in the file."""
+        positions = self.positions
+        path = tuple(field_path)
+        while path:
+            if path in positions:
+                return positions[path]
+            path = path[:-1]
+        return Position(1, 1)
+
+    def problem(self, field_path: FieldPath, message: str) -> Problem:
+        pos = self.locate(field_path)
+        return Problem(self.display, pos.line, pos.column, format_field_path(field_path), message)
+
+
+def format_field_path(path: FieldPath) -> str:
+    """`("datasets", 0, "licence")` -> `datasets[0].licence`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def max_file_bytes() -> int:
+    raw = os.environ.get("GOVERN_MAX_FILE_MB", str(DEFAULT_MAX_FILE_MB))
+    try:
+        return int(float(raw) * 1024 * 1024)
+    except ValueError:
+        return DEFAULT_MAX_FILE_MB * 1024 * 1024
+
+
+def read_text_file(path: Path, display: str) -> tuple[bytes, str]:
+    """Read a small text file, refusing what cannot be an evidence or policy document."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError.single(display, "file not found") from None
+    except OSError as exc:
+        raise InputError.single(display, f"cannot read file: {exc.strerror}") from None
+    if path.is_dir():
+        raise InputError.single(display, "is a directory, expected a YAML or JSON file")
+    limit = max_file_bytes()
+    if size > limit:
+        raise InputError.single(
+            display,
+            f"file is {size / 1048576:.1f} MB, larger than the {limit / 1048576:.0f} MB limit "
+            "for input documents (set GOVERN_MAX_FILE_MB to raise it)",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(display, f"cannot read file: {exc.strerror}") from None
+    if not raw.strip():
+        raise InputError.single(display, "file is empty")
+    if b"\x00" in raw:
+        raise InputError.single(
+            display, "binary file (contains NUL bytes), expected YAML or JSON text"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError.single(
+            display, f"not UTF-8 text (invalid byte at offset {exc.start})", line=line, column=1
+        ) from None
+    return raw, text
+
+
+def load_document(path: Path, display: str | None = None, fmt: str | None = None) -> SourceDocument:
+    """Parse a YAML or JSON file. `fmt` is "yaml", "json", or None to decide by the file name."""
+    display = display or str(path)
+    raw, text = read_text_file(path, display)
+    return parse_document(text, raw, path, display, fmt)
+
+
+def parse_document(
+    text: str, raw: bytes, path: Path, display: str, fmt: str | None = None
+) -> SourceDocument:
+    if fmt is None:
+        suffix = path.suffix.lower()
+        if suffix == ".json" or suffix == ".jsonld":
+            fmt = "json"
+        elif suffix in (".yaml", ".yml"):
+            fmt = "yaml"
+        else:
+            fmt = "json" if text.lstrip()[:1] in "{[" else "yaml"
+    digest = hashlib.sha256(raw).hexdigest()
+    if fmt == "json":
+        data = _parse_json(text, display)
+        return SourceDocument(path, display, digest, len(raw), data, text, "json")
+    data, positions = _parse_yaml(text, display)
+    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", positions)
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML
+
+
+class _YamlBuilder:
+    """Turns composed YAML nodes into plain data, recording positions and refusing unsafe input."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.positions: dict[FieldPath, Position] = {(): Position(1, 1)}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.active: set[int] = set()
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.display, mark.line + 1, mark.column + 1, format_field_path(path), message)
+        )
+
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge(node)
+        if id(node) in self.active:
+            self.problem(node, path, "recursive YAML alias")
+            return None
+        if node.tag not in _YAML_CORE_TAGS:
+            self.problem(node, path, f"unsupported YAML tag {node.tag!r}; only plain data is read")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return self.sequence(node, path)
+            assert isinstance(node, yaml.MappingNode)
+            return self.mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        constructor = self.scalars.yaml_constructors[node.tag]
+        try:
+            return constructor(self.scalars, node)
+        except (ValueError, OverflowError):
+            # A timestamp-shaped but impossible date (2027-02-30) stays text so that the model
+            # layer can say which field holds a malformed date.
+            return node.value
+
+    def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
+        items = []
+        for index, item in enumerate(node.value):
+            item_path = (*path, index)
+            self.positions.setdefault(item_path, _pos(item))
+            items.append(self.build(item, item_path))
+        return items
+
+    def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
+        try:
+            self.scalars.flatten_mapping(node)
+        except yaml.constructor.ConstructorError as exc:
+            self.problem(node, path, f"invalid YAML merge: {exc.problem}")
+            return {}
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, path, "mapping keys must be plain scalars")
+                continue
+            key = str(key_node.value)
+            key_path = (*path, key)
+            if key in result:
+                self.problem(key_node, key_path, f"duplicate key {key!r}")
+                continue
+            self.positions.setdefault(key_path, _pos(key_node))
+            result[key] = self.build(value_node, key_path)
+        return result
+
+
+class _TooLarge(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _pos(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]]:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise InputError.single(display, f"YAML syntax error: {what}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise InputError.single(display, f"YAML syntax error: {exc}") from None
+    if root is None:
+        raise InputError.single(display, "file has no content (only comments or blank lines)")
+    builder = _YamlBuilder(display)
+    try:
+        data = builder.build(root, ())
+    except _TooLarge:
+        raise InputError.single(
+            display,
+            f"document expands to more than {MAX_NODES} nodes (YAML alias bomb?); "
+            "refusing to read it",
+            1,
+            1,
+        ) from None
+    except RecursionError:
+        raise InputError.single(display, "document is nested too deeply", 1, 1) from None
+    if builder.problems:
+        raise InputError(builder.problems)
+    return data, builder.positions
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+
+
+def _parse_json(text: str, display: str) -> Any:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise _DuplicateKey(key)
+            result[key] = value
+        return result
+
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON; write null for a missing number")
+
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError.single(
+            display, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno
+        ) from None
+    except _DuplicateKey as exc:
+        line, col = _find_key(text, exc.key)
+        raise InputError.single(display, f"duplicate key {exc.key!r}", line, col) from None
+    except ValueError as exc:
+        raise InputError.single(display, f"JSON error: {exc}") from None
+    except RecursionError:
+        raise InputError.single(display, "document is nested too deeply", 1, 1) from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _find_key(text: str, key: str) -> tuple[int, int]:
+    needle = json.dumps(key) + ""
+    hits = [m.start() for m in re.finditer(re.escape(needle) + r"\s*:", text)]
+    offset = hits[1] if len(hits) > 1 else (hits[0] if hits else 0)
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_WS = re.compile(r"[ \t\r\n]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_OTHER = re.compile(r"[^,\]\}\s]+")
+
+
+def _json_positions(text: str) -> dict[FieldPath, Position]:
+    """Positions of keys and items in JSON text that json.loads already accepted."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def to_pos(offset: int) -> Position:
+        line = bisect.bisect_right(line_starts, offset)
+        return Position(line, offset - line_starts[line - 1] + 1)
+
+    positions: dict[FieldPath, Position] = {(): Position(1, 1)}
+
+    def skip(i: int) -> int:
+        match = _WS.match(text, i)
+        return match.end() if match else i
+
+    def value(i: int, path: FieldPath) -> int:
+        i = skip(i)
+        char = text[i]
+        if char == "{":
+            i = skip(i + 1)
+            if text[i] == "}":
+                return i + 1
+            while True:
+                i = skip(i)
+                match = _STRING.match(text, i)
+                assert match is not None
+                key = json.loads(match.group())
+                positions.setdefault((*path, key), to_pos(i))
+                i = skip(match.end()) + 1  # past ':'
+                i = skip(value(i, (*path, key)))
+                if text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        if char == "[":
+            i = skip(i + 1)
+            if text[i] == "]":
+                return i + 1
+            index = 0
+            while True:
+                i = skip(i)
+                positions.setdefault((*path, index), to_pos(i))
+                i = skip(value(i, (*path, index)))
+                index += 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        if char == '"':
+            match = _STRING.match(text, i)
+            assert match is not None
+            return match.end()
+        match = _OTHER.match(text, i)
+        assert match is not None
+        return match.end()
+
+    # Positions are a convenience; the data itself was parsed by json.loads.
+    with contextlib.suppress(IndexError, AssertionError, RecursionError):
+        value(0, ())
+    return positions
+
+
+def iter_field_paths(data: Any, prefix: FieldPath = ()) -> Iterator[FieldPath]:
+    """Every path in a parsed document, for tools that walk it (linters, importers)."""
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_field_paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from iter_field_paths(value, (*prefix, index))

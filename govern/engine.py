@@ -1,0 +1,451 @@
+"""Rules x evidence -> Assessment: applicability, checks, dates, waivers and the verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from govern import __version__
+from govern.assessment import (
+    STATUSES,
+    Assessment,
+    AttestationInfo,
+    EffectiveDate,
+    EvidenceRecord,
+    Finding,
+    FrameworkSummary,
+    Location,
+    Options,
+    PackFile,
+    PackRecord,
+    RuleResult,
+    Summary,
+    TighteningInfo,
+    Tool,
+    WaiverInfo,
+)
+from govern.classify import ClassificationResult, classify
+from govern.documents import SourceDocument, format_field_path
+from govern.evidence import EvidenceBundle
+from govern.policy.checks import (
+    AttestationCheck,
+    Check,
+    Combine,
+    Context,
+    LeafFinding,
+    Not,
+    evaluate,
+)
+from govern.policy.loader import PackSet
+from govern.policy.model import SEVERITY_RANK, Applicability, Rule
+from govern.policy.paths import MISSING
+from govern.reference import FRAMEWORK_TITLES
+from govern.waivers import WaiverEntry, parse_waivers
+
+GATING_STATUSES = {"fail", "error", "needs_attestation"}
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    as_of: dt.date
+    fail_on: Literal["critical", "high", "medium", "low"] = "high"
+    only_in_force: bool = False
+    calendar: Literal["official", "amended"] = "official"
+    allow_unattested: bool = False
+
+
+def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> Assessment:
+    manifest = bundle.manifest
+    classification = classify(manifest)
+    view = _evidence_view(bundle, classification)
+    waivers = parse_waivers(manifest.waivers, bundle.manifest_document)
+    attestations = bundle.attestation_list()
+
+    def find_attestation(control: str) -> list[tuple[int, Any]]:
+        return [(i, a) for i, a in enumerate(attestations) if a.control == control]
+
+    warnings = list(classification.warnings)
+    results = []
+    for rule in packs.rules:
+        ctx = Context(view, rule.params, find_attestation, options.as_of)
+        rule_waivers = [w for w in waivers if w.rule == rule.id]
+        results.append(_assess_rule(rule, ctx, bundle, classification, rule_waivers, options))
+
+    known = {rule.id for rule in packs.rules}
+    for entry in waivers:
+        if entry.rule is not None and entry.rule not in known:
+            warnings.append(f"govern.yaml:{entry.line}: waiver names unknown rule {entry.rule!r}")
+    for framework in manifest.frameworks:
+        if not any(pack.info.framework == framework for pack in packs.packs):
+            warnings.append(
+                f"framework {framework} is in scope but no policy pack for it is "
+                "loaded: none of its provisions were checked"
+            )
+
+    return Assessment(
+        tool=Tool(version=__version__),
+        system=manifest.system,
+        manifest=_record("manifest", bundle.manifest_document),
+        classification=classification,
+        frameworks=list(manifest.frameworks),
+        options=Options(
+            as_of=options.as_of,
+            fail_on=options.fail_on,
+            only_in_force=options.only_in_force,
+            calendar=options.calendar,
+            allow_unattested=options.allow_unattested,
+        ),
+        evidence=[_record(item.kind, item.document) for item in bundle.files],
+        packs=[
+            PackRecord(
+                id=p.info.id,
+                title=p.info.title,
+                version=p.info.version,
+                framework=p.info.framework,
+                source=p.source,
+                rules=len(p.rules),
+                files=[PackFile(path=f, sha256=h) for f, h in p.files],
+            )
+            for p in packs.packs
+        ],
+        results=results,
+        waivers=[_waiver_info(w, options.as_of) for w in waivers],
+        summary=_summary(results),
+        warnings=warnings,
+    )
+
+
+def _record(kind: str, document: SourceDocument) -> EvidenceRecord:
+    return EvidenceRecord(
+        kind=kind, path=document.display, sha256=document.sha256, bytes=document.size
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One rule
+
+
+def _assess_rule(
+    rule: Rule,
+    ctx: Context,
+    bundle: EvidenceBundle,
+    classification: ClassificationResult,
+    waivers: list[WaiverEntry],
+    options: EngineOptions,
+) -> RuleResult:
+    effective = _effective(rule, classification, options)
+    base: dict[str, Any] = dict(
+        rule_id=rule.id,
+        title=rule.spec.title,
+        pack=rule.pack.id,
+        framework=rule.framework,
+        refs={k: list(v) for k, v in rule.spec.refs.items()},
+        severity=rule.severity,
+        blocking=rule.blocking,
+        automated=_automated(rule.check),
+        remediation=rule.spec.remediation,
+        effective=effective,
+        tightened=[
+            TighteningInfo(
+                pack=t.pack, what=t.what, before=t.before, after=t.after, reason=t.reason
+            )
+            for t in rule.tightenings
+        ],
+        rule_file=rule.file,
+        rule_line=rule.line,
+    )
+    applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
+    if not applicable:
+        return RuleResult(**base, status="not_applicable", gating=False, message=why_not)
+
+    outcome = evaluate(rule.check, ctx)
+    findings = [_finding(f, bundle) for f in outcome.findings]
+    attestations = [_attestation_info(use) for use in outcome.attestations]
+    status = outcome.status
+    message = _message(status, findings, attestations)
+    waiver_info = None
+    if waivers:
+        entry = waivers[-1]
+        waiver_info = _waiver_info(entry, options.as_of)
+        if status in GATING_STATUSES:
+            if entry.valid_on(options.as_of):
+                status = "waived"
+                assert entry.waiver is not None
+                message = (
+                    f"waived until {entry.waiver.expires} by {entry.waiver.approved_by}: "
+                    f"{entry.waiver.reason} (underlying: {message})"
+                )
+            elif entry.waiver is None:
+                message += f" (waiver at govern.yaml:{entry.line} ignored: {entry.problem})"
+            else:
+                message += (
+                    f" (waiver at govern.yaml:{entry.line} expired on "
+                    f"{entry.waiver.expires}; it no longer waives)"
+                )
+    if effective is not None and not effective.in_force and status in GATING_STATUSES:
+        message += f" [not yet in force: applies from {effective.applies_from}]"
+    gating = _gates(rule, status, effective, options)
+    return RuleResult(
+        **base,
+        status=status,
+        gating=gating,
+        message=message,
+        findings=findings,
+        waiver=waiver_info,
+        attestations=attestations,
+    )
+
+
+def _gates(
+    rule: Rule, status: str, effective: EffectiveDate | None, options: EngineOptions
+) -> bool:
+    if status not in GATING_STATUSES or not rule.blocking:
+        return False
+    if status == "needs_attestation" and options.allow_unattested:
+        return False
+    if SEVERITY_RANK[rule.severity] < SEVERITY_RANK[options.fail_on]:
+        return False
+    return not (options.only_in_force and effective is not None and not effective.in_force)
+
+
+def _automated(check: Check) -> bool:
+    """A rule is automated when some part of it is checked from evidence, not only attested."""
+    if isinstance(check, AttestationCheck):
+        return False
+    if isinstance(check, Combine):
+        return any(_automated(item) for item in check.items)
+    if isinstance(check, Not):
+        return _automated(check.item)
+    return True
+
+
+def _effective(
+    rule: Rule, classification: ClassificationResult, options: EngineOptions
+) -> EffectiveDate | None:
+    spec = rule.effective
+    if spec is None:
+        return None
+    if classification.route == "annex_i" and spec.annex_i is not None:
+        spec = spec.annex_i
+    amended = spec.amended
+    use_amended = options.calendar == "amended" and amended is not None
+    applies_from = amended.date if use_amended and amended else spec.date
+    return EffectiveDate(
+        applies_from=applies_from,
+        in_force=options.as_of >= applies_from,
+        date=spec.date,
+        basis=spec.basis,
+        amended_date=amended.date if amended else None,
+        amended_basis=amended.basis if amended else None,
+        amended_verified=amended.verified if amended else None,
+        calendar=options.calendar,
+    )
+
+
+def _message(status: str, findings: list[Finding], attestations: list[AttestationInfo]) -> str:
+    if status == "pass":
+        attested = [a for a in attestations if a.problem is None and a.attested_by]
+        if attested:
+            a = attested[0]
+            return f"attested by {a.attested_by} ({a.role or 'no role given'}) on {a.date}"
+        return "all checks met"
+    if not findings:
+        return status
+    first = findings[0]
+    more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
+    return f"expected {first.expected}; found {first.found}{more}"
+
+
+def _attestation_info(use: Any) -> AttestationInfo:
+    attestation = use.attestation
+    if attestation is None:
+        return AttestationInfo(control=use.control, problem="no attestation")
+    return AttestationInfo(
+        control=use.control,
+        attested_by=attestation.attested_by.name,
+        role=attestation.attested_by.role,
+        date=attestation.date,
+        statement=attestation.statement,
+        problem=use.problem,
+    )
+
+
+def _waiver_info(entry: WaiverEntry, as_of: dt.date) -> WaiverInfo:
+    waiver = entry.waiver
+    return WaiverInfo(
+        rule=entry.rule,
+        reason=waiver.reason if waiver else None,
+        approved_by=waiver.approved_by if waiver else None,
+        expires=waiver.expires if waiver else None,
+        state=entry.state(as_of),
+        problem=entry.problem,
+        manifest_line=entry.line,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Applicability
+
+
+def applies(
+    condition: Applicability | None, bundle: EvidenceBundle, classification: ClassificationResult
+) -> tuple[bool, str]:
+    """Whether a rule applies to this system, and if not, why not in one sentence."""
+    if condition is None:
+        return True, ""
+    system = bundle.manifest.system
+    checks: list[tuple[bool, str]] = []
+    if condition.risk_tier is not None:
+        checks.append(
+            (
+                classification.tier in condition.risk_tier,
+                f"applies to risk tier {'/'.join(condition.risk_tier)}; "
+                f"this system is {classification.tier}",
+            )
+        )
+    if condition.role is not None:
+        checks.append(
+            (
+                system.role in condition.role,
+                f"applies to {'/'.join(condition.role)}s; this system's role is {system.role}",
+            )
+        )
+    if condition.transparency is not None:
+        triggers = set(bundle.manifest.classification.transparency)
+        checks.append(
+            (
+                bool(triggers & set(condition.transparency)),
+                f"applies to systems with Art.50 trigger {'/'.join(condition.transparency)}",
+            )
+        )
+    if condition.gpai is not None:
+        checks.append(
+            (
+                classification.gpai == condition.gpai,
+                "applies to general-purpose AI models"
+                if condition.gpai
+                else "does not apply to general-purpose AI models",
+            )
+        )
+    if condition.gpai_systemic_risk is not None:
+        checks.append(
+            (
+                classification.gpai_systemic_risk == condition.gpai_systemic_risk,
+                "applies to GPAI models with systemic risk",
+            )
+        )
+    if condition.annex_iii is not None:
+        point = classification.annex_iii or ""
+        hit = classification.high_risk and any(
+            point == p or point.startswith(f"{p}(") for p in condition.annex_iii
+        )
+        checks.append((hit, f"applies to Annex III {', '.join(condition.annex_iii)} systems"))
+    if condition.public_authority is not None:
+        checks.append(
+            (
+                system.public_authority == condition.public_authority,
+                "applies to public authorities"
+                if condition.public_authority
+                else "does not apply to public authorities",
+            )
+        )
+    if condition.any is not None:
+        outcomes = [applies(c, bundle, classification) for c in condition.any]
+        checks.append(
+            (
+                any(ok for ok, _ in outcomes),
+                "; or ".join(reason for ok, reason in outcomes if not ok),
+            )
+        )
+    failed = [reason for ok, reason in checks if not ok]
+    return (not failed, failed[0] if failed else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence view and locations
+
+
+def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult) -> dict[str, Any]:
+    manifest = bundle.manifest
+    answers = manifest.classification.model_dump()
+    answers.update(tier=classification.tier, high_risk=classification.high_risk)
+    return {
+        "system": manifest.system.model_dump(by_alias=True),
+        "classification": answers,
+        "model_card": (
+            bundle.model_card.model.model_dump(by_alias=True) if bundle.model_card else MISSING
+        ),
+        "datasets": [item.model.model_dump(by_alias=True) for item in bundle.datasets],
+        "fairness": [item.model.model_dump(by_alias=True) for item in bundle.fairness],
+        "attestations": [a.model_dump(by_alias=True) for a in bundle.attestation_list()],
+    }
+
+
+def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
+    document, inner = _locate(leaf.path, bundle)
+    position = document.locate(inner)
+    location = Location(
+        file=document.display,
+        line=position.line,
+        column=position.column,
+        field=format_field_path(leaf.path),
+        sha256=document.sha256,
+    )
+    return Finding(expected=leaf.expected, found=leaf.found, location=location, status=leaf.status)
+
+
+def _locate(
+    path: tuple[str | int, ...], bundle: EvidenceBundle
+) -> tuple[SourceDocument, tuple[str | int, ...]]:
+    """Which file a concrete evidence path lives in, and the path inside that file."""
+    manifest = bundle.manifest_document
+    if not path:
+        return manifest, ()
+    root, rest = path[0], path[1:]
+    if root in ("system", "classification"):
+        return manifest, path
+    if root == "model_card":
+        if bundle.model_card is None:
+            return manifest, ("evidence", "model_card")
+        return bundle.model_card.document, rest
+    if root in ("datasets", "fairness"):
+        items = bundle.datasets if root == "datasets" else bundle.fairness
+        if rest and isinstance(rest[0], int) and rest[0] < len(items):
+            return items[rest[0]].document, rest[1:]
+        return manifest, ("evidence", str(root))
+    if root == "attestations":
+        if bundle.attestations is None:
+            return manifest, ("evidence", "attestations")
+        return bundle.attestations.document, path
+    return manifest, ()
+
+
+def _summary(results: list[RuleResult]) -> Summary:
+    counts: Counter[str] = Counter(r.status for r in results)
+    frameworks: dict[str, list[RuleResult]] = {}
+    for result in results:
+        frameworks.setdefault(result.framework or result.pack, []).append(result)
+    gating = [r.rule_id for r in results if r.gating]
+    return Summary(
+        verdict="fail" if gating else "pass",
+        counts={status: counts.get(status, 0) for status in STATUSES},
+        gating=gating,
+        not_in_force_failures=[
+            r.rule_id
+            for r in results
+            if r.effective is not None and not r.effective.in_force and r.status in GATING_STATUSES
+        ],
+        frameworks=[
+            FrameworkSummary(
+                framework=name,
+                title=FRAMEWORK_TITLES.get(name, name),
+                rules=len(group),
+                counts={s: sum(1 for r in group if r.status == s) for s in STATUSES},
+                automated=sum(1 for r in group if r.automated),
+                attestation_based=sum(1 for r in group if not r.automated),
+            )
+            for name, group in frameworks.items()
+        ],
+    )

@@ -1,0 +1,474 @@
+"""Check operators: compiled from a rule's `check:` data and evaluated by plain Python, never eval.
+
+Operators: present, equals, one_of, matches, min, max, count, all, any, not, attestation.
+Each leaf reports what it expected and what it found, at the concrete evidence path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from govern.policy.paths import MISSING, EvidencePath, Leaf, PathSyntaxError, parse_path, resolve
+
+OPERATORS = (
+    "present",
+    "equals",
+    "one_of",
+    "matches",
+    "min",
+    "max",
+    "count",
+    "all",
+    "any",
+    "not",
+    "attestation",
+)
+
+_PLACEHOLDER = re.compile(
+    r"^\s*(\[?more information needed\]?|todo\b.*|tbd\b.*|fixme\b.*|n/?a|lorem ipsum.*"
+    r"|<[^>]*>|\.\.\.)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+class CheckSyntaxError(ValueError):
+    """A check that cannot be compiled; `where` is the path inside the check data."""
+
+    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiled checks
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    name: str
+
+
+Number = float | ParamRef
+
+
+@dataclass(frozen=True)
+class Check:
+    def params(self) -> list[tuple[str, str]]:
+        """(parameter name, direction) pairs: 'min' means a higher value is stricter."""
+        return []
+
+    def describe(self, params: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Present(Check):
+    path: EvidencePath
+
+    def describe(self, params: dict[str, Any]) -> str:
+        return f"{self.path} is filled in"
+
+
+@dataclass(frozen=True)
+class Equals(Check):
+    path: EvidencePath
+    value: Any
+
+    def describe(self, params: dict[str, Any]) -> str:
+        return f"{self.path} = {_show(self.value)}"
+
+
+@dataclass(frozen=True)
+class OneOf(Check):
+    path: EvidencePath
+    values: tuple[Any, ...]
+
+    def describe(self, params: dict[str, Any]) -> str:
+        return f"{self.path} is one of {', '.join(_show(v) for v in self.values)}"
+
+
+@dataclass(frozen=True)
+class Matches(Check):
+    path: EvidencePath
+    pattern: re.Pattern[str]
+
+    def describe(self, params: dict[str, Any]) -> str:
+        return f"{self.path} matches /{self.pattern.pattern}/"
+
+
+@dataclass(frozen=True)
+class Bound(Check):
+    path: EvidencePath
+    limit: Number
+    is_min: bool
+
+    def params(self) -> list[tuple[str, str]]:
+        if isinstance(self.limit, ParamRef):
+            return [(self.limit.name, "min" if self.is_min else "max")]
+        return []
+
+    def describe(self, params: dict[str, Any]) -> str:
+        op = ">=" if self.is_min else "<="
+        return f"{self.path} {op} {_show(_number(self.limit, params))}"
+
+
+@dataclass(frozen=True)
+class Count(Check):
+    path: EvidencePath
+    at_least: Number | None
+    at_most: Number | None
+
+    def params(self) -> list[tuple[str, str]]:
+        out = []
+        if isinstance(self.at_least, ParamRef):
+            out.append((self.at_least.name, "min"))
+        if isinstance(self.at_most, ParamRef):
+            out.append((self.at_most.name, "max"))
+        return out
+
+    def describe(self, params: dict[str, Any]) -> str:
+        parts = []
+        if self.at_least is not None:
+            parts.append(f"at least {_show(_number(self.at_least, params))}")
+        if self.at_most is not None:
+            parts.append(f"at most {_show(_number(self.at_most, params))}")
+        return f"{' and '.join(parts)} entries at {self.path}"
+
+
+@dataclass(frozen=True)
+class Combine(Check):
+    kind: str  # "all" | "any"
+    items: tuple[Check, ...]
+
+    def params(self) -> list[tuple[str, str]]:
+        return [p for item in self.items for p in item.params()]
+
+    def describe(self, params: dict[str, Any]) -> str:
+        joiner = " and " if self.kind == "all" else " or "
+        return joiner.join(item.describe(params) for item in self.items)
+
+
+@dataclass(frozen=True)
+class Not(Check):
+    item: Check
+
+    def params(self) -> list[tuple[str, str]]:
+        # Negation flips direction; such parameters cannot be tightened safely.
+        return [(name, "fixed") for name, _ in self.item.params()]
+
+    def describe(self, params: dict[str, Any]) -> str:
+        return f"not ({self.item.describe(params)})"
+
+
+@dataclass(frozen=True)
+class AttestationCheck(Check):
+    control: str
+    max_age_days: Number | None = None
+
+    def params(self) -> list[tuple[str, str]]:
+        if isinstance(self.max_age_days, ParamRef):
+            return [(self.max_age_days.name, "max")]
+        return []
+
+    def describe(self, params: dict[str, Any]) -> str:
+        age = ""
+        if self.max_age_days is not None:
+            age = f", dated within {_show(_number(self.max_age_days, params))} days"
+        return f"a signed attestation of control {self.control!r}{age}"
+
+
+def compile_check(data: Any, where: tuple[str | int, ...] = ()) -> Check:
+    if not isinstance(data, dict) or len(data) != 1:
+        raise CheckSyntaxError(
+            f"a check is a mapping with exactly one operator ({', '.join(OPERATORS)})", where
+        )
+    ((operator, arg),) = data.items()
+    here = (*where, operator)
+    if operator not in OPERATORS:
+        raise CheckSyntaxError(
+            f"unknown operator {operator!r}; known operators: {', '.join(OPERATORS)}", here
+        )
+    if operator in ("all", "any"):
+        if not isinstance(arg, list) or not arg:
+            raise CheckSyntaxError(f"'{operator}' takes a non-empty list of checks", here)
+        return Combine(
+            operator, tuple(compile_check(item, (*here, i)) for i, item in enumerate(arg))
+        )
+    if operator == "not":
+        return Not(compile_check(arg, here))
+    if operator == "present":
+        return Present(_path(arg, here))
+    if operator == "attestation":
+        args = _args(arg, here, required=("control",), optional=("max_age_days",))
+        if not isinstance(args["control"], str) or not args["control"]:
+            raise CheckSyntaxError("'attestation' needs a control id", (*here, "control"))
+        return AttestationCheck(args["control"], _opt_number(args.get("max_age_days"), here))
+    if operator == "count":
+        args = _args(arg, here, required=("path",), optional=("min", "max"))
+        if "min" not in args and "max" not in args:
+            raise CheckSyntaxError("'count' needs min, max or both", here)
+        return Count(
+            _path(args["path"], here),
+            _opt_number(args.get("min"), here),
+            _opt_number(args.get("max"), here),
+        )
+    if operator in ("min", "max"):
+        args = _args(arg, here, required=("path", "value"))
+        limit = _opt_number(args["value"], (*here, "value"))
+        assert limit is not None
+        return Bound(_path(args["path"], here), limit, operator == "min")
+    if operator == "equals":
+        args = _args(arg, here, required=("path", "value"))
+        return Equals(_path(args["path"], here), args["value"])
+    if operator == "one_of":
+        args = _args(arg, here, required=("path", "values"))
+        if not isinstance(args["values"], list) or not args["values"]:
+            raise CheckSyntaxError("'one_of' needs a non-empty list of values", (*here, "values"))
+        return OneOf(_path(args["path"], here), tuple(args["values"]))
+    args = _args(arg, here, required=("path", "pattern"))
+    try:
+        pattern = re.compile(str(args["pattern"]))
+    except re.error as exc:
+        raise CheckSyntaxError(f"invalid regular expression: {exc}", (*here, "pattern")) from None
+    return Matches(_path(args["path"], here), pattern)
+
+
+def _args(
+    arg: Any,
+    where: tuple[str | int, ...],
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    if not isinstance(arg, dict):
+        raise CheckSyntaxError(f"expected a mapping with {', '.join(required)}", where)
+    unknown = set(arg) - set(required) - set(optional)
+    if unknown:
+        raise CheckSyntaxError(f"unknown argument {sorted(unknown)[0]!r}", where)
+    missing = [name for name in required if name not in arg]
+    if missing:
+        raise CheckSyntaxError(f"missing argument {missing[0]!r}", where)
+    return arg
+
+
+def _path(text: Any, where: tuple[str | int, ...]) -> EvidencePath:
+    try:
+        return parse_path(text)
+    except PathSyntaxError as exc:
+        raise CheckSyntaxError(f"invalid path {text!r}: {exc}", where) from None
+
+
+def _opt_number(value: Any, where: tuple[str | int, ...]) -> Number | None:
+    if value is None:
+        return None
+    if isinstance(value, dict) and set(value) == {"param"} and isinstance(value["param"], str):
+        return ParamRef(value["param"])
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CheckSyntaxError(f"expected a number or {{param: NAME}}, found {value!r}", where)
+    return float(value)
+
+
+def _number(value: Number, params: dict[str, Any]) -> float:
+    if isinstance(value, ParamRef):
+        return float(params[value.name])
+    return value
+
+
+def _show(value: Any) -> str:
+    if value is MISSING:
+        return "missing"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return repr(text)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+PASS, FAIL, ERROR, NEEDS_ATTESTATION = "pass", "fail", "error", "needs_attestation"
+
+
+@dataclass(frozen=True)
+class LeafFinding:
+    """One piece of evidence that did not meet the check."""
+
+    expected: str
+    found: str
+    path: tuple[str | int, ...]
+    status: str = FAIL
+
+
+@dataclass(frozen=True)
+class AttestationUse:
+    control: str
+    attestation: Any  # govern.evidence.attestation.Attestation | None
+    problem: str | None = None
+
+
+@dataclass
+class Outcome:
+    status: str
+    findings: list[LeafFinding] = field(default_factory=list)
+    attestations: list[AttestationUse] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What checks evaluate against: the evidence view, rule params, attestations, the clock."""
+
+    view: dict[str, Any]
+    params: dict[str, Any]
+    find_attestation: Callable[[str], list[Any]]
+    as_of: dt.date
+
+
+def is_present(value: Any) -> bool:
+    if value is MISSING or value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip()) and not _PLACEHOLDER.match(value)
+    if isinstance(value, list | dict | tuple):
+        return len(value) > 0
+    return True
+
+
+def evaluate(check: Check, ctx: Context) -> Outcome:
+    if isinstance(check, Combine):
+        return _combine(check, ctx)
+    if isinstance(check, Not):
+        inner = evaluate(check.item, ctx)
+        if inner.status == PASS:
+            return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), "it holds", ())])
+        if inner.status == FAIL:
+            return Outcome(PASS)
+        return inner
+    if isinstance(check, AttestationCheck):
+        return _attestation(check, ctx)
+    leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
+    if isinstance(check, Count):
+        return _count(check, leaves, ctx)
+    findings = [f for leaf in leaves if (f := _leaf(check, leaf, ctx)) is not None]
+    if not findings:
+        return Outcome(PASS)
+    status = FAIL if any(f.status == FAIL for f in findings) else ERROR
+    return Outcome(status, findings)
+
+
+def _combine(check: Combine, ctx: Context) -> Outcome:
+    outcomes = [evaluate(item, ctx) for item in check.items]
+    attestations = [a for o in outcomes for a in o.attestations]
+    statuses = [o.status for o in outcomes]
+    if check.kind == "all":
+        order = (FAIL, ERROR, NEEDS_ATTESTATION)
+        status = next((s for s in order if s in statuses), PASS)
+        findings = [f for o in outcomes if o.status != PASS for f in o.findings]
+    else:
+        order = (PASS, NEEDS_ATTESTATION, ERROR)
+        status = next((s for s in order if s in statuses), FAIL)
+        findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
+    return Outcome(status, findings, attestations)
+
+
+def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
+    value = leaf.value
+    expected = check.describe(ctx.params)
+    if isinstance(check, Present):
+        if is_present(value):
+            return None
+        return LeafFinding(expected, _describe_absent(value), leaf.path)
+    if value is MISSING or value is None:
+        return LeafFinding(expected, "missing", leaf.path)
+    if isinstance(check, Equals):
+        return None if _same(value, check.value) else LeafFinding(expected, _show(value), leaf.path)
+    if isinstance(check, OneOf):
+        ok = any(_same(value, option) for option in check.values)
+        return None if ok else LeafFinding(expected, _show(value), leaf.path)
+    if isinstance(check, Matches):
+        if not isinstance(value, str):
+            return LeafFinding(expected, f"{_show(value)} (not text)", leaf.path, ERROR)
+        return (
+            None if check.pattern.search(value) else LeafFinding(expected, _show(value), leaf.path)
+        )
+    if isinstance(check, Bound):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return LeafFinding(expected, f"{_show(value)} (not a number)", leaf.path, ERROR)
+        limit = _number(check.limit, ctx.params)
+        ok = value >= limit if check.is_min else value <= limit
+        return None if ok else LeafFinding(expected, _show(value), leaf.path)
+    raise AssertionError(f"unhandled check {check!r}")
+
+
+def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
+    count = sum(1 for leaf in leaves if is_present(leaf.value))
+    low = _number(check.at_least, ctx.params) if check.at_least is not None else None
+    high = _number(check.at_most, ctx.params) if check.at_most is not None else None
+    if (low is None or count >= low) and (high is None or count <= high):
+        return Outcome(PASS)
+    where = (
+        leaves[0].path[:-1]
+        if leaves and leaves[0].value is not MISSING
+        else (leaves[0].path if leaves else ())
+    )
+    return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), f"{count} entries", where)])
+
+
+def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
+    expected = check.describe(ctx.params)
+    candidates = ctx.find_attestation(check.control)
+    if not candidates:
+        finding = LeafFinding(
+            expected, "no attestation for this control", ("attestations",), NEEDS_ATTESTATION
+        )
+        return Outcome(NEEDS_ATTESTATION, [finding], [AttestationUse(check.control, None)])
+    max_age = _number(check.max_age_days, ctx.params) if check.max_age_days is not None else None
+    problems = []
+    for index, attestation in candidates:
+        problem = _attestation_problem(attestation, ctx.as_of, max_age)
+        if problem is None:
+            return Outcome(PASS, [], [AttestationUse(check.control, attestation)])
+        problems.append((index, attestation, problem))
+    index, attestation, problem = problems[-1]
+    finding = LeafFinding(expected, problem, ("attestations", index), NEEDS_ATTESTATION)
+    return Outcome(
+        NEEDS_ATTESTATION, [finding], [AttestationUse(check.control, attestation, problem)]
+    )
+
+
+def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None) -> str | None:
+    who = attestation.attested_by.name
+    if attestation.date > as_of:
+        return (
+            f"attestation by {who} is dated {attestation.date}, after the assessment date {as_of}"
+        )
+    if attestation.expires is not None and attestation.expires < as_of:
+        return f"attestation by {who} expired on {attestation.expires}"
+    if max_age is not None and (as_of - attestation.date).days > max_age:
+        return f"attestation by {who} dated {attestation.date} is older than {_show(max_age)} days"
+    return None
+
+
+def _describe_absent(value: Any) -> str:
+    if value is MISSING or value is None:
+        return "missing"
+    if isinstance(value, str):
+        return "empty" if not value.strip() else f"placeholder {_show(value)}"
+    return "empty"
+
+
+def _same(found: Any, expected: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(found, bool):
+        return found is expected
+    if isinstance(found, int | float) and isinstance(expected, int | float):
+        return float(found) == float(expected)
+    if isinstance(found, dt.date) and isinstance(expected, str):
+        return found.isoformat() == expected
+    return bool(found == expected)

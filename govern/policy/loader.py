@@ -1,0 +1,259 @@
+"""Find, load and compile policy packs; apply organisation packs' tightenings to built-in rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from govern.documents import SourceDocument, load_document
+from govern.errors import InputError, Problem
+from govern.policy.checks import CheckSyntaxError, compile_check
+from govern.policy.model import (
+    SEVERITY_RANK,
+    ApplicationDate,
+    Pack,
+    PackInfo,
+    Rule,
+    RuleSpec,
+    Tightening,
+)
+from govern.validation import load_validate
+
+BUILTIN_PREFIX = "builtin:"
+PACK_FILE = "pack.yaml"
+
+
+@dataclass(frozen=True)
+class PackSet:
+    packs: tuple[Pack, ...]
+    rules: tuple[Rule, ...]
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def builtin_root() -> Path:
+    return Path(str(resources.files("govern._policies")))
+
+
+def builtin_packs() -> list[str]:
+    root = builtin_root()
+    return sorted(p.name for p in root.iterdir() if (p / PACK_FILE).is_file())
+
+
+def resolve_source(source: str, base: Path) -> tuple[Path, str]:
+    """Folder of a pack named `builtin:NAME` or by a path relative to `base`, and its label."""
+    if source.startswith(BUILTIN_PREFIX):
+        name = source.removeprefix(BUILTIN_PREFIX)
+        return builtin_root() / name, source
+    path = Path(source)
+    return (path if path.is_absolute() else base / path), source
+
+
+def load_packs(sources: list[str], base: Path, manifest: SourceDocument | None = None) -> PackSet:
+    """Load packs in order; all problems of all packs are reported together."""
+    problems: list[Problem] = []
+    packs: list[Pack] = []
+    for index, source in enumerate(sources):
+        folder, display = resolve_source(source, base)
+        if not (folder / PACK_FILE).is_file():
+            message = _missing_pack_message(source, folder)
+            if manifest is not None:
+                problems.append(manifest.problem(("policies", index), message))
+            else:
+                problems.append(Problem(display, 0, 0, "", message))
+            continue
+        try:
+            packs.append(load_pack(folder, display))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return _merge(packs)
+
+
+def _missing_pack_message(source: str, folder: Path) -> str:
+    if source.startswith(BUILTIN_PREFIX):
+        available = ", ".join(f"builtin:{name}" for name in builtin_packs())
+        return f"no built-in pack {source!r}; available: {available}"
+    if not folder.exists():
+        return f"policy pack folder {source!r} does not exist"
+    return f"policy pack folder {source!r} has no {PACK_FILE}"
+
+
+def load_pack(folder: Path, display: str) -> Pack:
+    info_doc = load_document(folder / PACK_FILE, f"{display}/{PACK_FILE}")
+    info = load_validate(PackInfo, info_doc)
+    files = [(info_doc.display, info_doc.sha256)]
+    rules: list[Rule] = []
+    problems: list[Problem] = []
+    rule_files = sorted(
+        p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != PACK_FILE
+    )
+    for path in rule_files:
+        try:
+            document = load_document(path, f"{display}/{path.name}")
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        files.append((document.display, document.sha256))
+        rules.extend(_rules_in(document, info, problems))
+    if problems:
+        raise InputError(problems)
+    return Pack(info, display, tuple(files), tuple(rules), info_doc)
+
+
+def _rules_in(document: SourceDocument, info: PackInfo, problems: list[Problem]) -> list[Rule]:
+    data = document.data
+    prefix: tuple[str | int, ...] = ()
+    if isinstance(data, dict) and set(data) == {"rules"}:
+        data, prefix = data["rules"], ("rules",)
+    if not isinstance(data, list):
+        problems.append(document.problem(prefix, "a rule file holds a list of rules"))
+        return []
+    rules = []
+    for index, raw in enumerate(data):
+        where = (*prefix, index)
+        try:
+            spec = load_validate(RuleSpec, document, raw, where)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        try:
+            check = compile_check(spec.check)
+        except CheckSyntaxError as exc:
+            problems.append(document.problem((*where, "check", *exc.where), str(exc)))
+            continue
+        missing = sorted({name for name, _ in check.params()} - set(spec.params))
+        if missing:
+            problems.append(
+                document.problem(
+                    (*where, "check"), f"check uses undeclared parameter {missing[0]!r}"
+                )
+            )
+            continue
+        effective = _effective(spec, info, document, where, problems)
+        line = document.locate(where).line
+        rules.append(
+            Rule(
+                spec,
+                check,
+                info,
+                document,
+                where,
+                document.display,
+                line,
+                effective,
+                spec.severity,
+                spec.blocking,
+                dict(spec.params),
+            )
+        )
+    return rules
+
+
+def _effective(
+    spec: RuleSpec,
+    info: PackInfo,
+    document: SourceDocument,
+    where: tuple[str | int, ...],
+    problems: list[Problem],
+) -> ApplicationDate | None:
+    value = spec.effective_from
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return ApplicationDate(date=value, basis=f"rule {spec.id}")
+    if value not in info.application_dates:
+        known = ", ".join(sorted(info.application_dates)) or "none defined in pack.yaml"
+        problems.append(
+            document.problem(
+                (*where, "effective_from"), f"unknown application date {value!r}; known: {known}"
+            )
+        )
+        return None
+    return info.application_dates[value]
+
+
+def _merge(packs: list[Pack]) -> PackSet:
+    problems: list[Problem] = []
+    seen: dict[str, Rule] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id in seen:
+                first = seen[rule.id]
+                problems.append(
+                    Problem(
+                        rule.file,
+                        rule.line,
+                        1,
+                        "id",
+                        f"duplicate rule id {rule.id!r} (first defined in "
+                        f"{first.file}:{first.line}); to change a rule of another "
+                        "pack use `overrides:` in pack.yaml",
+                    )
+                )
+            else:
+                seen[rule.id] = rule
+    for pack in packs:
+        for index, override in enumerate(pack.info.overrides):
+            where = ("overrides", index)
+            target = seen.get(override.rule)
+            if target is None:
+                problems.append(
+                    _pack_problem(pack, where, f"override names unknown rule {override.rule!r}")
+                )
+                continue
+            try:
+                seen[override.rule] = _tighten(target, override, pack)
+            except ValueError as exc:
+                problems.append(_pack_problem(pack, where, f"{override.rule}: {exc}"))
+    if problems:
+        raise InputError(problems)
+    return PackSet(tuple(packs), tuple(seen[rule.id] for pack in packs for rule in pack.rules))
+
+
+def _pack_problem(pack: Pack, where: tuple[str | int, ...], message: str) -> Problem:
+    if pack.document is None:
+        return Problem(f"{pack.source}/{PACK_FILE}", 0, 0, "", message)
+    return pack.document.problem(where, message)
+
+
+def _tighten(rule: Rule, override: Any, pack: Pack) -> Rule:
+    changes: list[Tightening] = []
+    severity, blocking, params = rule.severity, rule.blocking, dict(rule.params)
+    if override.severity is not None and override.severity != severity:
+        if SEVERITY_RANK[override.severity] < SEVERITY_RANK[severity]:
+            raise ValueError(f"cannot lower severity from {severity} to {override.severity}")
+        changes.append(
+            Tightening(pack.info.id, "severity", severity, override.severity, override.reason)
+        )
+        severity = override.severity
+    if override.blocking is not None and override.blocking != blocking:
+        if not override.blocking:
+            raise ValueError("cannot make a blocking rule non-blocking (use a waiver instead)")
+        changes.append(Tightening(pack.info.id, "blocking", blocking, True, override.reason))
+        blocking = True
+    directions = dict(rule.check.params())
+    for name, value in override.params.items():
+        if name not in params:
+            raise ValueError(f"rule has no parameter {name!r}")
+        direction = directions.get(name)
+        old = params[name]
+        if (direction == "min" and value < old) or (direction == "max" and value > old):
+            raise ValueError(f"parameter {name!r} {old:g} -> {value:g} would loosen the rule")
+        if direction not in ("min", "max"):
+            raise ValueError(f"parameter {name!r} cannot be overridden")
+        if value != old:
+            changes.append(Tightening(pack.info.id, f"param {name}", old, value, override.reason))
+            params[name] = value
+    return replace(
+        rule,
+        severity=severity,
+        blocking=blocking,
+        params=params,
+        tightenings=rule.tightenings + tuple(changes),
+    )

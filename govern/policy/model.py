@@ -1,0 +1,129 @@
+"""Policy packs and rules as typed models, plus the compiled form the engine evaluates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import Field
+
+from govern.documents import SourceDocument
+from govern.evidence.base import Record
+from govern.manifest import Framework, TransparencyTrigger
+from govern.policy.checks import Check
+
+Severity = Literal["critical", "high", "medium", "low"]
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+RiskTier = Literal["prohibited", "high", "limited", "minimal"]
+
+
+class AmendedDate(Record):
+    date: dt.date
+    basis: str
+    verified: bool = False
+
+
+class ApplicationDate(Record):
+    """When an obligation applies: the Official Journal date and, where amended, the new date."""
+
+    date: dt.date
+    basis: str
+    amended: AmendedDate | None = None
+    annex_i: ApplicationDate | None = Field(
+        default=None, description="Different date for Art.6(1) (Annex I product) systems."
+    )
+
+
+class Override(Record):
+    """An organisation pack tightening a rule of another pack. Loosening is refused."""
+
+    rule: str
+    severity: Severity | None = None
+    blocking: bool | None = None
+    params: dict[str, float] = {}
+    reason: str | None = None
+
+
+class PackInfo(Record):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    title: str
+    version: str
+    framework: Framework | None = None
+    source: str | None = None
+    description: str | None = None
+    application_dates: dict[str, ApplicationDate] = {}
+    overrides: list[Override] = []
+
+
+class Applicability(Record):
+    """When a rule applies: every condition given must hold; `any` holds when one item does."""
+
+    risk_tier: list[RiskTier] | None = None
+    role: list[Literal["provider", "deployer"]] | None = None
+    transparency: list[TransparencyTrigger] | None = None
+    gpai: bool | None = None
+    gpai_systemic_risk: bool | None = None
+    annex_iii: list[str] | None = None
+    public_authority: bool | None = None
+    any: list[Applicability] | None = None
+
+
+class RuleSpec(Record):
+    """A rule as written in a pack file."""
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+    title: str = Field(min_length=1)
+    description: str | None = None
+    refs: dict[Framework, list[str]] = Field(min_length=1)
+    applies_when: Applicability | None = None
+    severity: Severity
+    blocking: bool = True
+    effective_from: str | dt.date | None = None
+    params: dict[str, float] = {}
+    check: dict[str, Any]
+    remediation: str = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Tightening:
+    pack: str
+    what: str
+    before: Any
+    after: Any
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A loaded rule: its spec, compiled check, origin, and any tightening applied to it."""
+
+    spec: RuleSpec
+    check: Check
+    pack: PackInfo
+    document: SourceDocument = field(repr=False, compare=False)
+    where: tuple[str | int, ...]
+    file: str
+    line: int
+    effective: ApplicationDate | None
+    severity: Severity
+    blocking: bool
+    params: dict[str, float]
+    tightenings: tuple[Tightening, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def framework(self) -> str | None:
+        return self.pack.framework
+
+
+@dataclass(frozen=True)
+class Pack:
+    info: PackInfo
+    source: str  # "builtin:eu-ai-act" or a folder
+    files: tuple[tuple[str, str], ...]  # (display path, sha256)
+    rules: tuple[Rule, ...] = field(default=())
+    document: SourceDocument | None = field(default=None, repr=False, compare=False)

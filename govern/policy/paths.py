@@ -1,0 +1,159 @@
+"""Evidence paths: `datasets[*].bias_examination.method`, `model_card.evaluation[metric=auc]`.
+
+A path is parsed once when its pack loads; resolving it against evidence yields one leaf per
+branch, including branches that broke off (so "no datasets" is a missing value, not a pass).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+ROOTS = ("system", "classification", "model_card", "datasets", "fairness", "attestations")
+
+_TOKEN = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)
+      | \[(?P<index>\d+)\]
+      | \[(?P<star>\*)\]
+      | \[(?P<fkey>[A-Za-z_][A-Za-z0-9_]*)=(?P<fval>[^\]]*)\]
+      | (?P<dot>\.)""",
+    re.VERBOSE,
+)
+
+
+class PathSyntaxError(ValueError):
+    pass
+
+
+class _Missing:
+    """A value that is not there. Distinct from None, which a file may hold explicitly."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "key" | "index" | "star" | "filter"
+    key: str = ""
+    index: int = 0
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class EvidencePath:
+    text: str
+    steps: tuple[Step, ...]
+
+    @property
+    def root(self) -> str:
+        return self.steps[0].key
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One resolved branch: the concrete path reached and the value there (or MISSING)."""
+
+    path: tuple[str | int, ...]
+    value: Any
+
+
+def parse_path(text: str) -> EvidencePath:
+    if not isinstance(text, str) or not text.strip():
+        raise PathSyntaxError("a path must be a non-empty string")
+    steps: list[Step] = []
+    position = 0
+    expect_name = True
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise PathSyntaxError(f"unexpected {text[position]!r} at character {position + 1}")
+        position = match.end()
+        if match.group("dot"):
+            if expect_name:
+                raise PathSyntaxError(f"empty name before '.' at character {position}")
+            expect_name = True
+            continue
+        if match.group("name"):
+            if not expect_name:
+                raise PathSyntaxError(f"missing '.' before {match.group('name')!r}")
+            steps.append(Step("key", key=match.group("name")))
+        elif not steps:
+            raise PathSyntaxError("a path must start with a name")
+        elif match.group("index") is not None:
+            steps.append(Step("index", index=int(match.group("index"))))
+        elif match.group("star"):
+            steps.append(Step("star"))
+        else:
+            steps.append(Step("filter", key=match.group("fkey"), value=match.group("fval").strip()))
+        expect_name = False
+    if expect_name:
+        raise PathSyntaxError("a path cannot end with '.'")
+    if steps[0].key not in ROOTS:
+        raise PathSyntaxError(
+            f"path must start with one of {', '.join(ROOTS)}, not {steps[0].key!r}"
+        )
+    return EvidencePath(text, tuple(steps))
+
+
+def resolve(path: EvidencePath, root: dict[str, Any]) -> list[Leaf]:
+    return list(_walk(root, path.steps, ()))
+
+
+def _walk(node: Any, steps: tuple[Step, ...], here: tuple[str | int, ...]) -> Iterator[Leaf]:
+    if not steps:
+        yield Leaf(here, node)
+        return
+    step, rest = steps[0], steps[1:]
+    if node is MISSING or node is None:
+        yield Leaf(here, MISSING)
+        return
+    if step.kind == "key":
+        if isinstance(node, dict) and step.key in node:
+            yield from _walk(node[step.key], rest, (*here, step.key))
+        else:
+            yield Leaf((*here, step.key), MISSING)
+    elif step.kind == "index":
+        if isinstance(node, list) and step.index < len(node):
+            yield from _walk(node[step.index], rest, (*here, step.index))
+        else:
+            yield Leaf((*here, step.index), MISSING)
+    else:
+        items = node if isinstance(node, list) else []
+        matched = [
+            (i, item)
+            for i, item in enumerate(items)
+            if step.kind == "star" or _filter_matches(item, step)
+        ]
+        if not matched:
+            yield Leaf(here, MISSING)
+            return
+        for index, item in matched:
+            yield from _walk(item, rest, (*here, index))
+
+
+def _filter_matches(item: Any, step: Step) -> bool:
+    if not isinstance(item, dict) or step.key not in item:
+        return False
+    value = item[step.key]
+    if isinstance(value, bool):
+        return str(value).lower() == step.value.lower()
+    return str(value) == step.value

@@ -1,0 +1,12 @@
+"""The assessment as JSON: the machine-readable contract documented in docs/assessment-json.md."""
+
+from __future__ import annotations
+
+import json
+
+from govern.assessment import Assessment
+
+
+def render(assessment: Assessment) -> str:
+    data = assessment.model_dump(mode="json")
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,135 @@
+"""The assessment for people at a terminal: by framework, failures first, each with its fix."""
+
+from __future__ import annotations
+
+import click
+
+from govern.assessment import STATUSES, Assessment, RuleResult
+from govern.policy.model import SEVERITY_RANK
+from govern.reference import FRAMEWORK_TITLES
+
+_LABEL = {
+    "fail": ("FAIL", "red"),
+    "error": ("ERROR", "magenta"),
+    "needs_attestation": ("NEEDS ATTESTATION", "yellow"),
+    "waived": ("WAIVED", "cyan"),
+    "pass": ("PASS", "green"),
+    "not_applicable": ("N/A", "bright_black"),
+}
+_DETAILED = {"fail", "error", "needs_attestation", "waived"}
+
+
+def render(assessment: Assessment, verbose: bool = False) -> str:
+    lines: list[str] = []
+    system = assessment.system
+    cls = assessment.classification
+    lines.append(
+        click.style(f"{system.name} {system.version}", bold=True)
+        + f" ({system.id}) · govern {assessment.tool.version} · as of "
+        f"{assessment.options.as_of}"
+    )
+    tier = cls.label + (f", Annex III {cls.annex_iii}" if cls.high_risk and cls.annex_iii else "")
+    flags = [f for f, on in (("GPAI", cls.gpai), ("systemic risk", cls.gpai_systemic_risk)) if on]
+    lines.append(
+        f"EU AI Act tier: {tier}"
+        + (f" · {', '.join(flags)}" if flags else "")
+        + f" · role: {cls.role}"
+    )
+    for warning in assessment.warnings:
+        lines.append(click.style(f"warning: {warning}", fg="yellow"))
+
+    order = {status: i for i, status in enumerate(STATUSES)}
+    for framework in assessment.summary.frameworks:
+        group = [r for r in assessment.results if (r.framework or r.pack) == framework.framework]
+        group.sort(key=lambda r: (order[r.status], -SEVERITY_RANK[r.severity], r.rule_id))
+        counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in framework.counts.items() if n)
+        lines.append("")
+        lines.append(
+            click.style(f"{framework.title}", bold=True) + f": {framework.rules} rules ({counts})"
+        )
+        shown = [r for r in group if verbose or r.status in _DETAILED]
+        for result in shown:
+            lines.extend(_result_lines(result, verbose))
+        hidden = len(group) - len(shown)
+        if hidden:
+            lines.append(
+                click.style(
+                    f"  {hidden} passed or not applicable (--verbose lists them)", fg="bright_black"
+                )
+            )
+
+    lines.append("")
+    lines.append(_verdict(assessment))
+    return "\n".join(lines) + "\n"
+
+
+def _result_lines(result: RuleResult, verbose: bool) -> list[str]:
+    label, colour = _LABEL[result.status]
+    severity = f"{result.severity}{', blocking' if result.blocking else ''}"
+    head = (
+        f"  {click.style(label, fg=colour, bold=True)}  {result.rule_id} "
+        f"[{severity}]  {result.title}"
+    )
+    lines = [head]
+    indent = "        "
+    refs = " · ".join(
+        f"{FRAMEWORK_TITLES.get(k, k)} {', '.join(v)}" for k, v in result.refs.items()
+    )
+    lines.append(f"{indent}refs      {refs}")
+    if result.effective is not None and not result.effective.in_force:
+        eff = result.effective
+        lines.append(f"{indent}applies   from {eff.applies_from} ({eff.basis})")
+    if result.status in ("pass", "not_applicable", "waived"):
+        lines.append(
+            f"{indent}{'why' if result.status == 'not_applicable' else 'result'}"
+            f"{' ' * (6 if result.status == 'not_applicable' else 3)} {result.message}"
+        )
+    for finding in result.findings[: None if verbose else 5]:
+        where = f"{finding.location.file}:{finding.location.line}:{finding.location.column}"
+        lines.append(f"{indent}expected  {finding.expected}")
+        lines.append(f"{indent}found     {finding.found}  at {where} ({finding.location.field})")
+    if not verbose and len(result.findings) > 5:
+        lines.append(f"{indent}          … {len(result.findings) - 5} more (--verbose)")
+    if (
+        result.waiver is not None
+        and result.status != "waived"
+        and result.waiver.state in ("expired", "malformed")
+    ):
+        problem = result.waiver.problem or f"expired on {result.waiver.expires}"
+        lines.append(
+            f"{indent}waiver    ignored ({result.waiver.state}): {problem} "
+            f"(govern.yaml:{result.waiver.manifest_line})"
+        )
+    for tightening in result.tightened:
+        lines.append(
+            f"{indent}tightened {tightening.what} {tightening.before} -> "
+            f"{tightening.after} by pack {tightening.pack}"
+        )
+    if result.status in ("fail", "error", "needs_attestation"):
+        lines.append(f"{indent}fix       {result.remediation}")
+    return lines
+
+
+def _verdict(assessment: Assessment) -> str:
+    summary = assessment.summary
+    options = assessment.options
+    if summary.verdict == "pass":
+        text = click.style("PASS", fg="green", bold=True)
+        detail = f"no blocking rule at or above {options.fail_on} fails"
+    else:
+        text = click.style("FAIL", fg="red", bold=True)
+        detail = (
+            f"{len(summary.gating)} blocking rule(s) at or above {options.fail_on}: "
+            + ", ".join(summary.gating)
+        )
+    notes = []
+    if summary.not_in_force_failures:
+        verb = "not blocking (--only-in-force)" if options.only_in_force else "still blocking"
+        notes.append(
+            f"{len(summary.not_in_force_failures)} failing rule(s) not yet in force, {verb}"
+        )
+    unattested = summary.counts.get("needs_attestation", 0)
+    if unattested:
+        notes.append(f"{unattested} control(s) need an attestation")
+    suffix = f" ({'; '.join(notes)})" if notes else ""
+    return f"Verdict: {text}: {detail}{suffix}"

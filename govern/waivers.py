@@ -1,0 +1,84 @@
+"""Waivers from govern.yaml, judged one by one: a malformed or expired waiver never waives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from govern.documents import SourceDocument
+from govern.evidence.base import Record
+
+WaiverState = Literal["active", "expiring", "expired", "malformed"]
+
+
+class Waiver(Record):
+    rule: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    expires: dt.date
+
+
+@dataclass(frozen=True)
+class WaiverEntry:
+    """A waiver as written, where it is, and whether it can waive anything."""
+
+    index: int
+    rule: str | None
+    waiver: Waiver | None
+    problem: str | None
+    line: int
+
+    def state(self, as_of: dt.date, expiring_days: int = 30) -> WaiverState:
+        if self.waiver is None:
+            return "malformed"
+        if self.waiver.expires < as_of:
+            return "expired"
+        if (self.waiver.expires - as_of).days <= expiring_days:
+            return "expiring"
+        return "active"
+
+    def valid_on(self, as_of: dt.date) -> bool:
+        # The expiry day itself is still covered.
+        return self.waiver is not None and self.waiver.expires >= as_of
+
+
+def parse_waivers(raw: list[Any], manifest: SourceDocument) -> list[WaiverEntry]:
+    entries = []
+    for index, item in enumerate(raw):
+        line = manifest.locate(("waivers", index)).line
+        rule = item.get("rule") if isinstance(item, dict) else None
+        rule = rule if isinstance(rule, str) else None
+        if not isinstance(item, dict):
+            entries.append(
+                WaiverEntry(
+                    index,
+                    None,
+                    None,
+                    "a waiver is a mapping with rule, reason, approved_by and expires",
+                    line,
+                )
+            )
+            continue
+        try:
+            entries.append(WaiverEntry(index, rule, Waiver.model_validate(item), None, line))
+        except ValidationError as exc:
+            entries.append(WaiverEntry(index, rule, None, _describe(exc), line))
+    return entries
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in error["loc"]) or "waiver"
+        if error["type"] == "missing":
+            parts.append(f"{field} is missing")
+        elif error["type"] == "extra_forbidden":
+            parts.append(f"unknown field {field!r}")
+        elif field == "expires":
+            parts.append(f"expires is not a valid date ({error.get('input')!r})")
+        else:
+            parts.append(f"{field}: {error['msg']}")
+    return "; ".join(parts)

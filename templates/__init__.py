@@ -1,0 +1,1 @@
+"""Report templates shipped with govern (data only)."""
