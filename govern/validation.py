@@ -50,15 +50,24 @@ def _data_path(payload: Any, loc: tuple[Any, ...], kind: str) -> FieldPath:
     node = payload
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
+        child = _child(node, part)
+        if child is not _ABSENT:
             path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):  # noqa: SIM114
-            path.append(part)
-            node = node[part]
+            node = child
         elif last and kind in ("missing", "extra_forbidden") and isinstance(part, str):
             path.append(part)
     return tuple(path)
+
+
+_ABSENT = object()
+
+
+def _child(node: Any, part: Any) -> Any:
+    if isinstance(node, dict) and isinstance(part, str):
+        return node.get(part, _ABSENT)
+    if isinstance(node, list) and type(part) is int and 0 <= part < len(node):
+        return node[part]
+    return _ABSENT
 
 
 def _message(error: Any, model: type[BaseModel], path: FieldPath) -> str:

@@ -90,16 +90,13 @@ def command(
     from govern.errors import InputError
     from govern.evidence import load_system
     from govern.policy.lint import reference_problems
-    from govern.policy.loader import BUILTIN_PREFIX, load_packs
+    from govern.policy.loader import load_packs
 
     bundle = load_system(target)
-    sources = bundle.manifest.policy_sources()
-    packs = load_packs(sources, bundle.root, bundle.manifest_document)
-    external = {s for s in sources if not s.startswith(BUILTIN_PREFIX)}
-    if external:
-        problems = reference_problems(packs, external)
-        if problems:
-            raise InputError(problems)
+    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
+    problems = reference_problems(packs)
+    if problems:
+        raise InputError(problems)
     options = EngineOptions(
         as_of=as_of or dt.date.today(),
         fail_on=fail_on,  # type: ignore[arg-type]

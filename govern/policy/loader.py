@@ -50,7 +50,7 @@ def resolve_source(source: str, base: Path) -> tuple[Path, str]:
         name = source.removeprefix(BUILTIN_PREFIX)
         return builtin_root() / name, source
     path = Path(source)
-    return (path if path.is_absolute() else base / path), source
+    return (path if path.is_absolute() else base / path), path.as_posix()
 
 
 def load_packs(sources: list[str], base: Path, manifest: SourceDocument | None = None) -> PackSet:

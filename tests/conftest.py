@@ -1,0 +1,126 @@
+"""Shared fixtures: small real systems on disk and a way to run the real CLI entry point."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from govern.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+MANIFEST = """\
+govern: 1
+system:
+  id: demo
+  name: Demo Scorer
+  version: 1.0.0
+  role: provider
+  intended_purpose: Score loan applications for loan officers.
+classification:
+  annex_iii: "5(b)"
+evidence:
+  model_card: docs/card.yaml
+  attestations: docs/attestations.yaml
+policies: [./pack]
+"""
+
+CARD = """\
+identity:
+  name: Demo Scorer
+  version: 1.0.0
+provider:
+  name: Demo Bank
+logging:
+  retention_days: 200
+"""
+
+ATTESTATIONS = """\
+attestations:
+  - control: qms
+    statement: A documented QMS covers this system.
+    attested_by: {name: Ada Lovelace, role: Head of Quality}
+    date: 2026-06-01
+"""
+
+PACK = """\
+id: demo
+title: Demo pack
+version: 0.0.1
+framework: eu-ai-act
+application_dates:
+  high_risk:
+    date: 2026-08-02
+    basis: Art.113 second paragraph
+    amended: {date: 2027-12-02, basis: Digital Omnibus, verified: false}
+"""
+
+RULES = """\
+- id: DEMO-12-LOG-RETENTION
+  title: Logs kept at least six months
+  refs: {eu-ai-act: ["Art.19(1)"], nist-ai-rmf: ["MEASURE 2.4"]}
+  applies_when: {risk_tier: [high]}
+  severity: high
+  effective_from: high_risk
+  params: {min_days: 183}
+  check: {min: {path: model_card.logging.retention_days, value: {param: min_days}}}
+  remediation: Keep logs for at least 183 days.
+- id: DEMO-16-PROVIDER
+  title: Provider named
+  refs: {eu-ai-act: ["Art.16(b)"]}
+  severity: high
+  check: {present: model_card.provider.name}
+  remediation: Name the provider.
+- id: DEMO-17-QMS
+  title: Quality management system attested
+  refs: {eu-ai-act: ["Art.17(1)"]}
+  severity: high
+  check: {attestation: {control: qms, max_age_days: 365}}
+  remediation: Attest the QMS.
+"""
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run `govern ARGS` through the real entry point, as a user's shell would."""
+
+    def run(*args: str | Path) -> CliResult:
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def system(tmp_path: Path) -> Path:
+    """A small valid high-risk system with its own three-rule pack."""
+    root = tmp_path / "system"
+    write(root / "govern.yaml", MANIFEST)
+    write(root / "docs" / "card.yaml", CARD)
+    write(root / "docs" / "attestations.yaml", ATTESTATIONS)
+    write(root / "pack" / "pack.yaml", PACK)
+    write(root / "pack" / "rules.yaml", RULES)
+    return root

@@ -1,0 +1,187 @@
+"""Engine behaviour users rely on: dates, attestations, applicability, tightening, the verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from govern.assessment import Assessment, RuleResult
+from govern.engine import EngineOptions, assess
+from govern.errors import InputError
+from govern.evidence import load_system
+from govern.policy.loader import load_packs
+from tests.conftest import write
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def run(system: Path, **options: object) -> Assessment:
+    bundle = load_system(system)
+    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
+    return assess(bundle, packs, EngineOptions(as_of=options.pop("as_of", TODAY), **options))  # type: ignore[arg-type]
+
+
+def rule(assessment: Assessment, rule_id: str) -> RuleResult:
+    return next(r for r in assessment.results if r.rule_id == rule_id)
+
+
+def test_all_pass_and_evidence_is_hashed(system: Path) -> None:
+    assessment = run(system)
+    assert assessment.summary.verdict == "pass"
+    assert {r.status for r in assessment.results} == {"pass"}
+    import hashlib
+    card = next(e for e in assessment.evidence if e.kind == "model_card")
+    assert card.sha256 == hashlib.sha256((system / "docs/card.yaml").read_bytes()).hexdigest()
+    assert assessment.manifest.path == "govern.yaml"
+    assert assessment.packs[0].files[0].sha256
+
+
+def test_failure_has_expected_found_and_location(system: Path) -> None:
+    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    result = rule(run(system), "DEMO-12-LOG-RETENTION")
+    assert result.status == "fail" and result.gating
+    finding = result.findings[0]
+    assert finding.expected == "model_card.logging.retention_days >= 183"
+    assert finding.found == "30"
+    assert (finding.location.file, finding.location.line) == ("docs/card.yaml", 4)
+    assert finding.location.sha256 is not None
+    assert result.refs == {"eu-ai-act": ["Art.19(1)"], "nist-ai-rmf": ["MEASURE 2.4"]}
+
+
+def test_obligation_not_yet_in_force_is_shown_and_blocks_by_default(system: Path) -> None:
+    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    assessment = run(system, as_of=dt.date(2026, 5, 1))
+    result = rule(assessment, "DEMO-12-LOG-RETENTION")
+    assert result.status == "fail"
+    assert result.effective is not None and not result.effective.in_force
+    assert result.effective.applies_from == dt.date(2026, 8, 2)
+    assert "applies from 2026-08-02" in result.message
+    assert result.gating and assessment.summary.verdict == "fail"
+    assert assessment.summary.not_in_force_failures == ["DEMO-12-LOG-RETENTION"]
+
+
+def test_only_in_force_stops_blocking_but_still_shows(system: Path) -> None:
+    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    assessment = run(system, as_of=dt.date(2026, 7, 1), only_in_force=True)
+    result = rule(assessment, "DEMO-12-LOG-RETENTION")
+    assert result.status == "fail" and not result.gating
+    assert assessment.summary.verdict == "pass"
+
+
+def test_amended_calendar_uses_omnibus_date(system: Path) -> None:
+    official = rule(run(system), "DEMO-12-LOG-RETENTION").effective
+    amended = rule(run(system, calendar="amended"), "DEMO-12-LOG-RETENTION").effective
+    assert official is not None and amended is not None
+    assert official.in_force and official.applies_from == dt.date(2026, 8, 2)
+    assert not amended.in_force and amended.applies_from == dt.date(2027, 12, 2)
+    assert amended.amended_verified is False
+
+
+def test_missing_attestation_needs_attestation_and_blocks(system: Path) -> None:
+    write(system / "docs" / "attestations.yaml", "attestations: []\n")
+    assessment = run(system)
+    result = rule(assessment, "DEMO-17-QMS")
+    assert result.status == "needs_attestation" and result.gating
+    assert not result.automated
+    assert not rule(run(system, allow_unattested=True), "DEMO-17-QMS").gating
+
+
+@pytest.mark.parametrize(("date", "expires", "problem"), [
+    ("2024-01-01", None, "older than 365 days"),
+    ("2026-12-01", None, "after the assessment date"),
+    ("2026-01-01", "2026-06-30", "expired on 2026-06-30"),
+])
+def test_stale_attestations_do_not_count(system: Path, date: str, expires: str | None,
+                                         problem: str) -> None:
+    extra = f"\n    expires: {expires}" if expires else ""
+    write(system / "docs" / "attestations.yaml",
+          "attestations:\n  - control: qms\n    statement: QMS exists.\n"
+          f"    attested_by: {{name: Bo, role: CTO}}\n    date: {date}{extra}\n")
+    result = rule(run(system), "DEMO-17-QMS")
+    assert result.status == "needs_attestation"
+    assert problem in result.message
+
+
+def test_attested_control_names_the_person(system: Path) -> None:
+    result = rule(run(system), "DEMO-17-QMS")
+    assert result.status == "pass"
+    assert "Ada Lovelace (Head of Quality)" in result.message
+    assert result.attestations[0].statement == "A documented QMS covers this system."
+
+
+def test_not_applicable_says_why(system: Path) -> None:
+    text = (system / "govern.yaml").read_text().replace('  annex_iii: "5(b)"\n',
+                                                        "  transparency: [interacts_with_persons]\n")
+    (system / "govern.yaml").write_text(text)
+    result = rule(run(system), "DEMO-12-LOG-RETENTION")
+    assert result.status == "not_applicable" and not result.gating
+    assert "applies to risk tier high; this system is limited" == result.message
+
+
+def test_wrong_type_is_an_error_not_a_pass(system: Path) -> None:
+    rules = (system / "pack" / "rules.yaml").read_text().replace(
+        "{present: model_card.provider.name}",
+        "{min: {path: model_card.provider.name, value: 3}}")
+    (system / "pack" / "rules.yaml").write_text(rules)
+    result = rule(run(system), "DEMO-16-PROVIDER")
+    assert result.status == "error" and result.gating
+    assert "not a number" in result.findings[0].found
+
+
+def test_fail_on_threshold(system: Path) -> None:
+    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    assert run(system, fail_on="critical").summary.verdict == "pass"
+    assert run(system, fail_on="high").summary.verdict == "fail"
+
+
+ORG_PACK = """\
+id: acme
+title: ACME house rules
+version: 1.0.0
+overrides:
+  - rule: DEMO-12-LOG-RETENTION
+    params: {min_days: 365}
+    severity: critical
+    reason: Group policy keeps logs a year.
+"""
+
+
+def test_organisation_pack_tightens_and_says_so(system: Path) -> None:
+    write(system / "acme" / "pack.yaml", ORG_PACK)
+    write(system / "acme" / "rules.yaml", """\
+        - id: ACME-1-OWNER
+          title: Model owner named
+          refs: {iso-42001: ["A.3.2"]}
+          severity: medium
+          check: {present: model_card.provider.contact}
+          remediation: Name a contact.
+        """)
+    text = (system / "govern.yaml").read_text().replace("[./pack]", "[./pack, ./acme]")
+    (system / "govern.yaml").write_text(text)
+    assessment = run(system)
+    result = rule(assessment, "DEMO-12-LOG-RETENTION")
+    assert result.status == "fail"  # 200 days no longer enough
+    assert result.severity == "critical"
+    assert [(t.what, t.before, t.after, t.pack) for t in result.tightened] == [
+        ("severity", "high", "critical", "acme"), ("param min_days", 183.0, 365.0, "acme")]
+    assert rule(assessment, "ACME-1-OWNER").status == "fail"
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("params: {min_days: 90}", "would loosen"),
+    ("severity: low", "cannot lower severity"),
+    ("blocking: false", "cannot make a blocking rule non-blocking"),
+    ("params: {nope: 1}", "no parameter"),
+])
+def test_organisation_pack_cannot_loosen(system: Path, override: str, message: str) -> None:
+    write(system / "acme" / "pack.yaml",
+          "id: acme\ntitle: t\nversion: '1'\noverrides:\n  - rule: DEMO-12-LOG-RETENTION\n"
+          f"    {override}\n")
+    text = (system / "govern.yaml").read_text().replace("[./pack]", "[./pack, ./acme]")
+    (system / "govern.yaml").write_text(text)
+    with pytest.raises(InputError) as caught:
+        run(system)
+    assert message in str(caught.value)
+    assert "acme/pack.yaml:5" in caught.value.diagnostics()[0]
