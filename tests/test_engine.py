@@ -15,6 +15,7 @@ from govern.policy.loader import load_packs
 from tests.conftest import write
 
 TODAY = dt.date(2026, 11, 25)
+SHORT_RETENTION = "provider:\n  name: Demo Bank\nlogging:\n  retention_days: 30\n"
 
 
 def run(system: Path, **options: object) -> Assessment:
@@ -39,19 +40,20 @@ def test_all_pass_and_evidence_is_hashed(system: Path) -> None:
 
 
 def test_failure_has_expected_found_and_location(system: Path) -> None:
-    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    write(system / "docs" / "card.yaml", SHORT_RETENTION)
     result = rule(run(system), "DEMO-12-LOG-RETENTION")
     assert result.status == "fail" and result.gating
     finding = result.findings[0]
     assert finding.expected == "model_card.logging.retention_days >= 183"
     assert finding.found == "30"
     assert (finding.location.file, finding.location.line) == ("docs/card.yaml", 4)
+    assert finding.location.column == 3
     assert finding.location.sha256 is not None
     assert result.refs == {"eu-ai-act": ["Art.19(1)"], "nist-ai-rmf": ["MEASURE 2.4"]}
 
 
 def test_obligation_not_yet_in_force_is_shown_and_blocks_by_default(system: Path) -> None:
-    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    write(system / "docs" / "card.yaml", SHORT_RETENTION)
     assessment = run(system, as_of=dt.date(2026, 5, 1))
     result = rule(assessment, "DEMO-12-LOG-RETENTION")
     assert result.status == "fail"
@@ -63,7 +65,7 @@ def test_obligation_not_yet_in_force_is_shown_and_blocks_by_default(system: Path
 
 
 def test_only_in_force_stops_blocking_but_still_shows(system: Path) -> None:
-    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    write(system / "docs" / "card.yaml", SHORT_RETENTION)
     assessment = run(system, as_of=dt.date(2026, 7, 1), only_in_force=True)
     result = rule(assessment, "DEMO-12-LOG-RETENTION")
     assert result.status == "fail" and not result.gating
@@ -131,7 +133,7 @@ def test_wrong_type_is_an_error_not_a_pass(system: Path) -> None:
 
 
 def test_fail_on_threshold(system: Path) -> None:
-    write(system / "docs" / "card.yaml", "identity:\n  name: D\nlogging:\n  retention_days: 30\n")
+    write(system / "docs" / "card.yaml", SHORT_RETENTION)
     assert run(system, fail_on="critical").summary.verdict == "pass"
     assert run(system, fail_on="high").summary.verdict == "fail"
 
