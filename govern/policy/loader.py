@@ -36,7 +36,11 @@ class PackSet:
 
 
 def builtin_root() -> Path:
-    return Path(str(resources.files("govern._policies")))
+    """Built-in packs: inside the installed wheel, or policies/ beside an uninstalled checkout."""
+    try:
+        return Path(str(resources.files("govern._policies")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "policies"
 
 
 def builtin_packs() -> list[str]:

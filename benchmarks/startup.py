@@ -1,0 +1,56 @@
+"""Start-up cost of `govern check` on the bundled example, against `python -c pass` in the same run.
+
+Run by hand or in CI as a report: `python benchmarks/startup.py [--runs N]`. It prints wall times
+(median of N runs), the ratio to a bare interpreter, and the heavy modules `govern check` imported
+(there should be none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HEAVY = ("pandas", "numpy", "fairlearn", "weasyprint", "sqlalchemy", "sqlmodel", "pyarrow",
+         "sklearn", "rich")
+
+
+def timed(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def heavy_imports(example: Path) -> list[str]:
+    code = ("import sys\nfrom govern.cli import main\n"
+            f"try:\n    main(['check', {str(example)!r}])\nexcept SystemExit:\n    pass\n"
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m] if out.stdout else []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--example", type=Path, default=REPO / "examples" / "credit-scoring")
+    args = parser.parse_args()
+    baseline = timed([sys.executable, "-c", "pass"], args.runs)
+    version = timed([sys.executable, "-m", "govern", "--version"], args.runs)
+    check = timed([sys.executable, "-m", "govern", "check", str(args.example)], args.runs)
+    print(f"{'command':<40}{'median s':>10}{'x python':>10}")
+    for name, seconds in (("python -c pass", baseline), ("govern --version", version),
+                          (f"govern check {args.example.name}", check)):
+        print(f"{name:<40}{seconds:>10.3f}{seconds / baseline:>10.1f}")
+    heavy = heavy_imports(args.example)
+    print(f"heavy modules imported by check: {', '.join(heavy) if heavy else 'none'}")
+
+
+if __name__ == "__main__":
+    main()

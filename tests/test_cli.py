@@ -1,0 +1,116 @@
+"""The CLI as users call it: schema, classify, policies lint/list, JSON output, start-up imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from govern.assessment import Assessment
+from govern.cli.schema import SCHEMAS
+from tests.conftest import CliResult, write
+
+Run = Callable[..., CliResult]
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_schema_prints_json_schema(run_cli: Run, name: str) -> None:
+    result = run_cli("schema", name)
+    assert result.code == 0
+    schema = json.loads(result.out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert schema["type"] == "object" and schema["properties"]
+
+
+def test_model_card_schema_forbids_unknown_keys(run_cli: Run) -> None:
+    schema = json.loads(run_cli("schema", "model-card").out)
+    assert schema["additionalProperties"] is False
+
+
+def test_json_output_is_the_assessment(system: Path, run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "a.json"
+    result = run_cli("check", system, "--format", "json", "--as-of", "2026-11-25", "-o", out)
+    assert result.code == 0
+    assessment = Assessment.model_validate_json(out.read_text())
+    assert assessment.format == "govern.assessment/1"
+    assert assessment.options.as_of.isoformat() == "2026-11-25"
+    again = run_cli("check", system, "--format", "json", "--as-of", "2026-11-25")
+    assert again.out == out.read_text()  # same inputs, same bytes
+
+
+def test_check_exit_code_one_on_blocking_failure(system: Path, run_cli: Run) -> None:
+    write(system / "docs" / "card.yaml", "identity:\n  name: D\n")
+    result = run_cli("check", system, "--as-of", "2026-11-25")
+    assert result.code == 1
+    assert "FAIL" in result.out and "DEMO-16-PROVIDER" in result.out
+    assert "fix       Name the provider." in result.out
+
+
+def test_env_vars_set_options(system: Path, run_cli: Run,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    write(system / "docs" / "card.yaml", "identity:\n  name: D\n")
+    monkeypatch.setenv("GOVERN_FAIL_ON", "critical")
+    assert run_cli("check", system).code == 0
+
+
+def test_classify(system: Path, run_cli: Run) -> None:
+    result = run_cli("classify", system)
+    assert result.code == 0
+    assert "high-risk" in result.out and "AnnexIII.5(b)" in result.out
+    data = json.loads(run_cli("classify", system, "--format", "json").out)
+    assert data["tier"] == "high"
+
+
+def test_policies_lint_clean_pack(system: Path, run_cli: Run) -> None:
+    result = run_cli("policies", "lint", system / "pack")
+    assert result.code == 0, result.err
+    assert "ok: 0 problem(s)" in result.out
+
+
+def test_policies_lint_reports_unknown_ids_with_line(system: Path, run_cli: Run) -> None:
+    rules = (system / "pack" / "rules.yaml").read_text().replace('"MEASURE 2.4"', '"MEASURE 9.9"')
+    (system / "pack" / "rules.yaml").write_text(rules)
+    result = run_cli("policies", "lint", system / "pack")
+    assert result.code == 1
+    assert "rules.yaml:3:" in result.err and "'MEASURE 9.9'" in result.err
+
+
+def test_policies_lint_rejects_dates_not_in_reference(system: Path, run_cli: Run) -> None:
+    pack = (system / "pack" / "pack.yaml").read_text().replace("2026-08-02", "2026-08-03")
+    (system / "pack" / "pack.yaml").write_text(pack)
+    result = run_cli("policies", "lint", system / "pack")
+    assert result.code == 1
+    assert "2026-08-03 is not an application date" in result.err
+
+
+def test_builtin_pack_lints_clean_and_is_large_enough(run_cli: Run) -> None:
+    from govern.policy.loader import builtin_root
+
+    result = run_cli("policies", "lint", builtin_root())
+    assert result.code == 0, result.err
+    listing = run_cli("policies", "list")
+    eu = next(line for line in listing.out.splitlines() if line.startswith("builtin:eu-ai-act"))
+    assert int(eu.split()[2]) >= 60
+
+
+def test_version_and_help(run_cli: Run) -> None:
+    assert "0.1.0" in run_cli("--version").out
+    assert "check" in run_cli("--help").out
+
+
+def test_check_does_not_import_heavy_libraries(system: Path) -> None:
+    code = (
+        "import sys\n"
+        "from govern.cli import main\n"
+        f"try:\n    main(['check', {str(system)!r}, '--as-of', '2026-11-25'])\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'fairlearn', 'weasyprint', 'sqlalchemy',"
+        " 'sqlmodel', 'pyarrow', 'rich') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout, out.stdout
