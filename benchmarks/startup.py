@@ -15,8 +15,17 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "numpy", "fairlearn", "weasyprint", "sqlalchemy", "sqlmodel", "pyarrow",
-         "sklearn", "rich")
+HEAVY = (
+    "pandas",
+    "numpy",
+    "fairlearn",
+    "weasyprint",
+    "sqlalchemy",
+    "sqlmodel",
+    "pyarrow",
+    "sklearn",
+    "rich",
+)
 
 
 def timed(cmd: list[str], runs: int) -> float:
@@ -29,9 +38,11 @@ def timed(cmd: list[str], runs: int) -> float:
 
 
 def heavy_imports(example: Path) -> list[str]:
-    code = ("import sys\nfrom govern.cli import main\n"
-            f"try:\n    main(['check', {str(example)!r}])\nexcept SystemExit:\n    pass\n"
-            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    code = (
+        "import sys\nfrom govern.cli import main\n"
+        f"try:\n    main(['check', {str(example)!r}])\nexcept SystemExit:\n    pass\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m] if out.stdout else []
 
@@ -45,8 +56,11 @@ def main() -> None:
     version = timed([sys.executable, "-m", "govern", "--version"], args.runs)
     check = timed([sys.executable, "-m", "govern", "check", str(args.example)], args.runs)
     print(f"{'command':<40}{'median s':>10}{'x python':>10}")
-    for name, seconds in (("python -c pass", baseline), ("govern --version", version),
-                          (f"govern check {args.example.name}", check)):
+    for name, seconds in (
+        ("python -c pass", baseline),
+        ("govern --version", version),
+        (f"govern check {args.example.name}", check),
+    ):
         print(f"{name:<40}{seconds:>10.3f}{seconds / baseline:>10.1f}")
     heavy = heavy_imports(args.example)
     print(f"heavy modules imported by check: {', '.join(heavy) if heavy else 'none'}")

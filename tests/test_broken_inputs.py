@@ -1,4 +1,4 @@
-"""Bad input gets one clear line per problem naming file and place, exit code 2, and no traceback."""
+"""Bad input: one clear line per problem, naming file and place; exit code 2; no traceback."""
 
 from __future__ import annotations
 
@@ -34,8 +34,9 @@ def test_yaml_syntax_error_names_line(system: Path, run_cli: Run) -> None:
 
 
 def test_wrong_type_names_field_and_line(system: Path, run_cli: Run) -> None:
-    write(system / "docs" / "card.yaml",
-          "identity:\n  name: X\nlogging:\n  retention_days: forever\n")
+    write(
+        system / "docs" / "card.yaml", "identity:\n  name: X\nlogging:\n  retention_days: forever\n"
+    )
     result = run_cli("check", system)
     assert_input_error(result, "docs/card.yaml", line=4)
     assert "logging.retention_days" in result.err
@@ -50,8 +51,10 @@ def test_unknown_key_is_an_error_with_suggestion(system: Path, run_cli: Run) -> 
 
 
 def test_all_problems_of_a_file_at_once(system: Path, run_cli: Run) -> None:
-    write(system / "docs" / "card.yaml",
-          "identity:\n  nme: X\nlogging:\n  retention_days: -1\nfoo: 1\n")
+    write(
+        system / "docs" / "card.yaml",
+        "identity:\n  nme: X\nlogging:\n  retention_days: -1\nfoo: 1\n",
+    )
     result = run_cli("check", system)
     errors = [ln for ln in result.err.splitlines() if ln.startswith("error:")]
     assert len(errors) == 3, result.err
@@ -116,8 +119,10 @@ def test_recursive_alias(system: Path, run_cli: Run) -> None:
 
 def test_python_tag_is_refused_not_executed(system: Path, run_cli: Run, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    write(system / "docs" / "card.yaml",
-          f'identity: !!python/object/apply:os.system ["touch {marker}"]\n')
+    write(
+        system / "docs" / "card.yaml",
+        f'identity: !!python/object/apply:os.system ["touch {marker}"]\n',
+    )
     result = run_cli("check", system)
     assert_input_error(result, "docs/card.yaml", line=1)
     assert "unsupported YAML tag" in result.err
@@ -162,8 +167,9 @@ def test_json_unknown_key_has_line(system: Path, run_cli: Run) -> None:
 
 def test_manifest_problems(system: Path, run_cli: Run) -> None:
     text = (system / "govern.yaml").read_text()
-    text = text.replace('annex_iii: "5(b)"', 'annex_iii: "9(z)"').replace("role: provider",
-                                                                        "role: vendor")
+    text = text.replace('annex_iii: "5(b)"', 'annex_iii: "9(z)"').replace(
+        "role: provider", "role: vendor"
+    )
     (system / "govern.yaml").write_text(text)
     result = run_cli("check", system)
     assert_input_error(result, "govern.yaml", line=9)
@@ -178,8 +184,11 @@ def test_no_manifest_is_a_usage_error(tmp_path: Path, run_cli: Run) -> None:
 
 
 def test_policy_with_unknown_operator(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace("{present: model_card",
-                                                                 "{exists: model_card")
+    rules = (
+        (system / "pack" / "rules.yaml")
+        .read_text()
+        .replace("{present: model_card", "{exists: model_card")
+    )
     (system / "pack" / "rules.yaml").write_text(rules)
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml", line=14)
@@ -202,9 +211,14 @@ def test_policy_with_unknown_framework(system: Path, run_cli: Run) -> None:
 
 
 def test_policy_with_bad_regex(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace(
-        "{present: model_card.provider.name}",
-        "{matches: {path: model_card.provider.name, pattern: '([a-z'}}")
+    rules = (
+        (system / "pack" / "rules.yaml")
+        .read_text()
+        .replace(
+            "{present: model_card.provider.name}",
+            "{matches: {path: model_card.provider.name, pattern: '([a-z'}}",
+        )
+    )
     (system / "pack" / "rules.yaml").write_text(rules)
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml")
@@ -212,8 +226,11 @@ def test_policy_with_bad_regex(system: Path, run_cli: Run) -> None:
 
 
 def test_policy_with_bad_path(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace(
-        "{present: model_card.provider.name}", "{present: model_cards..name}")
+    rules = (
+        (system / "pack" / "rules.yaml")
+        .read_text()
+        .replace("{present: model_card.provider.name}", "{present: model_cards..name}")
+    )
     (system / "pack" / "rules.yaml").write_text(rules)
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml")
@@ -221,8 +238,7 @@ def test_policy_with_bad_path(system: Path, run_cli: Run) -> None:
 
 
 def test_duplicate_rule_id(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace("DEMO-16-PROVIDER",
-                                                                 "DEMO-17-QMS")
+    rules = (system / "pack" / "rules.yaml").read_text().replace("DEMO-16-PROVIDER", "DEMO-17-QMS")
     (system / "pack" / "rules.yaml").write_text(rules)
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml", line=16)
@@ -237,8 +253,9 @@ def test_unknown_builtin_pack(system: Path, run_cli: Run) -> None:
     assert "no built-in pack" in result.err
 
 
-@pytest.mark.parametrize("args", [["--as-of", "tomorrow"], ["--fail-on", "severe"],
-                                  ["--format", "pdfx"]])
+@pytest.mark.parametrize(
+    "args", [["--as-of", "tomorrow"], ["--fail-on", "severe"], ["--format", "pdfx"]]
+)
 def test_bad_options_are_usage_errors(system: Path, run_cli: Run, args: list[str]) -> None:
     result = run_cli("check", system, *args)
     assert result.code == 2

@@ -34,29 +34,32 @@ def status(check: dict[str, Any], params: dict[str, Any] | None = None) -> str:
     return evaluate(compile_check(check), ctx).status
 
 
-@pytest.mark.parametrize(("check", "expected"), [
-    ({"present": "model_card.logging.events"}, "pass"),
-    ({"present": "model_card.logging.nope"}, "fail"),
-    ({"present": "model_card.limitations.known_limitations[*]"}, "fail"),  # placeholder
-    ({"present": "datasets[*].bias_examination.method"}, "fail"),  # dataset b lacks it
-    ({"present": "datasets[0].bias_examination.method"}, "pass"),
-    ({"present": "fairness[*].features"}, "fail"),  # an empty list is missing evidence
-    ({"min": {"path": "model_card.evaluation[metric=auc].value", "value": 0.8}}, "pass"),
-    ({"min": {"path": "model_card.evaluation[metric=auc].value", "value": 0.9}}, "fail"),
-    ({"max": {"path": "model_card.evaluation[metric=brier].value", "value": 0.2}}, "pass"),
-    ({"min": {"path": "model_card.evaluation[metric=f1].value", "value": 0.1}}, "fail"),
-    ({"equals": {"path": "system.role", "value": "provider"}}, "pass"),
-    ({"one_of": {"path": "classification.tier", "values": ["limited", "minimal"]}}, "fail"),
-    ({"matches": {"path": "datasets[*].id", "pattern": "^[a-z]$"}}, "pass"),
-    ({"matches": {"path": "model_card.logging.retention_days", "pattern": "x"}}, "error"),
-    ({"count": {"path": "model_card.evaluation[*]", "min": 2}}, "pass"),
-    ({"count": {"path": "model_card.evaluation[*]", "min": 3}}, "fail"),
-    ({"count": {"path": "fairness[*]", "max": 0}}, "pass"),
-    ({"not": {"present": "model_card.logging.nope"}}, "pass"),
-    ({"any": [{"present": "model_card.x"}, {"present": "model_card.logging"}]}, "pass"),
-    ({"all": [{"present": "model_card.x"}, {"present": "model_card.logging"}]}, "fail"),
-    ({"attestation": {"control": "qms"}}, "needs_attestation"),
-])
+@pytest.mark.parametrize(
+    ("check", "expected"),
+    [
+        ({"present": "model_card.logging.events"}, "pass"),
+        ({"present": "model_card.logging.nope"}, "fail"),
+        ({"present": "model_card.limitations.known_limitations[*]"}, "fail"),  # placeholder
+        ({"present": "datasets[*].bias_examination.method"}, "fail"),  # dataset b lacks it
+        ({"present": "datasets[0].bias_examination.method"}, "pass"),
+        ({"present": "fairness[*].features"}, "fail"),  # an empty list is missing evidence
+        ({"min": {"path": "model_card.evaluation[metric=auc].value", "value": 0.8}}, "pass"),
+        ({"min": {"path": "model_card.evaluation[metric=auc].value", "value": 0.9}}, "fail"),
+        ({"max": {"path": "model_card.evaluation[metric=brier].value", "value": 0.2}}, "pass"),
+        ({"min": {"path": "model_card.evaluation[metric=f1].value", "value": 0.1}}, "fail"),
+        ({"equals": {"path": "system.role", "value": "provider"}}, "pass"),
+        ({"one_of": {"path": "classification.tier", "values": ["limited", "minimal"]}}, "fail"),
+        ({"matches": {"path": "datasets[*].id", "pattern": "^[a-z]$"}}, "pass"),
+        ({"matches": {"path": "model_card.logging.retention_days", "pattern": "x"}}, "error"),
+        ({"count": {"path": "model_card.evaluation[*]", "min": 2}}, "pass"),
+        ({"count": {"path": "model_card.evaluation[*]", "min": 3}}, "fail"),
+        ({"count": {"path": "fairness[*]", "max": 0}}, "pass"),
+        ({"not": {"present": "model_card.logging.nope"}}, "pass"),
+        ({"any": [{"present": "model_card.x"}, {"present": "model_card.logging"}]}, "pass"),
+        ({"all": [{"present": "model_card.x"}, {"present": "model_card.logging"}]}, "fail"),
+        ({"attestation": {"control": "qms"}}, "needs_attestation"),
+    ],
+)
 def test_operators(check: dict[str, Any], expected: str) -> None:
     assert status(check) == expected
 
@@ -67,23 +70,28 @@ def test_params_are_used() -> None:
     assert status(check, {"days": 400}) == "fail"
 
 
-@pytest.mark.parametrize("bad", [
-    {"exists": "model_card.x"},
-    {"present": "model_card.x", "min": {}},
-    {"min": {"path": "model_card.x"}},
-    {"min": {"path": "model_card.x", "value": "ten"}},
-    {"matches": {"path": "model_card.x", "pattern": "(["}},
-    {"all": []},
-    {"count": {"path": "model_card.x"}},
-    {"present": "evidence.x"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"exists": "model_card.x"},
+        {"present": "model_card.x", "min": {}},
+        {"min": {"path": "model_card.x"}},
+        {"min": {"path": "model_card.x", "value": "ten"}},
+        {"matches": {"path": "model_card.x", "pattern": "(["}},
+        {"all": []},
+        {"count": {"path": "model_card.x"}},
+        {"present": "evidence.x"},
+    ],
+)
 def test_compile_errors(bad: dict[str, Any]) -> None:
     with pytest.raises(CheckSyntaxError):
         compile_check(bad)
 
 
-@pytest.mark.parametrize("text", ["", "model_card.", ".x", "model_card..x", "model_card[x",
-                                  "unknown_root.x", "model_card x"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "model_card.", ".x", "model_card..x", "model_card[x", "unknown_root.x", "model_card x"],
+)
 def test_path_syntax_errors(text: str) -> None:
     with pytest.raises(PathSyntaxError):
         parse_path(text)
@@ -97,21 +105,40 @@ def test_resolve_reports_broken_branches() -> None:
     ]
 
 
-@pytest.mark.parametrize("text", ["TODO", "todo: fill in", "TBD", "[More Information Needed]",
-                                  "N/A", "  ", "<describe the data>", "..."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TODO",
+        "todo: fill in",
+        "TBD",
+        "[More Information Needed]",
+        "N/A",
+        "  ",
+        "<describe the data>",
+        "...",
+    ],
+)
 def test_placeholders_are_not_present(text: str) -> None:
     assert not is_present(text)
 
 
-@given(st.text(min_size=1).filter(lambda s: s.strip() and s.strip()[0].isalpha()
-                                  and not s.strip().lower().startswith(("todo", "tbd", "fixme",
-                                                                         "n/a", "na", "lorem"))))
+@given(
+    st.text(min_size=1).filter(
+        lambda s: (
+            s.strip()
+            and s.strip()[0].isalpha()
+            and not s.strip().lower().startswith(("todo", "tbd", "fixme", "n/a", "na", "lorem"))
+        )
+    )
+)
 def test_real_text_is_present(text: str) -> None:
     assert is_present(text)
 
 
-@given(st.lists(st.integers(min_value=0, max_value=1000), max_size=20),
-       st.integers(min_value=0, max_value=1000))
+@given(
+    st.lists(st.integers(min_value=0, max_value=1000), max_size=20),
+    st.integers(min_value=0, max_value=1000),
+)
 def test_min_over_wildcard_means_every_value(values: list[int], limit: int) -> None:
     view = {"model_card": {"evaluation": [{"value": v} for v in values]}}
     check = compile_check({"min": {"path": "model_card.evaluation[*].value", "value": limit}})

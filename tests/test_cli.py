@@ -50,8 +50,7 @@ def test_check_exit_code_one_on_blocking_failure(system: Path, run_cli: Run) -> 
     assert "fix       Name the provider." in result.out
 
 
-def test_env_vars_set_options(system: Path, run_cli: Run,
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_vars_set_options(system: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     write(system / "docs" / "card.yaml", "identity:\n  name: D\n")
     monkeypatch.setenv("GOVERN_FAIL_ON", "critical")
     assert run_cli("check", system).code == 0

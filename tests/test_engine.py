@@ -21,7 +21,8 @@ SHORT_RETENTION = "provider:\n  name: Demo Bank\nlogging:\n  retention_days: 30\
 def run(system: Path, **options: object) -> Assessment:
     bundle = load_system(system)
     packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
-    return assess(bundle, packs, EngineOptions(as_of=options.pop("as_of", TODAY), **options))  # type: ignore[arg-type]
+    as_of = options.pop("as_of", TODAY)
+    return assess(bundle, packs, EngineOptions(as_of=as_of, **options))  # type: ignore[arg-type]
 
 
 def rule(assessment: Assessment, rule_id: str) -> RuleResult:
@@ -33,6 +34,7 @@ def test_all_pass_and_evidence_is_hashed(system: Path) -> None:
     assert assessment.summary.verdict == "pass"
     assert {r.status for r in assessment.results} == {"pass"}
     import hashlib
+
     card = next(e for e in assessment.evidence if e.kind == "model_card")
     assert card.sha256 == hashlib.sha256((system / "docs/card.yaml").read_bytes()).hexdigest()
     assert assessment.manifest.path == "govern.yaml"
@@ -90,17 +92,23 @@ def test_missing_attestation_needs_attestation_and_blocks(system: Path) -> None:
     assert not rule(run(system, allow_unattested=True), "DEMO-17-QMS").gating
 
 
-@pytest.mark.parametrize(("date", "expires", "problem"), [
-    ("2024-01-01", None, "older than 365 days"),
-    ("2026-12-01", None, "after the assessment date"),
-    ("2026-01-01", "2026-06-30", "expired on 2026-06-30"),
-])
-def test_stale_attestations_do_not_count(system: Path, date: str, expires: str | None,
-                                         problem: str) -> None:
+@pytest.mark.parametrize(
+    ("date", "expires", "problem"),
+    [
+        ("2024-01-01", None, "older than 365 days"),
+        ("2026-12-01", None, "after the assessment date"),
+        ("2026-01-01", "2026-06-30", "expired on 2026-06-30"),
+    ],
+)
+def test_stale_attestations_do_not_count(
+    system: Path, date: str, expires: str | None, problem: str
+) -> None:
     extra = f"\n    expires: {expires}" if expires else ""
-    write(system / "docs" / "attestations.yaml",
-          "attestations:\n  - control: qms\n    statement: QMS exists.\n"
-          f"    attested_by: {{name: Bo, role: CTO}}\n    date: {date}{extra}\n")
+    write(
+        system / "docs" / "attestations.yaml",
+        "attestations:\n  - control: qms\n    statement: QMS exists.\n"
+        f"    attested_by: {{name: Bo, role: CTO}}\n    date: {date}{extra}\n",
+    )
     result = rule(run(system), "DEMO-17-QMS")
     assert result.status == "needs_attestation"
     assert problem in result.message
@@ -114,18 +122,26 @@ def test_attested_control_names_the_person(system: Path) -> None:
 
 
 def test_not_applicable_says_why(system: Path) -> None:
-    text = (system / "govern.yaml").read_text().replace('  annex_iii: "5(b)"\n',
-                                                        "  transparency: [interacts_with_persons]\n")
+    text = (
+        (system / "govern.yaml")
+        .read_text()
+        .replace('  annex_iii: "5(b)"\n', "  transparency: [interacts_with_persons]\n")
+    )
     (system / "govern.yaml").write_text(text)
     result = rule(run(system), "DEMO-12-LOG-RETENTION")
     assert result.status == "not_applicable" and not result.gating
-    assert "applies to risk tier high; this system is limited" == result.message
+    assert result.message == "applies to risk tier high; this system is limited"
 
 
 def test_wrong_type_is_an_error_not_a_pass(system: Path) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace(
-        "{present: model_card.provider.name}",
-        "{min: {path: model_card.provider.name, value: 3}}")
+    rules = (
+        (system / "pack" / "rules.yaml")
+        .read_text()
+        .replace(
+            "{present: model_card.provider.name}",
+            "{min: {path: model_card.provider.name, value: 3}}",
+        )
+    )
     (system / "pack" / "rules.yaml").write_text(rules)
     result = rule(run(system), "DEMO-16-PROVIDER")
     assert result.status == "error" and result.gating
@@ -152,14 +168,17 @@ overrides:
 
 def test_organisation_pack_tightens_and_says_so(system: Path) -> None:
     write(system / "acme" / "pack.yaml", ORG_PACK)
-    write(system / "acme" / "rules.yaml", """\
+    write(
+        system / "acme" / "rules.yaml",
+        """\
         - id: ACME-1-OWNER
           title: Model owner named
           refs: {iso-42001: ["A.3.2"]}
           severity: medium
           check: {present: model_card.provider.contact}
           remediation: Name a contact.
-        """)
+        """,
+    )
     text = (system / "govern.yaml").read_text().replace("[./pack]", "[./pack, ./acme]")
     (system / "govern.yaml").write_text(text)
     assessment = run(system)
@@ -167,20 +186,27 @@ def test_organisation_pack_tightens_and_says_so(system: Path) -> None:
     assert result.status == "fail"  # 200 days no longer enough
     assert result.severity == "critical"
     assert [(t.what, t.before, t.after, t.pack) for t in result.tightened] == [
-        ("severity", "high", "critical", "acme"), ("param min_days", 183.0, 365.0, "acme")]
+        ("severity", "high", "critical", "acme"),
+        ("param min_days", 183.0, 365.0, "acme"),
+    ]
     assert rule(assessment, "ACME-1-OWNER").status == "fail"
 
 
-@pytest.mark.parametrize(("override", "message"), [
-    ("params: {min_days: 90}", "would loosen"),
-    ("severity: low", "cannot lower severity"),
-    ("blocking: false", "cannot make a blocking rule non-blocking"),
-    ("params: {nope: 1}", "no parameter"),
-])
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("params: {min_days: 90}", "would loosen"),
+        ("severity: low", "cannot lower severity"),
+        ("blocking: false", "cannot make a blocking rule non-blocking"),
+        ("params: {nope: 1}", "no parameter"),
+    ],
+)
 def test_organisation_pack_cannot_loosen(system: Path, override: str, message: str) -> None:
-    write(system / "acme" / "pack.yaml",
-          "id: acme\ntitle: t\nversion: '1'\noverrides:\n  - rule: DEMO-12-LOG-RETENTION\n"
-          f"    {override}\n")
+    write(
+        system / "acme" / "pack.yaml",
+        "id: acme\ntitle: t\nversion: '1'\noverrides:\n  - rule: DEMO-12-LOG-RETENTION\n"
+        f"    {override}\n",
+    )
     text = (system / "govern.yaml").read_text().replace("[./pack]", "[./pack, ./acme]")
     (system / "govern.yaml").write_text(text)
     with pytest.raises(InputError) as caught:

@@ -6,8 +6,11 @@ from tests.conftest import REPO
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    ci_lines = [ln.strip() for ln in (REPO / ".ci" / "run").read_text().splitlines()
-                if ln.strip() and not ln.startswith("#")]
+    ci_lines = [
+        ln.strip()
+        for ln in (REPO / ".ci" / "run").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     command = ci_lines[-1]
     assert "pytest" in command
     assert command in (REPO / "README.md").read_text()

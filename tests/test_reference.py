@@ -8,8 +8,9 @@ from govern.reference import FRAMEWORKS, load_catalogue, reference_path
 from tests.conftest import SHARED
 
 
-@pytest.mark.parametrize("name", ["eu_ai_act.yaml", "iso_42001.yaml", "nist_ai_rmf.yaml",
-                                  "crosswalk.yaml"])
+@pytest.mark.parametrize(
+    "name", ["eu_ai_act.yaml", "iso_42001.yaml", "nist_ai_rmf.yaml", "crosswalk.yaml"]
+)
 def test_packaged_copy_matches_shared(name: str) -> None:
     shared = SHARED / "reference" / name
     if not shared.exists():

@@ -1,4 +1,4 @@
-"""Waivers with a fixed clock: only a well-formed waiver, up to and including its expiry day, waives."""
+"""Waivers with a fixed clock: only a well-formed waiver, until its expiry day included, waives."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ TODAY = dt.date(2026, 11, 25)
 
 
 def result_with_waiver(system: Path, waiver_yaml: str, as_of: dt.date = TODAY) -> RuleResult:
-    write(system / "docs" / "card.yaml", "identity:\n  name: Demo\nlogging:\n  retention_days: 30\n")
+    write(
+        system / "docs" / "card.yaml", "identity:\n  name: Demo\nlogging:\n  retention_days: 30\n"
+    )
     manifest = (system / "govern.yaml").read_text()
     if waiver_yaml:
         manifest += "waivers:\n" + waiver_yaml
@@ -29,9 +31,11 @@ def result_with_waiver(system: Path, waiver_yaml: str, as_of: dt.date = TODAY) -
 
 
 def waiver(expires: str = "2027-03-31", approver: str | None = "Head of Model Risk") -> str:
-    lines = ["  - rule: DEMO-12-LOG-RETENTION",
-             "    reason: Log store migration finishes in Q1.",
-             f"    expires: {expires}"]
+    lines = [
+        "  - rule: DEMO-12-LOG-RETENTION",
+        "    reason: Log store migration finishes in Q1.",
+        f"    expires: {expires}",
+    ]
     if approver is not None:
         lines.append(f"    approved_by: {approver}")
     return "\n".join(lines) + "\n"
@@ -85,7 +89,8 @@ def test_missing_approver_does_not_waive(system: Path) -> None:
 def test_waiver_for_unknown_rule_is_warned(system: Path) -> None:
     manifest = (system / "govern.yaml").read_text() + (
         "waivers:\n  - rule: NO-SUCH-RULE\n    reason: r\n    approved_by: a\n"
-        "    expires: 2027-01-01\n")
+        "    expires: 2027-01-01\n"
+    )
     (system / "govern.yaml").write_text(manifest)
     bundle = load_system(system)
     packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
