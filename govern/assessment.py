@@ -38,7 +38,7 @@ class Finding(Record):
     expected: str
     found: str
     location: Location
-    status: Status
+    status: Status | Literal["warn"]
 
 
 class EffectiveDate(Record):
@@ -92,6 +92,7 @@ class RuleResult(Record):
     automated: bool
     message: str
     findings: list[Finding] = []
+    notes: list[Finding] = []
     remediation: str
     effective: EffectiveDate | None = None
     waiver: WaiverInfo | None = None

@@ -162,6 +162,7 @@ def _assess_rule(
 
     outcome = evaluate(rule.check, ctx)
     findings = [_finding(f, bundle) for f in outcome.findings]
+    notes = [_finding(f, bundle) for f in outcome.warnings]
     attestations = [_attestation_info(use) for use in outcome.attestations]
     status = outcome.status
     message = _message(status, findings, attestations)
@@ -193,6 +194,7 @@ def _assess_rule(
         gating=gating,
         message=message,
         findings=findings,
+        notes=notes,
         waiver=waiver_info,
         attestations=attestations,
     )

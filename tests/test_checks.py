@@ -145,3 +145,52 @@ def test_min_over_wildcard_means_every_value(values: list[int], limit: int) -> N
     outcome = evaluate(check, Context(view, {}, lambda c: [], dt.date(2026, 1, 1)))
     expected = "pass" if values and all(v >= limit for v in values) else "fail"
     assert outcome.status == expected
+
+
+METRIC_VIEW: dict[str, Any] = {
+    "fairness": [
+        {"ratio": {"value": 0.83, "ci": {"lower": 0.76, "upper": 0.9}}},
+        {"ratio": {"value": 0.9, "ci": None}},
+        {"ratio": {"value": None, "ci": None}},
+    ]
+}
+
+
+def metric_outcome(index: int, mode: str, limit: float) -> tuple[str, list[str]]:
+    check = compile_check({"min": {"path": f"fairness[{index}].ratio", "value": limit, "ci": mode}})
+    outcome = evaluate(check, Context(METRIC_VIEW, {}, lambda c: [], dt.date(2026, 1, 1)))
+    return outcome.status, [w.found for w in outcome.warnings]
+
+
+@pytest.mark.parametrize(
+    ("mode", "limit", "status", "warned"),
+    [
+        ("point", 0.8, "pass", False),
+        ("point", 0.85, "fail", False),
+        ("interval", 0.8, "pass", True),  # straddles: warn, do not fail
+        ("interval", 0.7, "pass", False),  # whole interval above
+        ("interval", 0.95, "fail", False),  # whole interval below
+        ("conservative", 0.8, "fail", False),
+        ("conservative", 0.7, "pass", False),
+    ],
+)
+def test_confidence_interval_gates(mode: str, limit: float, status: str, warned: bool) -> None:
+    got_status, warnings = metric_outcome(0, mode, limit)
+    assert got_status == status
+    assert bool(warnings) == warned
+    if warned:
+        assert "straddles" in warnings[0]
+
+
+def test_interval_gate_without_interval_warns_and_uses_point() -> None:
+    status_, warnings = metric_outcome(1, "interval", 0.8)
+    assert status_ == "pass" and "no confidence interval" in warnings[0]
+
+
+def test_undefined_metric_is_an_error() -> None:
+    assert metric_outcome(2, "interval", 0.8)[0] == "error"
+
+
+def test_bad_ci_mode() -> None:
+    with pytest.raises(CheckSyntaxError):
+        compile_check({"min": {"path": "fairness[0].ratio", "value": 1, "ci": "loose"}})

@@ -1,4 +1,4 @@
-"""The bundled examples behave as documented: credit-scoring passes, support-chatbot fails clearly."""
+"""The bundled examples behave as documented: credit-scoring passes, support-chatbot fails."""
 
 from __future__ import annotations
 
@@ -21,13 +21,20 @@ def test_credit_scoring_passes_completely(run_cli: Run) -> None:
     assert result.code == 0, result.err
     assert assessment.classification.tier == "high"
     assert assessment.classification.annex_iii == "5(b)"
-    bad = [(r.rule_id, r.status, r.message) for r in assessment.results
-           if r.status in ("fail", "error", "needs_attestation")]
+    bad = [
+        (r.rule_id, r.status, r.message)
+        for r in assessment.results
+        if r.status in ("fail", "error", "needs_attestation")
+    ]
     assert bad == []
     applicable = [r for r in assessment.results if r.status != "not_applicable"]
     assert len(applicable) >= 40
-    assert {e.kind for e in assessment.evidence} >= {"model_card", "dataset", "fairness",
-                                                     "attestations"}
+    assert {e.kind for e in assessment.evidence} >= {
+        "model_card",
+        "dataset",
+        "fairness",
+        "attestations",
+    }
 
 
 def test_credit_scoring_text_output(run_cli: Run) -> None:

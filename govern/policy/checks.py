@@ -14,6 +14,7 @@ from typing import Any
 
 from govern.policy.paths import MISSING, EvidencePath, Leaf, PathSyntaxError, parse_path, resolve
 
+CI_MODES = ("point", "interval", "conservative")
 OPERATORS = (
     "present",
     "equals",
@@ -102,9 +103,15 @@ class Matches(Check):
 
 @dataclass(frozen=True)
 class Bound(Check):
+    """A threshold. On a bootstrapped metric ({value, ci}) `ci` says how the interval counts:
+    `point` gates on the point value, `interval` fails only when the whole interval is beyond
+    the threshold (and warns when it straddles it), `conservative` fails unless the whole
+    interval is within it."""
+
     path: EvidencePath
     limit: Number
     is_min: bool
+    ci: str = "point"
 
     def params(self) -> list[tuple[str, str]]:
         if isinstance(self.limit, ParamRef):
@@ -113,7 +120,12 @@ class Bound(Check):
 
     def describe(self, params: dict[str, Any]) -> str:
         op = ">=" if self.is_min else "<="
-        return f"{self.path} {op} {_show(_number(self.limit, params))}"
+        how = {
+            "point": "",
+            "interval": " (fails only if the whole confidence interval is beyond)",
+            "conservative": " (for the whole confidence interval)",
+        }[self.ci]
+        return f"{self.path} {op} {_show(_number(self.limit, params))}{how}"
 
 
 @dataclass(frozen=True)
@@ -217,10 +229,13 @@ def compile_check(data: Any, where: tuple[str | int, ...] = ()) -> Check:
             _opt_number(args.get("max"), here),
         )
     if operator in ("min", "max"):
-        args = _args(arg, here, required=("path", "value"))
+        args = _args(arg, here, required=("path", "value"), optional=("ci",))
         limit = _opt_number(args["value"], (*here, "value"))
         assert limit is not None
-        return Bound(_path(args["path"], here), limit, operator == "min")
+        ci = args.get("ci", "point")
+        if ci not in CI_MODES:
+            raise CheckSyntaxError(f"ci must be one of {', '.join(CI_MODES)}", (*here, "ci"))
+        return Bound(_path(args["path"], here), limit, operator == "min", ci)
     if operator == "equals":
         args = _args(arg, here, required=("path", "value"))
         return Equals(_path(args["path"], here), args["value"])
@@ -295,6 +310,7 @@ def _show(value: Any) -> str:
 # Evaluation
 
 PASS, FAIL, ERROR, NEEDS_ATTESTATION = "pass", "fail", "error", "needs_attestation"
+WARN = "warn"
 
 
 @dataclass(frozen=True)
@@ -319,6 +335,7 @@ class Outcome:
     status: str
     findings: list[LeafFinding] = field(default_factory=list)
     attestations: list[AttestationUse] = field(default_factory=list)
+    warnings: list[LeafFinding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -356,16 +373,19 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
     if isinstance(check, Count):
         return _count(check, leaves, ctx)
-    findings = [f for leaf in leaves if (f := _leaf(check, leaf, ctx)) is not None]
+    results = [f for leaf in leaves if (f := _leaf(check, leaf, ctx)) is not None]
+    findings = [f for f in results if f.status != WARN]
+    warnings = [f for f in results if f.status == WARN]
     if not findings:
-        return Outcome(PASS)
+        return Outcome(PASS, warnings=warnings)
     status = FAIL if any(f.status == FAIL for f in findings) else ERROR
-    return Outcome(status, findings)
+    return Outcome(status, findings, warnings=warnings)
 
 
 def _combine(check: Combine, ctx: Context) -> Outcome:
     outcomes = [evaluate(item, ctx) for item in check.items]
     attestations = [a for o in outcomes for a in o.attestations]
+    warnings = [w for o in outcomes for w in o.warnings]
     statuses = [o.status for o in outcomes]
     if check.kind == "all":
         order = (FAIL, ERROR, NEEDS_ATTESTATION)
@@ -375,7 +395,7 @@ def _combine(check: Combine, ctx: Context) -> Outcome:
         order = (PASS, NEEDS_ATTESTATION, ERROR)
         status = next((s for s in order if s in statuses), FAIL)
         findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
-    return Outcome(status, findings, attestations)
+    return Outcome(status, findings, attestations, warnings)
 
 
 def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
@@ -385,6 +405,8 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
         if is_present(value):
             return None
         return LeafFinding(expected, _describe_absent(value), leaf.path)
+    if isinstance(check, Bound) and isinstance(value, dict) and "value" in value:
+        return _bound_metric(check, value, leaf.path, expected, ctx)
     if value is MISSING or value is None:
         return LeafFinding(expected, "missing", leaf.path)
     if isinstance(check, Equals):
@@ -405,6 +427,40 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
         ok = value >= limit if check.is_min else value <= limit
         return None if ok else LeafFinding(expected, _show(value), leaf.path)
     raise AssertionError(f"unhandled check {check!r}")
+
+
+def _bound_metric(
+    check: Bound, metric: dict[str, Any], path: tuple[str | int, ...], expected: str, ctx: Context
+) -> LeafFinding | None:
+    """A threshold on a bootstrapped metric ({value, ci: {lower, upper}})."""
+    limit = _number(check.limit, ctx.params)
+    point = metric.get("value")
+    interval = metric.get("ci") or {}
+    lower, upper = interval.get("lower"), interval.get("upper")
+    if point is None:
+        return LeafFinding(
+            expected, "undefined (null: the metric cannot be computed here)", path, ERROR
+        )
+
+    def within(x: float) -> bool:
+        return x >= limit if check.is_min else x <= limit
+
+    shown = f"{_show(point)}" + (
+        f" [{lower:.4g}, {upper:.4g}]" if lower is not None and upper is not None else ""
+    )
+    if check.ci == "point" or lower is None or upper is None:
+        result = None if within(point) else LeafFinding(expected, shown, path)
+        if check.ci != "point" and result is None:
+            return LeafFinding(
+                expected, f"{shown}: no confidence interval, gated on the point value", path, WARN
+            )
+        return result
+    near, far = (upper, lower) if check.is_min else (lower, upper)
+    if within(far):
+        return None
+    if check.ci == "conservative" or not within(near):
+        return LeafFinding(expected, shown, path)
+    return LeafFinding(expected, f"{shown}: the interval straddles the threshold", path, WARN)
 
 
 def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:

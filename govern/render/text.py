@@ -19,6 +19,10 @@ _LABEL = {
 _DETAILED = {"fail", "error", "needs_attestation", "waived"}
 
 
+def _detailed(result: RuleResult) -> bool:
+    return result.status in _DETAILED or bool(result.notes)
+
+
 def render(assessment: Assessment, verbose: bool = False) -> str:
     lines: list[str] = []
     system = assessment.system
@@ -47,7 +51,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
         lines.append(
             click.style(f"{framework.title}", bold=True) + f": {framework.rules} rules ({counts})"
         )
-        shown = [r for r in group if verbose or r.status in _DETAILED]
+        shown = [r for r in group if verbose or _detailed(r)]
         for result in shown:
             lines.extend(_result_lines(result, verbose))
         hidden = len(group) - len(shown)
@@ -88,6 +92,13 @@ def _result_lines(result: RuleResult, verbose: bool) -> list[str]:
         where = f"{finding.location.file}:{finding.location.line}:{finding.location.column}"
         lines.append(f"{indent}expected  {finding.expected}")
         lines.append(f"{indent}found     {finding.found}  at {where} ({finding.location.field})")
+    for note in result.notes:
+        where = f"{note.location.file}:{note.location.line}:{note.location.column}"
+        lines.append(
+            click.style(
+                f"{indent}warning   {note.found}  at {where} ({note.location.field})", fg="yellow"
+            )
+        )
     if not verbose and len(result.findings) > 5:
         lines.append(f"{indent}          … {len(result.findings) - 5} more (--verbose)")
     if (
