@@ -166,6 +166,8 @@ def _assess_rule(
     attestations = [_attestation_info(use) for use in outcome.attestations]
     status = outcome.status
     message = _message(status, findings, attestations)
+    if notes:
+        message += f", with {len(notes)} warning(s): {notes[0].found}"
     waiver_info = None
     if waivers:
         entry = waivers[-1]
@@ -395,7 +397,19 @@ def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
         field=format_field_path(leaf.path),
         sha256=document.sha256,
     )
-    return Finding(expected=leaf.expected, found=leaf.found, location=location, status=leaf.status)
+    found = leaf.found
+    if document is bundle.manifest_document and leaf.path[:1] in _EVIDENCE_KEYS:
+        key = _EVIDENCE_KEYS[leaf.path[:1]]
+        found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
+    return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
+
+
+_EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {
+    ("model_card",): "model_card",
+    ("datasets",): "datasets",
+    ("fairness",): "fairness",
+    ("attestations",): "attestations",
+}
 
 
 def _locate(

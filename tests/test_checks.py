@@ -194,3 +194,112 @@ def test_undefined_metric_is_an_error() -> None:
 def test_bad_ci_mode() -> None:
     with pytest.raises(CheckSyntaxError):
         compile_check({"min": {"path": "fairness[0].ratio", "value": 1, "ci": "loose"}})
+
+
+EACH_VIEW: dict[str, Any] = {
+    "datasets": [
+        {"id": "a", "personal_data": {"contains_personal_data": True, "legal_basis": "6(1)(b)"}},
+        {"id": "b", "personal_data": {"contains_personal_data": False}},
+        {"id": "c", "personal_data": {"contains_personal_data": True}},
+    ],
+    "model_card": {
+        "evaluation": [
+            {"metric": "auc", "value": 0.8, "threshold": 0.75, "comparison": ">="},
+            {"metric": "brier", "value": 0.2, "threshold": 0.15, "comparison": "<="},
+            {"metric": "ks", "value": 0.4},
+        ],
+        "cybersecurity": {"threats_addressed": ["data_poisoning", "model_flaws"]},
+    },
+}
+
+
+def each_outcome(check: dict[str, Any]) -> Any:
+    return evaluate(compile_check(check), Context(EACH_VIEW, {}, lambda c: [], dt.date(2026, 1, 1)))
+
+
+def test_each_with_when_checks_only_matching_entries() -> None:
+    outcome = each_outcome(
+        {
+            "each": {
+                "path": "datasets[*]",
+                "when": {
+                    "equals": {"path": "item.personal_data.contains_personal_data", "value": True}
+                },
+                "check": {"present": "item.personal_data.legal_basis"},
+            }
+        }
+    )
+    assert outcome.status == "fail"
+    assert [f.path for f in outcome.findings] == [("datasets", 2, "personal_data", "legal_basis")]
+
+
+def test_each_over_nothing_is_vacuously_true() -> None:
+    outcome = each_outcome({"each": {"path": "fairness[*]", "check": {"present": "item.x"}}})
+    assert outcome.status == "pass"
+
+
+def test_threshold_from_the_entry_itself() -> None:
+    outcome = each_outcome(
+        {
+            "each": {
+                "path": "model_card.evaluation[*]",
+                "when": {"equals": {"path": "item.comparison", "value": "<="}},
+                "check": {"max": {"path": "item.value", "value": {"path": "item.threshold"}}},
+            }
+        }
+    )
+    assert outcome.status == "fail"
+    assert outcome.findings[0].path == ("model_card", "evaluation", 1, "value")
+    assert outcome.findings[0].expected == "item.value <= the value of item.threshold"
+    passing = each_outcome(
+        {
+            "each": {
+                "path": "model_card.evaluation[*]",
+                "when": {"equals": {"path": "item.comparison", "value": ">="}},
+                "check": {"min": {"path": "item.value", "value": {"path": "item.threshold"}}},
+            }
+        }
+    )
+    assert passing.status == "pass"
+
+
+def test_missing_threshold_fails() -> None:
+    outcome = each_outcome(
+        {
+            "each": {
+                "path": "model_card.evaluation[metric=ks]",
+                "check": {"min": {"path": "item.value", "value": {"path": "item.threshold"}}},
+            }
+        }
+    )
+    assert outcome.status == "fail" and "no threshold" in outcome.findings[0].found
+
+
+def test_contains() -> None:
+    path = "model_card.cybersecurity.threats_addressed"
+    assert each_outcome({"contains": {"path": path, "value": "model_flaws"}}).status == "pass"
+    outcome = each_outcome({"contains": {"path": path, "value": "adversarial_examples"}})
+    assert outcome.status == "fail"
+    assert outcome.findings[0].found == "['data_poisoning', 'model_flaws']"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"present": "item.x"},
+        {"each": {"path": "datasets[*]"}},
+        {"min": {"path": "model_card.x", "value": {"path": "datasets[*].size"}}},
+        {"attestation": {"control": "qms", "max_age_days": {"path": "model_card.x"}}},
+    ],
+)
+def test_each_and_path_threshold_compile_errors(bad: dict[str, Any]) -> None:
+    with pytest.raises(CheckSyntaxError):
+        compile_check(bad)
+
+
+def test_booleans_read_like_yaml() -> None:
+    outcome = each_outcome(
+        {"equals": {"path": "datasets[1].personal_data.contains_personal_data", "value": True}}
+    )
+    assert outcome.findings[0].found == "false"
+    assert outcome.findings[0].expected.endswith("= true")

@@ -1,6 +1,7 @@
 """Check operators: compiled from a rule's `check:` data and evaluated by plain Python, never eval.
 
-Operators: present, equals, one_of, matches, min, max, count, all, any, not, attestation.
+Operators: present, equals, one_of, matches, contains, min, max, count, all, any, not, each,
+attestation.
 Each leaf reports what it expected and what it found, at the concrete evidence path.
 """
 
@@ -9,13 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from govern.policy.paths import MISSING, EvidencePath, Leaf, PathSyntaxError, parse_path, resolve
+from govern.policy.paths import (
+    ITEM_ROOT,
+    MISSING,
+    EvidencePath,
+    Leaf,
+    PathSyntaxError,
+    parse_path,
+    resolve,
+)
 
 CI_MODES = ("point", "interval", "conservative")
 OPERATORS = (
+    "contains",
+    "each",
     "present",
     "equals",
     "one_of",
@@ -53,7 +64,14 @@ class ParamRef:
     name: str
 
 
-Number = float | ParamRef
+@dataclass(frozen=True)
+class PathRef:
+    """A threshold read from the evidence itself, e.g. an evaluation entry's own threshold."""
+
+    path: EvidencePath
+
+
+Number = float | ParamRef | PathRef
 
 
 @dataclass(frozen=True)
@@ -125,7 +143,34 @@ class Bound(Check):
             "interval": " (fails only if the whole confidence interval is beyond)",
             "conservative": " (for the whole confidence interval)",
         }[self.ci]
-        return f"{self.path} {op} {_show(_number(self.limit, params))}{how}"
+        return f"{self.path} {op} {_shown_limit(self.limit, params)}{how}"
+
+
+@dataclass(frozen=True)
+class Contains(Check):
+    path: EvidencePath
+    value: Any
+
+    def describe(self, params: dict[str, Any]) -> str:
+        return f"{self.path} includes {_show(self.value)}"
+
+
+@dataclass(frozen=True)
+class Each(Check):
+    """For every entry at `path` (for which `when` holds), `check` holds; `item` names the entry.
+    No entries means nothing to check: require them with a separate `present` or `count`."""
+
+    path: EvidencePath
+    check: Check
+    when: Check | None = None
+
+    def params(self) -> list[tuple[str, str]]:
+        inner = self.check.params()
+        return inner + ([(n, "fixed") for n, _ in self.when.params()] if self.when else [])
+
+    def describe(self, params: dict[str, Any]) -> str:
+        condition = f" where {self.when.describe(params)}" if self.when else ""
+        return f"for each {self.path}{condition}: {self.check.describe(params)}"
 
 
 @dataclass(frozen=True)
@@ -145,9 +190,9 @@ class Count(Check):
     def describe(self, params: dict[str, Any]) -> str:
         parts = []
         if self.at_least is not None:
-            parts.append(f"at least {_show(_number(self.at_least, params))}")
+            parts.append(f"at least {_shown_limit(self.at_least, params)}")
         if self.at_most is not None:
-            parts.append(f"at most {_show(_number(self.at_most, params))}")
+            parts.append(f"at most {_shown_limit(self.at_most, params)}")
         return f"{' and '.join(parts)} entries at {self.path}"
 
 
@@ -193,7 +238,7 @@ class AttestationCheck(Check):
         return f"a signed attestation of control {self.control!r}{age}"
 
 
-def compile_check(data: Any, where: tuple[str | int, ...] = ()) -> Check:
+def compile_check(data: Any, where: tuple[str | int, ...] = (), in_each: bool = False) -> Check:
     if not isinstance(data, dict) or len(data) != 1:
         raise CheckSyntaxError(
             f"a check is a mapping with exactly one operator ({', '.join(OPERATORS)})", where
@@ -208,48 +253,63 @@ def compile_check(data: Any, where: tuple[str | int, ...] = ()) -> Check:
         if not isinstance(arg, list) or not arg:
             raise CheckSyntaxError(f"'{operator}' takes a non-empty list of checks", here)
         return Combine(
-            operator, tuple(compile_check(item, (*here, i)) for i, item in enumerate(arg))
+            operator,
+            tuple(compile_check(item, (*here, i), in_each) for i, item in enumerate(arg)),
         )
     if operator == "not":
-        return Not(compile_check(arg, here))
+        return Not(compile_check(arg, here, in_each))
+    if operator == "each":
+        args = _args(arg, here, required=("path", "check"), optional=("when",))
+        when = args.get("when")
+        return Each(
+            _path(args["path"], here, in_each),
+            compile_check(args["check"], (*here, "check"), in_each=True),
+            compile_check(when, (*here, "when"), in_each=True) if when is not None else None,
+        )
     if operator == "present":
-        return Present(_path(arg, here))
+        return Present(_path(arg, here, in_each))
+    if operator == "contains":
+        args = _args(arg, here, required=("path", "value"))
+        return Contains(_path(args["path"], here, in_each), args["value"])
     if operator == "attestation":
         args = _args(arg, here, required=("control",), optional=("max_age_days",))
         if not isinstance(args["control"], str) or not args["control"]:
             raise CheckSyntaxError("'attestation' needs a control id", (*here, "control"))
-        return AttestationCheck(args["control"], _opt_number(args.get("max_age_days"), here))
+        max_age = _opt_number(args.get("max_age_days"), (*here, "max_age_days"))
+        if isinstance(max_age, PathRef):
+            raise CheckSyntaxError("max_age_days takes a number or {param: NAME}", here)
+        return AttestationCheck(args["control"], max_age)
     if operator == "count":
         args = _args(arg, here, required=("path",), optional=("min", "max"))
         if "min" not in args and "max" not in args:
             raise CheckSyntaxError("'count' needs min, max or both", here)
         return Count(
-            _path(args["path"], here),
+            _path(args["path"], here, in_each),
             _opt_number(args.get("min"), here),
             _opt_number(args.get("max"), here),
         )
     if operator in ("min", "max"):
         args = _args(arg, here, required=("path", "value"), optional=("ci",))
-        limit = _opt_number(args["value"], (*here, "value"))
+        limit = _opt_number(args["value"], (*here, "value"), in_each)
         assert limit is not None
         ci = args.get("ci", "point")
         if ci not in CI_MODES:
             raise CheckSyntaxError(f"ci must be one of {', '.join(CI_MODES)}", (*here, "ci"))
-        return Bound(_path(args["path"], here), limit, operator == "min", ci)
+        return Bound(_path(args["path"], here, in_each), limit, operator == "min", ci)
     if operator == "equals":
         args = _args(arg, here, required=("path", "value"))
-        return Equals(_path(args["path"], here), args["value"])
+        return Equals(_path(args["path"], here, in_each), args["value"])
     if operator == "one_of":
         args = _args(arg, here, required=("path", "values"))
         if not isinstance(args["values"], list) or not args["values"]:
             raise CheckSyntaxError("'one_of' needs a non-empty list of values", (*here, "values"))
-        return OneOf(_path(args["path"], here), tuple(args["values"]))
+        return OneOf(_path(args["path"], here, in_each), tuple(args["values"]))
     args = _args(arg, here, required=("path", "pattern"))
     try:
         pattern = re.compile(str(args["pattern"]))
     except re.error as exc:
         raise CheckSyntaxError(f"invalid regular expression: {exc}", (*here, "pattern")) from None
-    return Matches(_path(args["path"], here), pattern)
+    return Matches(_path(args["path"], here, in_each), pattern)
 
 
 def _args(
@@ -269,32 +329,58 @@ def _args(
     return arg
 
 
-def _path(text: Any, where: tuple[str | int, ...]) -> EvidencePath:
+def _path(text: Any, where: tuple[str | int, ...], in_each: bool = False) -> EvidencePath:
     try:
-        return parse_path(text)
+        path = parse_path(text)
     except PathSyntaxError as exc:
         raise CheckSyntaxError(f"invalid path {text!r}: {exc}", where) from None
+    if path.root == ITEM_ROOT and not in_each:
+        raise CheckSyntaxError(f"path {text!r}: 'item' is only defined inside 'each'", where)
+    return path
 
 
-def _opt_number(value: Any, where: tuple[str | int, ...]) -> Number | None:
+def _opt_number(value: Any, where: tuple[str | int, ...], in_each: bool = False) -> Number | None:
     if value is None:
         return None
     if isinstance(value, dict) and set(value) == {"param"} and isinstance(value["param"], str):
         return ParamRef(value["param"])
+    if isinstance(value, dict) and set(value) == {"path"}:
+        path = _path(value["path"], where, in_each)
+        if any(step.kind in ("star", "filter") for step in path.steps):
+            raise CheckSyntaxError(
+                "a threshold path must name one value (no [*] or filters)", where
+            )
+        return PathRef(path)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise CheckSyntaxError(f"expected a number or {{param: NAME}}, found {value!r}", where)
+        raise CheckSyntaxError(
+            f"expected a number, {{param: NAME}} or {{path: PATH}}, found {value!r}", where
+        )
     return float(value)
 
 
 def _number(value: Number, params: dict[str, Any]) -> float:
     if isinstance(value, ParamRef):
         return float(params[value.name])
+    if isinstance(value, PathRef):
+        raise TypeError("a path threshold needs the evidence: use _limit()")
     return value
+
+
+def _shown_limit(value: Number, params: dict[str, Any]) -> str:
+    return (
+        f"the value of {value.path}"
+        if isinstance(value, PathRef)
+        else _show(_number(value, params))
+    )
 
 
 def _show(value: Any) -> str:
     if value is MISSING:
         return "missing"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):
@@ -370,6 +456,8 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
         return inner
     if isinstance(check, AttestationCheck):
         return _attestation(check, ctx)
+    if isinstance(check, Each):
+        return _each(check, ctx)
     leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
     if isinstance(check, Count):
         return _count(check, leaves, ctx)
@@ -380,6 +468,53 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
         return Outcome(PASS, warnings=warnings)
     status = FAIL if any(f.status == FAIL for f in findings) else ERROR
     return Outcome(status, findings, warnings=warnings)
+
+
+def _each(check: Each, ctx: Context) -> Outcome:
+    outcomes = []
+    for leaf in resolve(check.path, ctx.view):
+        if leaf.value is MISSING:
+            continue
+        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
+        if check.when is not None and evaluate(check.when, inner).status != PASS:
+            continue
+        outcome = evaluate(check.check, inner)
+        outcomes.append(_rebase(outcome, leaf.path))
+    statuses = [o.status for o in outcomes]
+    status = next((s for s in (FAIL, ERROR, NEEDS_ATTESTATION) if s in statuses), PASS)
+    return Outcome(
+        status,
+        [f for o in outcomes if o.status != PASS for f in o.findings],
+        [a for o in outcomes for a in o.attestations],
+        [w for o in outcomes for w in o.warnings],
+    )
+
+
+def _rebase(outcome: Outcome, base: tuple[str | int, ...]) -> Outcome:
+    """Turn `item.x` paths of an `each` body into the concrete path of the entry."""
+
+    def move(finding: LeafFinding) -> LeafFinding:
+        if finding.path[:1] == (ITEM_ROOT,):
+            return replace(finding, path=(*base, *finding.path[1:]))
+        return finding
+
+    return Outcome(
+        outcome.status,
+        [move(f) for f in outcome.findings],
+        outcome.attestations,
+        [move(w) for w in outcome.warnings],
+    )
+
+
+def _limit(value: Number, ctx: Context) -> float | None:
+    """A threshold's value; None when it reads the evidence and finds no number there."""
+    if not isinstance(value, PathRef):
+        return _number(value, ctx.params)
+    leaves = resolve(value.path, ctx.view)
+    found = leaves[0].value if leaves else MISSING
+    if isinstance(found, bool) or not isinstance(found, int | float):
+        return None
+    return float(found)
 
 
 def _combine(check: Combine, ctx: Context) -> Outcome:
@@ -414,6 +549,11 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
     if isinstance(check, OneOf):
         ok = any(_same(value, option) for option in check.values)
         return None if ok else LeafFinding(expected, _show(value), leaf.path)
+    if isinstance(check, Contains):
+        if not isinstance(value, list):
+            return LeafFinding(expected, f"{_show(value)} (not a list)", leaf.path, ERROR)
+        ok = any(_same(item, check.value) for item in value)
+        return None if ok else LeafFinding(expected, _show(value), leaf.path)
     if isinstance(check, Matches):
         if not isinstance(value, str):
             return LeafFinding(expected, f"{_show(value)} (not text)", leaf.path, ERROR)
@@ -423,7 +563,11 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
     if isinstance(check, Bound):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return LeafFinding(expected, f"{_show(value)} (not a number)", leaf.path, ERROR)
-        limit = _number(check.limit, ctx.params)
+        limit = _limit(check.limit, ctx)
+        if limit is None:
+            return LeafFinding(
+                expected, f"{_show(value)}, but no threshold to compare with", leaf.path
+            )
         ok = value >= limit if check.is_min else value <= limit
         return None if ok else LeafFinding(expected, _show(value), leaf.path)
     raise AssertionError(f"unhandled check {check!r}")
@@ -433,8 +577,10 @@ def _bound_metric(
     check: Bound, metric: dict[str, Any], path: tuple[str | int, ...], expected: str, ctx: Context
 ) -> LeafFinding | None:
     """A threshold on a bootstrapped metric ({value, ci: {lower, upper}})."""
-    limit = _number(check.limit, ctx.params)
+    limit = _limit(check.limit, ctx)
     point = metric.get("value")
+    if limit is None:
+        return LeafFinding(expected, "no threshold to compare with", path)
     interval = metric.get("ci") or {}
     lower, upper = interval.get("lower"), interval.get("upper")
     if point is None:
@@ -465,8 +611,8 @@ def _bound_metric(
 
 def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
     count = sum(1 for leaf in leaves if is_present(leaf.value))
-    low = _number(check.at_least, ctx.params) if check.at_least is not None else None
-    high = _number(check.at_most, ctx.params) if check.at_most is not None else None
+    low = _limit(check.at_least, ctx) if check.at_least is not None else None
+    high = _limit(check.at_most, ctx) if check.at_most is not None else None
     if (low is None or count >= low) and (high is None or count <= high):
         return Outcome(PASS)
     where = (

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 ROOTS = ("system", "classification", "model_card", "datasets", "fairness", "attestations")
+# `item` is the entry being checked inside an `each` operator.
+ITEM_ROOT = "item"
 
 _TOKEN = re.compile(
     r"""(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)
@@ -107,7 +109,7 @@ def parse_path(text: str) -> EvidencePath:
         expect_name = False
     if expect_name:
         raise PathSyntaxError("a path cannot end with '.'")
-    if steps[0].key not in ROOTS:
+    if steps[0].key not in (*ROOTS, ITEM_ROOT):
         raise PathSyntaxError(
             f"path must start with one of {', '.join(ROOTS)}, not {steps[0].key!r}"
         )
