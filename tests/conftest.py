@@ -124,3 +124,10 @@ def system(tmp_path: Path) -> Path:
     write(root / "pack" / "pack.yaml", PACK)
     write(root / "pack" / "rules.yaml", RULES)
     return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a fixture file, failing loudly if the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")

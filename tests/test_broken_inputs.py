@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult, write
+from tests.conftest import CliResult, edit, write
 
 Run = Callable[..., CliResult]
 
@@ -144,22 +144,19 @@ def test_top_level_list_instead_of_mapping(system: Path, run_cli: Run) -> None:
 
 
 def test_json_syntax_error_names_line(system: Path, run_cli: Run) -> None:
-    manifest = (system / "govern.yaml").read_text().replace("docs/card.yaml", "docs/card.json")
-    (system / "govern.yaml").write_text(manifest)
+    edit(system / "govern.yaml", "docs/card.yaml", "docs/card.json")
     (system / "docs" / "card.json").write_text('{\n  "identity": {\n    "name": "x",\n  }\n}\n')
     assert_input_error(run_cli("check", system), "docs/card.json", line=4)
 
 
 def test_json_nan_is_refused(system: Path, run_cli: Run) -> None:
-    manifest = (system / "govern.yaml").read_text().replace("docs/card.yaml", "docs/card.json")
-    (system / "govern.yaml").write_text(manifest)
+    edit(system / "govern.yaml", "docs/card.yaml", "docs/card.json")
     (system / "docs" / "card.json").write_text('{"compute_energy": {"co2e_kg": NaN}}')
     assert_input_error(run_cli("check", system), "docs/card.json")
 
 
 def test_json_unknown_key_has_line(system: Path, run_cli: Run) -> None:
-    manifest = (system / "govern.yaml").read_text().replace("docs/card.yaml", "docs/card.json")
-    (system / "govern.yaml").write_text(manifest)
+    edit(system / "govern.yaml", "docs/card.yaml", "docs/card.json")
     (system / "docs" / "card.json").write_text('{\n  "identity": {"name": "x"},\n  "bogus": 1\n}')
     result = run_cli("check", system)
     assert_input_error(result, "docs/card.json", line=3)
@@ -184,70 +181,56 @@ def test_no_manifest_is_a_usage_error(tmp_path: Path, run_cli: Run) -> None:
 
 
 def test_policy_with_unknown_operator(system: Path, run_cli: Run) -> None:
-    rules = (
-        (system / "pack" / "rules.yaml")
-        .read_text()
-        .replace("{present: model_card", "{exists: model_card")
-    )
-    (system / "pack" / "rules.yaml").write_text(rules)
+    edit(system / "pack" / "rules.yaml", "{present: model_card", "{exists: model_card")
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml", line=14)
     assert "unknown operator 'exists'" in result.err
 
 
 def test_policy_with_unknown_framework_id(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace('"Art.16(b)"', '"Art.16(zz)"')
-    (system / "pack" / "rules.yaml").write_text(rules)
+    edit(system / "pack" / "rules.yaml", '"Art.16(b)"', '"Art.16(zz)"')
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml", line=12)
     assert "'Art.16(zz)' is not a eu-ai-act provision id" in result.err
 
 
 def test_policy_with_unknown_framework(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace("nist-ai-rmf:", "nist-csf:")
-    (system / "pack" / "rules.yaml").write_text(rules)
+    edit(system / "pack" / "rules.yaml", "nist-ai-rmf:", "nist-csf:")
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml", line=3)
 
 
 def test_policy_with_bad_regex(system: Path, run_cli: Run) -> None:
-    rules = (
-        (system / "pack" / "rules.yaml")
-        .read_text()
-        .replace(
-            "{present: model_card.provider.name}",
-            "{matches: {path: model_card.provider.name, pattern: '([a-z'}}",
-        )
+    edit(
+        system / "pack" / "rules.yaml",
+        "{present: model_card.provider.name}",
+        "{matches: {path: model_card.provider.name, pattern: '([a-z'}}",
     )
-    (system / "pack" / "rules.yaml").write_text(rules)
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml")
     assert "invalid regular expression" in result.err
 
 
 def test_policy_with_bad_path(system: Path, run_cli: Run) -> None:
-    rules = (
-        (system / "pack" / "rules.yaml")
-        .read_text()
-        .replace("{present: model_card.provider.name}", "{present: model_cards..name}")
+    edit(
+        system / "pack" / "rules.yaml",
+        "{present: model_card.provider.name}",
+        "{present: model_cards..name}",
     )
-    (system / "pack" / "rules.yaml").write_text(rules)
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml")
     assert "invalid path" in result.err
 
 
 def test_duplicate_rule_id(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace("DEMO-16-PROVIDER", "DEMO-17-QMS")
-    (system / "pack" / "rules.yaml").write_text(rules)
+    edit(system / "pack" / "rules.yaml", "DEMO-16-PROVIDER", "DEMO-17-QMS")
     result = run_cli("check", system)
     assert_input_error(result, "pack/rules.yaml", line=16)
     assert "duplicate rule id" in result.err
 
 
 def test_unknown_builtin_pack(system: Path, run_cli: Run) -> None:
-    text = (system / "govern.yaml").read_text().replace("[./pack]", "[builtin:no-such-pack]")
-    (system / "govern.yaml").write_text(text)
+    edit(system / "govern.yaml", "[./pack]", "[builtin:no-such-pack]")
     result = run_cli("check", system)
     assert_input_error(result, "govern.yaml", line=13)
     assert "no built-in pack" in result.err

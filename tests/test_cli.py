@@ -12,7 +12,7 @@ import pytest
 
 from govern.assessment import Assessment
 from govern.cli.schema import SCHEMAS
-from tests.conftest import CliResult, write
+from tests.conftest import CliResult, edit, write
 
 Run = Callable[..., CliResult]
 
@@ -71,16 +71,14 @@ def test_policies_lint_clean_pack(system: Path, run_cli: Run) -> None:
 
 
 def test_policies_lint_reports_unknown_ids_with_line(system: Path, run_cli: Run) -> None:
-    rules = (system / "pack" / "rules.yaml").read_text().replace('"MEASURE 2.4"', '"MEASURE 9.9"')
-    (system / "pack" / "rules.yaml").write_text(rules)
+    edit(system / "pack" / "rules.yaml", '"MEASURE 2.4"', '"MEASURE 9.9"')
     result = run_cli("policies", "lint", system / "pack")
     assert result.code == 1
     assert "rules.yaml:3:" in result.err and "'MEASURE 9.9'" in result.err
 
 
 def test_policies_lint_rejects_dates_not_in_reference(system: Path, run_cli: Run) -> None:
-    pack = (system / "pack" / "pack.yaml").read_text().replace("2026-08-02", "2026-08-03")
-    (system / "pack" / "pack.yaml").write_text(pack)
+    edit(system / "pack" / "pack.yaml", "2026-08-02", "2026-08-03")
     result = run_cli("policies", "lint", system / "pack")
     assert result.code == 1
     assert "2026-08-03 is not an application date" in result.err

@@ -12,7 +12,7 @@ from govern.engine import EngineOptions, assess
 from govern.errors import InputError
 from govern.evidence import load_system
 from govern.policy.loader import load_packs
-from tests.conftest import write
+from tests.conftest import edit, write
 
 TODAY = dt.date(2026, 11, 25)
 SHORT_RETENTION = "provider:\n  name: Demo Bank\nlogging:\n  retention_days: 30\n"
@@ -122,27 +122,22 @@ def test_attested_control_names_the_person(system: Path) -> None:
 
 
 def test_not_applicable_says_why(system: Path) -> None:
-    text = (
-        (system / "govern.yaml")
-        .read_text()
-        .replace('  annex_iii: "5(b)"\n', "  transparency: [interacts_with_persons]\n")
+    edit(
+        system / "govern.yaml",
+        '  annex_iii: "5(b)"\n',
+        "  transparency: [interacts_with_persons]\n",
     )
-    (system / "govern.yaml").write_text(text)
     result = rule(run(system), "DEMO-12-LOG-RETENTION")
     assert result.status == "not_applicable" and not result.gating
     assert result.message == "applies to risk tier high; this system is limited"
 
 
 def test_wrong_type_is_an_error_not_a_pass(system: Path) -> None:
-    rules = (
-        (system / "pack" / "rules.yaml")
-        .read_text()
-        .replace(
-            "{present: model_card.provider.name}",
-            "{min: {path: model_card.provider.name, value: 3}}",
-        )
+    edit(
+        system / "pack" / "rules.yaml",
+        "{present: model_card.provider.name}",
+        "{min: {path: model_card.provider.name, value: 3}}",
     )
-    (system / "pack" / "rules.yaml").write_text(rules)
     result = rule(run(system), "DEMO-16-PROVIDER")
     assert result.status == "error" and result.gating
     assert "not a number" in result.findings[0].found
@@ -179,8 +174,7 @@ def test_organisation_pack_tightens_and_says_so(system: Path) -> None:
           remediation: Name a contact.
         """,
     )
-    text = (system / "govern.yaml").read_text().replace("[./pack]", "[./pack, ./acme]")
-    (system / "govern.yaml").write_text(text)
+    edit(system / "govern.yaml", "[./pack]", "[./pack, ./acme]")
     assessment = run(system)
     result = rule(assessment, "DEMO-12-LOG-RETENTION")
     assert result.status == "fail"  # 200 days no longer enough
@@ -207,8 +201,7 @@ def test_organisation_pack_cannot_loosen(system: Path, override: str, message: s
         "id: acme\ntitle: t\nversion: '1'\noverrides:\n  - rule: DEMO-12-LOG-RETENTION\n"
         f"    {override}\n",
     )
-    text = (system / "govern.yaml").read_text().replace("[./pack]", "[./pack, ./acme]")
-    (system / "govern.yaml").write_text(text)
+    edit(system / "govern.yaml", "[./pack]", "[./pack, ./acme]")
     with pytest.raises(InputError) as caught:
         run(system)
     assert message in str(caught.value)
