@@ -111,3 +111,15 @@ def test_check_does_not_import_heavy_libraries(system: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout, out.stdout
+
+
+def test_text_says_why_a_failure_does_not_gate(system: Path, run_cli: Run) -> None:
+    edit(
+        system / "pack" / "rules.yaml",
+        '  title: Provider named\n  refs: {eu-ai-act: ["Art.16(b)"]}\n  severity: high',
+        '  title: Provider named\n  refs: {eu-ai-act: ["Art.16(b)"]}\n  severity: medium',
+    )
+    write(system / "docs" / "card.yaml", "logging:\n  retention_days: 365\n")
+    result = run_cli("check", system, "--as-of", "2026-11-25")
+    assert result.code == 0
+    assert "does not fail the run: severity medium is below --fail-on high" in result.out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from govern.assessment import STATUSES, Assessment, RuleResult
+from govern.assessment import STATUSES, Assessment, Options, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import FRAMEWORK_TITLES
 
@@ -53,7 +53,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
         )
         shown = [r for r in group if verbose or _detailed(r)]
         for result in shown:
-            lines.extend(_result_lines(result, verbose))
+            lines.extend(_result_lines(result, verbose, assessment.options))
         hidden = len(group) - len(shown)
         if hidden:
             lines.append(
@@ -67,7 +67,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _result_lines(result: RuleResult, verbose: bool) -> list[str]:
+def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[str]:
     label, colour = _LABEL[result.status]
     severity = f"{result.severity}{', blocking' if result.blocking else ''}"
     head = (
@@ -118,7 +118,21 @@ def _result_lines(result: RuleResult, verbose: bool) -> list[str]:
         )
     if result.status in ("fail", "error", "needs_attestation"):
         lines.append(f"{indent}fix       {result.remediation}")
+        if not result.gating:
+            lines.append(
+                f"{indent}gate      does not fail the run: {_why_not_gating(result, options)}"
+            )
     return lines
+
+
+def _why_not_gating(result: RuleResult, options: Options) -> str:
+    if not result.blocking:
+        return "the rule is not blocking"
+    if result.status == "needs_attestation" and options.allow_unattested:
+        return "--allow-unattested"
+    if SEVERITY_RANK[result.severity] < SEVERITY_RANK[options.fail_on]:
+        return f"severity {result.severity} is below --fail-on {options.fail_on}"
+    return "not yet in force (--only-in-force)"
 
 
 def _verdict(assessment: Assessment) -> str:
