@@ -41,10 +41,11 @@ def heavy_imports(example: Path) -> list[str]:
     code = (
         "import sys\nfrom govern.cli import main\n"
         f"try:\n    main(['check', {str(example)!r}])\nexcept SystemExit:\n    pass\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+        f"print('HEAVY:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m] if out.stdout else []
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("HEAVY:")), "HEAVY:")
+    return [m for m in line.removeprefix("HEAVY:").split(",") if m]
 
 
 def main() -> None:
