@@ -124,6 +124,18 @@ class PackRecord(Record):
     files: list[PackFile]
 
 
+class Coverage(Record):
+    """How much of a framework the loaded packs check (see `govern policies coverage`)."""
+
+    obligations: int
+    automated: int
+    attestation: int
+    via_points: int
+    not_covered: int
+    covered_percent: float
+    automated_percent: float
+
+
 class FrameworkSummary(Record):
     framework: str
     title: str
@@ -131,6 +143,7 @@ class FrameworkSummary(Record):
     counts: dict[str, int]
     automated: int
     attestation_based: int
+    coverage: Coverage | None = None
 
 
 class Summary(Record):

@@ -12,6 +12,7 @@ from govern.assessment import (
     STATUSES,
     Assessment,
     AttestationInfo,
+    Coverage,
     EffectiveDate,
     EvidenceRecord,
     Finding,
@@ -29,19 +30,12 @@ from govern.assessment import (
 from govern.classify import ClassificationResult, classify
 from govern.documents import SourceDocument, format_field_path
 from govern.evidence import EvidenceBundle
-from govern.policy.checks import (
-    AttestationCheck,
-    Check,
-    Combine,
-    Context,
-    LeafFinding,
-    Not,
-    evaluate,
-)
+from govern.policy.checks import Context, LeafFinding, evaluate, is_automated
+from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
-from govern.reference import FRAMEWORK_TITLES
+from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
 from govern.waivers import WaiverEntry, parse_waivers
 
 GATING_STATUSES = {"fail", "error", "needs_attestation"}
@@ -112,7 +106,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         ],
         results=results,
         waivers=[_waiver_info(w, options.as_of) for w in waivers],
-        summary=_summary(results),
+        summary=_summary(results, packs),
         warnings=warnings,
     )
 
@@ -144,7 +138,7 @@ def _assess_rule(
         refs={k: list(v) for k, v in rule.spec.refs.items()},
         severity=rule.severity,
         blocking=rule.blocking,
-        automated=_automated(rule.check),
+        automated=is_automated(rule.check),
         remediation=rule.spec.remediation,
         effective=effective,
         tightened=[
@@ -212,17 +206,6 @@ def _gates(
     if SEVERITY_RANK[rule.severity] < SEVERITY_RANK[options.fail_on]:
         return False
     return not (options.only_in_force and effective is not None and not effective.in_force)
-
-
-def _automated(check: Check) -> bool:
-    """A rule is automated when some part of it is checked from evidence, not only attested."""
-    if isinstance(check, AttestationCheck):
-        return False
-    if isinstance(check, Combine):
-        return any(_automated(item) for item in check.items)
-    if isinstance(check, Not):
-        return _automated(check.item)
-    return True
 
 
 def _effective(
@@ -438,7 +421,22 @@ def _locate(
     return manifest, ()
 
 
-def _summary(results: list[RuleResult]) -> Summary:
+def _coverage(packs: PackSet, framework: str) -> Coverage | None:
+    if framework not in FRAMEWORKS:
+        return None
+    measured = framework_coverage(packs, framework)
+    return Coverage(
+        obligations=measured.counted,
+        automated=measured.counts.get("automated", 0),
+        attestation=measured.counts.get("attestation", 0),
+        via_points=measured.counts.get("via_points", 0),
+        not_covered=measured.counts.get("not_covered", 0),
+        covered_percent=round(100 * measured.covered_share, 1),
+        automated_percent=round(100 * measured.automated_share, 1),
+    )
+
+
+def _summary(results: list[RuleResult], packs: PackSet) -> Summary:
     counts: Counter[str] = Counter(r.status for r in results)
     frameworks: dict[str, list[RuleResult]] = {}
     for result in results:
@@ -461,6 +459,7 @@ def _summary(results: list[RuleResult]) -> Summary:
                 counts={s: sum(1 for r in group if r.status == s) for s in STATUSES},
                 automated=sum(1 for r in group if r.automated),
                 attestation_based=sum(1 for r in group if not r.automated),
+                coverage=_coverage(packs, name),
             )
             for name, group in frameworks.items()
         ],

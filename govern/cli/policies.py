@@ -22,12 +22,18 @@ def group() -> None:
 @click.option(
     "--strict", is_flag=True, envvar="GOVERN_LINT_STRICT", help="Treat warnings as problems."
 )
-def lint_command(targets: tuple[Path, ...], strict: bool) -> None:
+@click.option(
+    "--crosswalk",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="GOVERN_CROSSWALK",
+    help="Validate this crosswalk file instead of the one shipped with govern.",
+)
+def lint_command(targets: tuple[Path, ...], strict: bool, crosswalk: Path | None) -> None:
     """Check pack folders (or a folder of packs): structure, operators, regexes, parameters,
     application dates and framework references. Exits 1 when a problem is found."""
     from govern.policy.lint import lint
 
-    report = lint(list(targets))
+    report = lint(list(targets), crosswalk)
     for problem in report.problems:
         click.echo(f"error: {problem.format()}", err=True)
     for warning in report.warnings:
@@ -52,3 +58,97 @@ def list_command() -> None:
         click.echo(
             f"builtin:{name}  {pack.info.version}  {len(pack.rules)} rules  {pack.info.title}"
         )
+
+
+@group.command("coverage")
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    type=click.Choice(["eu-ai-act", "iso-42001", "nist-ai-rmf"]),
+    envvar="GOVERN_FRAMEWORK",
+    help="Only this framework (repeatable). Default: all.",
+)
+@click.option(
+    "--policy",
+    "sources",
+    multiple=True,
+    envvar="GOVERN_POLICIES",
+    help="Packs to measure: builtin:NAME or a folder (repeatable). Default: all built-in packs.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    envvar="GOVERN_FORMAT",
+    show_default=True,
+)
+@click.option("--uncovered", is_flag=True, help="List only provisions not covered.")
+def coverage_command(
+    frameworks: tuple[str, ...], sources: tuple[str, ...], fmt: str, uncovered: bool
+) -> None:
+    """List every provision of each framework with the automated and attestation rules that
+    cover it, or "not covered", and the percentages."""
+    import json
+
+    from govern.policy.coverage import framework_coverage
+    from govern.policy.loader import builtin_packs, load_packs
+    from govern.reference import FRAMEWORKS
+
+    packs = load_packs(list(sources) or [f"builtin:{n}" for n in builtin_packs()], Path.cwd())
+    results = [framework_coverage(packs, f) for f in (frameworks or FRAMEWORKS)]
+    if fmt == "json":
+        payload = [
+            {
+                "framework": c.framework,
+                "title": c.title,
+                "obligations": c.counted,
+                "counts": c.counts,
+                "covered_percent": round(100 * c.covered_share, 1),
+                "automated_percent": round(100 * c.automated_share, 1),
+                "provisions": [
+                    {
+                        "id": p.id,
+                        "title": p.title,
+                        "kind": p.kind,
+                        "verified": p.verified,
+                        "counted": p.counted,
+                        "status": p.status,
+                        "automated_rules": list(p.automated_rules),
+                        "attestation_rules": list(p.attestation_rules),
+                    }
+                    for p in c.provisions
+                ],
+            }
+            for c in results
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    labels = {
+        "automated": ("automated", "green"),
+        "attestation": ("attestation", "yellow"),
+        "via_points": ("via its points", "green"),
+        "not_covered": ("not covered", "red"),
+    }
+    for c in results:
+        click.echo(
+            click.style(c.title, bold=True) + f": {c.counted} obligations, "
+            f"{100 * c.covered_share:.0f}% covered ({100 * c.automated_share:.0f}% "
+            f"automated, {100 * c.share('attestation'):.0f}% by attestation, "
+            f"{100 * c.share('via_points'):.0f}% via their points), "
+            f"{c.counts.get('not_covered', 0)} not covered"
+        )
+        for p in c.provisions:
+            if uncovered and p.status != "not_covered":
+                continue
+            label, colour = labels[p.status]
+            note = "" if p.counted else f" ({p.kind}, not counted)"
+            rules = ", ".join(
+                [*p.automated_rules, *(f"{r} (attested)" for r in p.attestation_rules)]
+            )
+            click.echo(
+                f"  {p.id:<22} {click.style(label, fg=colour)}{note}"
+                + (f": {rules}" if rules else "")
+            )
+        click.echo("")

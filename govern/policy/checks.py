@@ -434,6 +434,19 @@ class Context:
     as_of: dt.date
 
 
+def is_automated(check: Check) -> bool:
+    """Some part of the check reads evidence, rather than only asking for an attestation."""
+    if isinstance(check, AttestationCheck):
+        return False
+    if isinstance(check, Combine):
+        return any(is_automated(item) for item in check.items)
+    if isinstance(check, Not):
+        return is_automated(check.item)
+    if isinstance(check, Each):
+        return is_automated(check.check)
+    return True
+
+
 def is_present(value: Any) -> bool:
     if value is MISSING or value is None:
         return False

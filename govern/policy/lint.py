@@ -40,8 +40,10 @@ def pack_folders(targets: list[Path]) -> list[Path]:
     return folders
 
 
-def lint(targets: list[Path]) -> LintReport:
+def lint(targets: list[Path], crosswalk: Path | None = None) -> LintReport:
+    """Lint pack folders, and the crosswalk (the packaged one unless another is named)."""
     report = LintReport()
+    report.problems.extend(_crosswalk_problems(crosswalk))
     folders = pack_folders(targets)
     if not folders:
         names = ", ".join(str(t) for t in targets)
@@ -68,6 +70,18 @@ def lint(targets: list[Path]) -> LintReport:
             report.problems.extend(errors)
             report.warnings.extend(warnings)
     return report
+
+
+def _crosswalk_problems(path: Path | None) -> list[Problem]:
+    from govern.policy.crosswalk import crosswalk_problems
+    from govern.reference import index_path
+
+    if path is None:
+        return crosswalk_problems(index_path().parent / "crosswalk.yaml", "crosswalk.yaml")
+    try:
+        return crosswalk_problems(path)
+    except InputError as exc:
+        return list(exc.problems)
 
 
 def reference_problems(packset: PackSet) -> list[Problem]:

@@ -66,12 +66,19 @@ ANNEX_III_POINTS = {
 }
 
 
+# What a catalogue id is, for coverage: only obligations count towards percentages; headings and
+# containers are covered through their points; the rest is listed but not counted.
+ProvisionKind = str  # obligation | heading | definition | informative | classification | amendment
+COUNTED_KINDS = ("obligation",)
+
+
 @dataclass(frozen=True)
 class Provision:
     id: str
     framework: str
     title: str
     verified: bool = True
+    kind: ProvisionKind = "obligation"
 
 
 @dataclass(frozen=True)
@@ -83,59 +90,126 @@ class Catalogue:
     def __contains__(self, provision_id: object) -> bool:
         return provision_id in self.provisions
 
+    def children(self, provision_id: str) -> list[str]:
+        """Ids directly or indirectly below a heading or container, e.g. Art.10(2) -> (2)(a)."""
+        prefixes = (f"{provision_id}(", f"{provision_id}.", f"{provision_id} ")
+        return [p for p in self.provisions if p != provision_id and p.startswith(prefixes)]
+
 
 def reference_path(framework: str) -> Path:
     return Path(str(resources.files("govern.reference").joinpath(_FILES[framework])))
 
 
+def index_path() -> Path:
+    return Path(str(resources.files("govern.reference").joinpath("index.json")))
+
+
 @cache
 def load_catalogue(framework: str) -> Catalogue:
+    """The catalogue from the precomputed index (fast; the index is checked against the YAML)."""
+    import json
+
+    data = json.loads(index_path().read_text(encoding="utf-8"))[framework]
+    provisions = {
+        item["id"]: Provision(item["id"], framework, item["title"], item["verified"], item["kind"])
+        for item in data["provisions"]
+    }
+    dates = frozenset(dt.date.fromisoformat(d) for d in data["application_dates"])
+    return Catalogue(framework, provisions, dates)
+
+
+def build_index() -> dict[str, Any]:
+    """Parse the reference YAML into the index that load_catalogue reads."""
+    index: dict[str, Any] = {}
+    for framework in FRAMEWORKS:
+        catalogue = build_catalogue(framework)
+        index[framework] = {
+            "provisions": [
+                {"id": p.id, "title": p.title, "verified": p.verified, "kind": p.kind}
+                for p in catalogue.provisions.values()
+            ],
+            "application_dates": sorted(d.isoformat() for d in catalogue.application_dates),
+        }
+    return index
+
+
+def write_index() -> None:
+    """Regenerate index.json after the reference YAML changed (python -m govern.reference)."""
+    import json
+
+    from govern.atomic import write_atomic
+
+    text = json.dumps(build_index(), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    write_atomic(index_path(), text)
+
+
+def build_catalogue(framework: str) -> Catalogue:
     from govern.documents import load_document
 
     data = load_document(reference_path(framework)).data
     provisions: dict[str, Provision] = {}
 
-    def add(pid: Any, title: Any, verified: bool = True) -> None:
+    def add(pid: Any, title: Any, verified: bool = True, kind: str = "obligation") -> None:
         if isinstance(pid, str) and "," not in pid and pid not in provisions:
-            provisions[pid] = Provision(pid, framework, str(title or ""), verified)
+            provisions[pid] = Provision(pid, framework, str(title or ""), verified, kind)
 
     dates: set[dt.date] = set()
     if framework == "eu-ai-act":
         for block in data.get("provisions", []):
+            block_kind = _eu_block_kind(block)
             for item in block.get("items", []):
-                add(item.get("id"), item.get("obligation"), bool(block.get("verified", True)))
+                kind = block_kind
+                if kind == "obligation" and item.get("applies_to", block.get("applies_to")) == []:
+                    kind = "informative"
+                add(item.get("id"), item.get("obligation"), bool(block.get("verified", True)), kind)
             for area in block.get("areas", []):
-                add(area.get("id"), area.get("area"))
+                add(area.get("id"), area.get("area"), kind="classification")
                 for point in area.get("points", []):
-                    add(point.get("id"), point.get("use"))
+                    add(point.get("id"), point.get("use"), kind="classification")
         for item in data.get("definitions_used", []):
-            add(item.get("id"), item.get("term"))
+            add(item.get("id"), item.get("term"), kind="definition")
         omnibus = data.get("digital_omnibus", {})
         for item in omnibus.get("amendments", []) + omnibus.get("amended_application_dates", []):
-            add(item.get("id"), item.get("summary") or item.get("as_amended"), verified=False)
+            add(item.get("id"), item.get("summary") or item.get("as_amended"), False, "amendment")
         _collect_dates(data.get("application_dates"), dates)
         for item in data.get("key_dates", []):
             if isinstance(item.get("date"), dt.date):
                 dates.add(item["date"])
     elif framework == "iso-42001":
         for clause in data.get("clauses", []):
-            add(clause.get("id"), clause.get("title"), bool(clause.get("verified", True)))
+            kind = "heading" if "." not in str(clause.get("id")) else "obligation"
+            add(clause.get("id"), clause.get("title"), bool(clause.get("verified", True)), kind)
         for group in data.get("annex_a", []):
-            add(group.get("group"), group.get("name"))
+            add(group.get("group"), group.get("name"), kind="heading")
             for sub in group.get("subgroups", []):
-                add(sub.get("id"), sub.get("title"))
+                add(sub.get("id"), sub.get("title"), kind="heading")
             for control in group.get("controls", []):
                 add(control.get("id"), control.get("title"), bool(control.get("verified", True)))
+        # Clauses with sub-clauses (6.1, 7.5, 9.2, 9.3) are headings of those sub-clauses.
+        for pid in list(provisions):
+            children = [p for p in provisions if p.startswith(f"{pid}.")]
+            if children and provisions[pid].kind == "obligation":
+                provisions[pid] = Provision(
+                    pid, framework, provisions[pid].title, provisions[pid].verified, "heading"
+                )
     else:
         for function in data.get("functions", []):
-            add(function.get("id"), function.get("purpose"))
+            add(function.get("id"), function.get("purpose"), kind="heading")
             for category in function.get("categories", []):
-                add(category.get("id"), category.get("outcome"))
+                add(category.get("id"), category.get("outcome"), kind="heading")
                 for sub in category.get("subcategories", []):
                     add(sub.get("id"), sub.get("outcome"), bool(sub.get("verified", True)))
         for risk in data.get("genai_profile", {}).get("risks", []):
             add(risk.get("id"), risk.get("name"), bool(risk.get("verified", True)))
+        for characteristic in data.get("trustworthy_characteristics", []):
+            add(characteristic.get("id"), characteristic.get("name"), kind="informative")
     return Catalogue(framework, provisions, frozenset(dates))
+
+
+def _eu_block_kind(block: dict[str, Any]) -> str:
+    if block.get("tier") == "enforcement" or block.get("article") in (111, 113):
+        return "informative"
+    return "obligation"
 
 
 def _collect_dates(node: Any, into: set[dt.date]) -> None:

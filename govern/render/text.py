@@ -47,6 +47,12 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
         group = [r for r in assessment.results if (r.framework or r.pack) == framework.framework]
         group.sort(key=lambda r: (order[r.status], -SEVERITY_RANK[r.severity], r.rule_id))
         counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in framework.counts.items() if n)
+        cov = framework.coverage
+        if cov is not None:
+            counts += (
+                f"; the packs cover {cov.covered_percent:.0f}% of its {cov.obligations} "
+                f"obligations, {cov.automated_percent:.0f}% automated"
+            )
         lines.append("")
         lines.append(
             click.style(f"{framework.title}", bold=True) + f": {framework.rules} rules ({counts})"
