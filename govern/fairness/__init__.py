@@ -1,0 +1,1 @@
+"""Fairlearn-compatible group fairness metrics from per-group counts, with bootstrap intervals."""
