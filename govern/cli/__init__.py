@@ -18,6 +18,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "schema": "govern.cli.schema:command",
     "policies": "govern.cli.policies:group",
     "fairness": "govern.cli.fairness:command",
+    "waivers": "govern.cli.waivers:group",
 }
 
 

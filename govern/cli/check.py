@@ -3,30 +3,75 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from govern.cli.options import DATE, SEVERITIES
+from govern.render import RENDERERS
+
+if TYPE_CHECKING:
+    from govern.assessment import Assessment
+
+FORMATS = list(RENDERERS)
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """One requested output: a format, and a file (None for standard output)."""
+
+    format: str | None  # None: the --format format (the older `-o FILE` form)
+    path: Path | None
+
+
+class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
+    """FORMAT, FORMAT=PATH, or (as before) a bare PATH for the --format output."""
+
+    name = "FORMAT[=PATH]"
+
+    def split_envvar_value(self, rv: str) -> list[str]:
+        # GOVERN_OUTPUT="github sarif=govern.sarif" or "github,sarif=govern.sarif".
+        return [part for part in re.split(r"[\s,]+", rv) if part]
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> OutputSpec:
+        if isinstance(value, OutputSpec):
+            return value
+        raw = str(value)
+        if raw in RENDERERS:
+            return OutputSpec(raw, None)
+        fmt, sep, path = raw.partition("=")
+        if sep and fmt in RENDERERS:
+            return OutputSpec(fmt, None if path in ("", "-") else Path(path))
+        if sep and re.fullmatch(r"[a-z]+", fmt):
+            self.fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param, ctx)
+        return OutputSpec(None, Path(raw))
 
 
 @click.command("check")
 @click.argument("target", type=click.Path(path_type=Path), default=".", required=False)
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    envvar="GOVERN_FORMAT",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    "outputs",
+    type=OutputSpecType(),
+    multiple=True,
     envvar="GOVERN_OUTPUT",
-    help="Write the output to this file (atomically).",
+    help=f"Write FORMAT ({', '.join(FORMATS)}) to PATH, or to standard output without =PATH. "
+    "Repeat for several outputs from one run; at most one goes to standard output. "
+    "A bare PATH writes the --format output there. Env: space- or comma-separated list.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    envvar="GOVERN_FORMAT",
+    help="Format of standard output (default text); the same as -o FORMAT.",
 )
 @click.option(
     "--fail-on",
@@ -64,6 +109,26 @@ from govern.cli.options import DATE, SEVERITIES
     help="Controls that still need an attestation do not fail the run.",
 )
 @click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="GOVERN_BASELINE",
+    help="Report, and fail on, only failures that are not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="GOVERN_WRITE_BASELINE",
+    help="Record every current failure in this file; the run is then judged against it "
+    "(or against --baseline, when given).",
+)
+@click.option(
+    "--repo-root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="GOVERN_REPO_ROOT",
+    help="Repository root that sarif, junit, github and markdown paths are relative to "
+    "(default: the enclosing git work tree, else the system folder).",
+)
+@click.option(
     "-v",
     "--verbose",
     is_flag=True,
@@ -72,26 +137,30 @@ from govern.cli.options import DATE, SEVERITIES
 )
 def command(
     target: Path,
-    fmt: str,
-    output: Path | None,
+    outputs: tuple[OutputSpec, ...],
+    fmt: str | None,
     fail_on: str,
     as_of: dt.date | None,
     only_in_force: bool,
     calendar: str,
     allow_unattested: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    repo_root: Path | None,
     verbose: bool,
 ) -> None:
     """Check the AI system in TARGET (a folder with govern.yaml, or the file itself).
 
-    Exits 0 when no blocking rule at or above --fail-on fails, 1 when one does, 2 on bad input.
+    Exits 0 when no blocking rule at or above --fail-on fails, 1 when one does (with a baseline:
+    one that is new since the baseline), 2 on bad input or usage.
     """
-    from govern.atomic import write_atomic
     from govern.engine import EngineOptions, assess
     from govern.errors import InputError
     from govern.evidence import load_system
     from govern.policy.lint import reference_problems
     from govern.policy.loader import load_packs
 
+    plan = _plan(outputs, fmt)
     bundle = load_system(target)
     packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
     problems = reference_problems(packs)
@@ -104,19 +173,131 @@ def command(
         calendar=calendar,  # type: ignore[arg-type]
         allow_unattested=allow_unattested,
     )
-    assessment = assess(bundle, packs, options)
-    if fmt == "json":
-        from govern.render.json import render as render_json
+    full = assess(bundle, packs, options)
+    reported, baseline_text = _judge(full, baseline, write_baseline)
+    render_options = {"verbose": verbose, "base_path": _base_path(bundle.root, repo_root)}
 
-        text = render_json(assessment)
-    else:
-        from govern.render.text import render as render_text
+    # Render everything before writing anything: a failing renderer leaves no file half-done.
+    rendered = [(spec, _render(spec.format or "text", reported, render_options)) for spec in plan]
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    step_summary = None
+    if summary_file and any(spec.format == "github" for spec in plan):
+        step_summary = _render("markdown", reported, render_options)
 
-        text = render_text(assessment, verbose=verbose)
-    if output is not None:
-        write_atomic(output, click.unstyle(text))
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
-    if assessment.summary.verdict == "fail":
+    files = [(spec.path, body) for spec, body in rendered if spec.path is not None]
+    if write_baseline is not None and baseline_text is not None:
+        files.append((write_baseline, baseline_text))
+    for path, body in files:
+        if _write(path, body):
+            click.echo(f"wrote {path}", err=True)
+    for spec, body in rendered:
+        if spec.path is None:
+            click.echo(body, nl=False)
+    if step_summary is not None and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(step_summary + "\n")
+    if reported.summary.verdict == "fail":
         raise click.exceptions.Exit(1)
+
+
+def _plan(outputs: tuple[OutputSpec, ...], fmt: str | None) -> list[OutputSpec]:
+    """Resolve -o and --format into the outputs to write, refusing ambiguous combinations."""
+    from govern.errors import UsageError
+
+    plan = [OutputSpec(spec.format or fmt or "text", spec.path) for spec in outputs]
+    legacy = any(spec.format is None for spec in outputs)
+    if fmt is not None and not legacy:
+        plan.insert(0, OutputSpec(fmt, None))
+    if not plan:
+        plan = [OutputSpec("text", None)]
+    to_stdout = [spec.format for spec in plan if spec.path is None]
+    if len(to_stdout) > 1:
+        raise UsageError(
+            f"more than one output goes to standard output ({', '.join(map(str, to_stdout))}); "
+            "give the others a file with -o FORMAT=PATH"
+        )
+    # Devices such as /dev/null may take any number of outputs.
+    paths = [
+        spec.path.resolve()
+        for spec in plan
+        if spec.path is not None and not (spec.path.exists() and not spec.path.is_file())
+    ]
+    duplicate = next((p for p in paths if paths.count(p) > 1), None)
+    if duplicate is not None:
+        raise UsageError(f"two outputs would both be written to {duplicate}")
+    return plan
+
+
+def _judge(
+    full: Assessment, baseline: Path | None, write_baseline: Path | None
+) -> tuple[Assessment, str | None]:
+    """The assessment to report, and the new baseline's text when one is to be written.
+
+    Writing a baseline records every current failure, so nothing is new relative to it: the run
+    is judged against the file it writes, unless --baseline names the one to judge against.
+    """
+    from govern.baseline import apply_baseline, build_baseline, dump_baseline, load_baseline
+    from govern.documents import load_document
+
+    baseline_text = None
+    judged_against = None
+    if write_baseline is not None:
+        written = build_baseline(full)
+        baseline_text = dump_baseline(written)
+        judged_against = (written, str(write_baseline))
+    if baseline is not None:
+        document = load_document(baseline, str(baseline), "json")
+        judged_against = (load_baseline(document, full.system.id), str(baseline))
+    if judged_against is None:
+        return full, baseline_text
+    recorded, label = judged_against
+    return apply_baseline(full, recorded, label).assessment, baseline_text
+
+
+def _render(fmt: str, assessment: Assessment, options: dict[str, Any]) -> str:
+    """Call a renderer with the options it declares (verbose, base_path, ...)."""
+    import importlib
+    import inspect
+
+    renderer = importlib.import_module(RENDERERS[fmt]).render
+    accepted = inspect.signature(renderer).parameters
+    body: str = renderer(assessment, **{k: v for k, v in options.items() if k in accepted})
+    return body
+
+
+def _base_path(system_root: Path, repo_root: Path | None) -> str:
+    """govern.yaml's folder relative to the repository root, for paths CI tools can place."""
+    from govern.errors import UsageError
+
+    system = system_root.resolve()
+    root = repo_root.resolve() if repo_root is not None else _git_root(system) or system
+    try:
+        relative = system.relative_to(root)
+    except ValueError:
+        raise UsageError(
+            f"--repo-root {repo_root}: the system folder {system_root} is not inside it"
+        ) from None
+    return "" if relative == Path() else relative.as_posix()
+
+
+def _git_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _write(path: Path, body: str) -> bool:
+    """Write a report file atomically, and say whether a file was written.
+
+    Devices and pipes (/dev/null, a FIFO) are written in place: renaming a temporary file over
+    them would replace the device.
+    """
+    from govern.atomic import write_atomic
+
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(click.unstyle(body))
+        return False
+    write_atomic(path, click.unstyle(body))
+    return True

@@ -6,10 +6,15 @@ from pathlib import Path
 
 import click
 
+from govern.cli.policy_tests import command as policy_test_command
+
 
 @click.group("policies")
 def group() -> None:
     """Work with policy packs."""
+
+
+group.add_command(policy_test_command)
 
 
 @group.command("lint")

@@ -15,6 +15,10 @@ Renderer = Callable[["Assessment"], str]
 RENDERERS: dict[str, str] = {
     "text": "govern.render.text",
     "json": "govern.render.json",
+    "sarif": "govern.render.sarif",
+    "junit": "govern.render.junit",
+    "markdown": "govern.render.markdown",
+    "github": "govern.render.github",
 }
 
 
