@@ -338,6 +338,16 @@ def applies(
                 else "does not apply to public authorities",
             )
         )
+    if condition.profiling is not None:
+        profiles = bundle.manifest.classification.profiling
+        checks.append(
+            (
+                profiles == condition.profiling,
+                "applies to systems that profile natural persons"
+                if condition.profiling
+                else "does not apply to systems that profile natural persons",
+            )
+        )
     if condition.any is not None:
         outcomes = [applies(c, bundle, classification) for c in condition.any]
         checks.append(

@@ -206,3 +206,18 @@ def test_organisation_pack_cannot_loosen(system: Path, override: str, message: s
         run(system)
     assert message in str(caught.value)
     assert "acme/pack.yaml:5" in caught.value.diagnostics()[0]
+
+
+def test_profiling_condition(system: Path) -> None:
+    edit(
+        system / "pack" / "rules.yaml",
+        "  applies_when: {risk_tier: [high]}\n",
+        "  applies_when: {profiling: true}\n",
+    )
+    result = rule(run(system), "DEMO-12-LOG-RETENTION")
+    assert result.status == "not_applicable"
+    assert result.message == "applies to systems that profile natural persons"
+    edit(
+        system / "govern.yaml", '  annex_iii: "5(b)"\n', '  annex_iii: "5(b)"\n  profiling: true\n'
+    )
+    assert rule(run(system), "DEMO-12-LOG-RETENTION").status == "pass"

@@ -66,6 +66,9 @@ class Applicability(Record):
     gpai_systemic_risk: bool | None = None
     annex_iii: list[str] | None = None
     public_authority: bool | None = None
+    profiling: bool | None = Field(
+        default=None, description="The system profiles natural persons (classification.profiling)."
+    )
     any: list[Applicability] | None = None
 
 

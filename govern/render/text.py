@@ -161,6 +161,18 @@ def _verdict(assessment: Assessment) -> str:
         )
     unattested = summary.counts.get("needs_attestation", 0)
     if unattested:
-        notes.append(f"{unattested} control(s) need an attestation")
+        controls = sorted(
+            {
+                a.control
+                for r in assessment.results
+                if r.status == "needs_attestation"
+                for a in r.attestations
+                if a.problem
+            }
+        )
+        notes.append(
+            f"{unattested} rule(s) need an attestation of {len(controls)} control(s): "
+            + ", ".join(controls)
+        )
     suffix = f" ({'; '.join(notes)})" if notes else ""
     return f"Verdict: {text}: {detail}{suffix}"
