@@ -19,6 +19,15 @@ LAZY_COMMANDS: dict[str, str] = {
     "policies": "govern.cli.policies:group",
     "fairness": "govern.cli.fairness:command",
     "waivers": "govern.cli.waivers:group",
+    "ledger": "govern.cli.ledger:group",
+    "history": "govern.cli.history:command",
+    "diff": "govern.cli.diff:command",
+    "report": "govern.cli.report:command",
+    "verify": "govern.cli.verify:command",
+    "keys": "govern.cli.keys:group",
+    "card": "govern.cli.card:group",
+    "dataset": "govern.cli.dataset:group",
+    "init": "govern.cli.init:command",
 }
 
 

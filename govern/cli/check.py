@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govern.cli.options import DATE, SEVERITIES
+from govern.cli.options import DATE, SEVERITIES, record_assessment, record_options
 from govern.render import RENDERERS
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
     envvar="GOVERN_VERBOSE",
     help="List passing and not-applicable rules too.",
 )
+@record_options
 def command(
     target: Path,
     outputs: tuple[OutputSpec, ...],
@@ -148,6 +149,8 @@ def command(
     write_baseline: Path | None,
     repo_root: Path | None,
     verbose: bool,
+    record: bool,
+    db_url: str | None,
 ) -> None:
     """Check the AI system in TARGET (a folder with govern.yaml, or the file itself).
 
@@ -184,6 +187,10 @@ def command(
     if summary_file and any(spec.format == "github" for spec in plan):
         step_summary = _render("markdown", reported, render_options)
 
+    if record:
+        # The full assessment, not the baseline-filtered view. Recorded before any file is
+        # written, so an unreachable ledger leaves no outputs claiming a recorded run.
+        record_assessment(full, db_url, bundle.root)
     files = [(spec.path, body) for spec, body in rendered if spec.path is not None]
     if write_baseline is not None and baseline_text is not None:
         files.append((write_baseline, baseline_text))

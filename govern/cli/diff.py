@@ -1,0 +1,114 @@
+"""`govern diff`: what got worse (or better) between two recorded runs or assessment JSON files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from govern.cli.ledger import database_options, database_url
+
+if TYPE_CHECKING:
+    from govern.store.diff import Snapshot
+    from govern.store.ledger import Ledger
+
+REFERENCES = "a run id, latest, latest~N, previous, approved, or an assessment JSON file"
+
+
+@click.command("diff")
+@click.argument("before", default="previous", required=False)
+@click.argument("after", default="latest", required=False)
+@click.option(
+    "--system",
+    envvar="GOVERN_SYSTEM",
+    help="System whose latest/previous/approved runs to use (default: the only one recorded).",
+)
+@database_options
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    default=0.02,
+    envvar="GOVERN_DIFF_TOLERANCE",
+    show_default=True,
+    help="Fairness metrics that move by no more than this are not reported.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    envvar="GOVERN_FORMAT",
+    show_default=True,
+    help="Output format; markdown fits a pull-request comment.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="GOVERN_OUTPUT",
+    help="Write the output to this file (atomically).",
+)
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    envvar="GOVERN_FAIL_ON_REGRESSION",
+    help="Exit 1 when anything got worse.",
+)
+def command(
+    before: str,
+    after: str,
+    system: str | None,
+    db: str | None,
+    directory: Path,
+    tolerance: float,
+    fmt: str,
+    output: Path | None,
+    fail_on_regression: bool,
+) -> None:
+    """Compare BEFORE with AFTER (default: previous and latest run). Each is a run id, latest,
+    latest~N, previous, approved (the newest passing run before the latest) or an assessment
+    JSON file: new failures, fixed rules, changed statuses, expired waivers, fairness moves."""
+    from govern.store.diff import compare
+    from govern.store.ledger import Ledger, is_run_reference
+    from govern.store.render import DIFF
+
+    runs = [ref for ref in (before, after) if is_run_reference(ref) and not Path(ref).is_file()]
+    if runs:
+        with Ledger.open(database_url(db, directory)) as ledger:
+            sides = [_snapshot(ref, system, ledger) for ref in (before, after)]
+    else:
+        sides = [_snapshot(ref, system, None) for ref in (before, after)]
+    diff = compare(sides[0], sides[1], tolerance)
+    text = DIFF[fmt](diff)
+    if output is not None:
+        from govern.atomic import write_atomic
+
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if fail_on_regression and diff.regressions:
+        raise click.exceptions.Exit(1)
+
+
+def _snapshot(reference: str, system: str | None, ledger: Ledger | None) -> Snapshot:
+    from govern.errors import UsageError
+    from govern.store.ledger import is_run_reference
+
+    path = Path(reference)
+    if ledger is not None and is_run_reference(reference) and not path.is_file():
+        return ledger.snapshot(ledger.resolve(reference, system))
+    if not path.is_file():
+        raise UsageError(f"{reference}: no such file, and not a run reference ({REFERENCES})")
+    return _from_file(path)
+
+
+def _from_file(path: Path) -> Snapshot:
+    from govern.assessment import Assessment
+    from govern.documents import load_document
+    from govern.store.diff import Snapshot
+    from govern.validation import load_validate
+
+    document = load_document(path, str(path), fmt="json")
+    return Snapshot(label=path.name, assessment=load_validate(Assessment, document), fairness=None)

@@ -1,0 +1,46 @@
+"""`govern history`: the recorded runs of a system, with verdicts, failures and fairness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from govern.cli.ledger import database_options, database_url
+
+
+@click.command("history")
+@click.argument("system", required=False, envvar="GOVERN_SYSTEM")
+@database_options
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    envvar="GOVERN_HISTORY_LIMIT",
+    show_default=True,
+    help="Show the newest N runs.",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, envvar="GOVERN_HISTORY_ALL", help="Show every run."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    envvar="GOVERN_FORMAT",
+    show_default=True,
+    help="Output format.",
+)
+def command(
+    system: str | None, db: str | None, directory: Path, limit: int, show_all: bool, fmt: str
+) -> None:
+    """Recorded runs of SYSTEM (a system id; optional when the ledger holds one system), oldest
+    first: time, version, verdict, failures by severity and the worst fairness disparities."""
+    from govern.store.ledger import Ledger
+    from govern.store.render import HISTORY
+
+    with Ledger.open(database_url(db, directory)) as ledger:
+        chosen = ledger.pick_system(system)
+        entries = ledger.history(chosen, None if show_all else limit)
+        click.echo(HISTORY[fmt](chosen, ledger.target.display, entries), nl=False)

@@ -1,0 +1,487 @@
+"""The ledger: open a database by URL, append assessments to the chain, verify it, read history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+
+from govern.assessment import Assessment
+from govern.store import database, migrate
+from govern.store.chain import (
+    Anchor,
+    ChainReport,
+    Head,
+    Link,
+    chain_hash,
+    sha256_hex,
+    verify,
+)
+from govern.store.diff import Snapshot
+from govern.store.errors import LedgerCorrupt, LedgerError, NoLedger, RunNotFound
+from govern.store.fairness import KEY_METRICS, FairnessMetric, worst
+from govern.store.records import (
+    CHILD_COLUMNS,
+    FAILURE_STATUSES,
+    content_problem,
+    document_text,
+    prepare,
+    row_digest,
+)
+from govern.store.runs import SEVERITIES, HistoryEntry, RecordedRun, SystemSummary
+from govern.store.tables import (
+    CHILD_TABLES,
+    AssessmentRow,
+    ChainHeadRow,
+    FairnessRow,
+    FindingRow,
+    SystemRow,
+)
+
+Clock = Callable[[], dt.datetime]
+_VERIFY_BATCH = 500
+_REF = re.compile(r"^(?:#?(?P<id>\d+)|latest(?:~(?P<back>\d+))?|previous|approved)$")
+
+A = AssessmentRow.__table__  # type: ignore[attr-defined]
+HEAD = ChainHeadRow.__table__  # type: ignore[attr-defined]
+SYSTEMS = SystemRow.__table__  # type: ignore[attr-defined]
+FINDINGS = FindingRow.__table__  # type: ignore[attr-defined]
+FAIRNESS = FairnessRow.__table__  # type: ignore[attr-defined]
+CHILDREN = {name: table.__table__ for name, table in CHILD_TABLES.items()}  # type: ignore[attr-defined]
+
+
+def is_run_reference(text: str) -> bool:
+    """Whether `text` names a recorded run (`12`, `latest`, `latest~2`, `previous`, `approved`)."""
+    return _REF.match(text) is not None
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Ledger:
+    """An open ledger. Use `Ledger.open(url)` as a context manager; it closes its connections."""
+
+    def __init__(self, target: database.Target, engine: Engine, timeout: float) -> None:
+        self.target = target
+        self.engine = engine
+        self.timeout = timeout
+
+    @classmethod
+    def open(
+        cls, url: str, *, write: bool = False, timeout: float = database.DEFAULT_TIMEOUT
+    ) -> Ledger:
+        """Open the ledger at `url`; with `write`, create its schema if the database is empty.
+
+        Raises SchemaOutdated when the ledger needs `govern ledger upgrade` and SchemaTooNew when a
+        newer govern made it; nothing is changed in either case.
+        """
+        target = database.parse(url)
+        engine = database.connect(target, write=write, timeout=timeout)
+        ledger = cls(target, engine, timeout)
+        try:
+            ledger._ready(create=write)
+        except BaseException:
+            engine.dispose()
+            raise
+        return ledger
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, action: str, *, write: bool = False) -> Iterator[Connection]:
+        with database.translated(self.target, action, self.timeout), self.engine.connect() as conn:
+            if write:
+                conn.execution_options(**{database.WRITE_OPTION: True})
+            elif self.target.postgres:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    def _ready(self, *, create: bool) -> None:
+        with self._transaction("opening the ledger") as conn:
+            state = migrate.state(conn, self.target.display)
+        if state == "current":
+            return
+        if not create:
+            raise NoLedger(
+                f"no ledger in {self.target.display}: nothing has been recorded there yet "
+                "(record with `govern check --record`)"
+            )
+        with self._transaction("creating the ledger", write=True) as conn:
+            migrate.lock(conn)
+            if migrate.state(conn, self.target.display) == "empty":  # another process may have won
+                migrate.upgrade(conn)
+
+    @classmethod
+    def upgrade_schema(
+        cls, url: str, *, timeout: float = database.DEFAULT_TIMEOUT
+    ) -> tuple[str, str]:
+        """Bring a ledger's schema to this govern's revision, all in one transaction: (from, to).
+
+        Migrations only add: a row's digest covers the columns of its own row format, so no
+        recorded run changes and the chain stays valid.
+        """
+        target = database.parse(url)
+        if target.path is not None and not target.path.is_file():
+            raise NoLedger(f"no ledger at {target.path}: nothing to upgrade")
+        engine = database.connect(target, write=True, timeout=timeout)
+        with (
+            cls(target, engine, timeout) as ledger,
+            ledger._transaction("upgrading the ledger", write=True) as conn,
+        ):
+            migrate.lock(conn)
+            found = migrate.revision(conn)
+            if found is None:
+                raise NoLedger(f"no ledger in {target.display}: nothing to upgrade")
+            migrate.ensure_known(found, target.display)
+            if found != migrate.HEAD:
+                migrate.upgrade(conn)
+        return found, migrate.HEAD
+
+    # -- append --------------------------------------------------------------------------------
+
+    def append(
+        self,
+        assessment: Assessment,
+        fairness: Sequence[FairnessMetric] = (),
+        now: Clock = _utcnow,
+    ) -> RecordedRun:
+        """Append one assessment at the end of the chain; all of its rows are written, or none."""
+        entry = prepare(assessment, fairness)
+        columns = entry.columns()
+        with self._transaction("recording the assessment", write=True) as conn:
+            head = self._lock_head(conn)
+            recorded_at = now().astimezone(dt.UTC)
+            run_id = head.run_id + 1
+            digest = row_digest(columns, recorded_at)
+            link = chain_hash(head.chain_hash, digest)
+            known = select(SYSTEMS.c.id).where(SYSTEMS.c.id == entry.system_id)
+            if conn.execute(known).first() is None:  # safe: the head lock serialises appenders
+                system = {"id": entry.system_id, "name": entry.system_name}
+                conn.execute(insert(SYSTEMS), {**system, "first_recorded_at": recorded_at})
+            conn.execute(
+                insert(A),
+                {
+                    "id": run_id,
+                    **columns,
+                    "recorded_at": recorded_at,
+                    "digest": digest,
+                    "prev_hash": head.chain_hash,
+                    "chain_hash": link,
+                },
+            )
+            self._insert_children(conn, run_id, entry.children)
+            conn.execute(update(HEAD).where(HEAD.c.id == 1).values(run_id=run_id, chain_hash=link))
+        return RecordedRun(
+            run_id=run_id,
+            chain_hash=link,
+            system_id=entry.system_id,
+            system_version=entry.system_version,
+            recorded_at=recorded_at,
+            database=self.target.display,
+        )
+
+    def _lock_head(self, conn: Connection) -> Head:
+        if self.target.postgres:
+            # Wait for the previous appender at most `timeout`, then fail with a clear message.
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
+        query = select(HEAD.c.run_id, HEAD.c.chain_hash).where(HEAD.c.id == 1)
+        row = conn.execute(query.with_for_update()).first()
+        if row is None:
+            raise LedgerCorrupt(
+                f"{self.target.display}: the chain head row is missing, so nothing can be "
+                "appended safely; run `govern ledger verify`"
+            )
+        return Head(row.run_id, row.chain_hash)
+
+    def _insert_children(
+        self, conn: Connection, run_id: int, children: Mapping[str, list[dict[str, Any]]]
+    ) -> None:
+        for name, rows in children.items():
+            if rows:
+                conn.execute(
+                    insert(CHILDREN[name]), [{"assessment_id": run_id, **row} for row in rows]
+                )
+
+    # -- verify --------------------------------------------------------------------------------
+
+    def verify(self, anchors: Sequence[Anchor] = ()) -> ChainReport:
+        """Recompute every digest and link from the stored rows, in one consistent snapshot."""
+        with self._transaction("verifying the ledger") as conn:
+            row = conn.execute(select(HEAD.c.run_id, HEAD.c.chain_hash)).first()
+            links = list(self._links(conn))
+        head = Head(row.run_id, row.chain_hash) if row else None
+        return verify(links, head, anchors)
+
+    def _links(self, conn: Connection) -> Iterator[Link]:
+        last: int | None = None
+        while True:
+            query = select(A).order_by(A.c.id).limit(_VERIFY_BATCH)
+            if last is not None:
+                query = query.where(A.c.id > last)
+            rows = conn.execute(query).mappings().all()
+            if not rows:
+                return
+            children = self._children(conn, rows[0]["id"], rows[-1]["id"])
+            for row in rows:
+                yield Link(
+                    run_id=row["id"],
+                    prev_hash=row["prev_hash"],
+                    digest=row["digest"],
+                    chain_hash=row["chain_hash"],
+                    content_problem=content_problem(
+                        row,
+                        row["recorded_at"],
+                        row["digest"],
+                        _decompress(row["document"]),
+                        {name: groups.get(row["id"], []) for name, groups in children.items()},
+                    ),
+                )
+            last = rows[-1]["id"]
+
+    def _children(
+        self, conn: Connection, first: int, last: int
+    ) -> dict[str, dict[int, list[dict[str, Any]]]]:
+        grouped: dict[str, dict[int, list[dict[str, Any]]]] = {}
+        for name, table in CHILDREN.items():
+            columns = [table.c[column] for column in CHILD_COLUMNS[name]]
+            query = (
+                select(table.c.assessment_id, *columns)
+                .where(table.c.assessment_id.between(first, last))
+                .order_by(table.c.assessment_id, table.c.position)
+            )
+            groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for row in conn.execute(query).mappings():
+                groups[row["assessment_id"]].append({c: row[c] for c in CHILD_COLUMNS[name]})
+            grouped[name] = groups
+        return grouped
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def systems(self) -> list[SystemSummary]:
+        query = (
+            select(SYSTEMS.c.id, SYSTEMS.c.name, func.count(A.c.id), func.max(A.c.id))
+            .select_from(SYSTEMS.join(A, A.c.system_id == SYSTEMS.c.id))
+            .group_by(SYSTEMS.c.id, SYSTEMS.c.name)
+            .order_by(SYSTEMS.c.id)
+        )
+        with self._transaction("reading the ledger") as conn:
+            return [SystemSummary(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
+
+    def pick_system(self, system_id: str | None) -> str:
+        """The system asked for, or the only one recorded; otherwise say which ones there are."""
+        systems = self.systems()
+        known = [s.id for s in systems]
+        if system_id is not None:
+            if system_id not in known:
+                listed = ", ".join(known) or "none yet"
+                raise RunNotFound(
+                    f"{self.target.display} has no runs of system {system_id!r} "
+                    f"(recorded: {listed})"
+                )
+            return system_id
+        if len(known) == 1:
+            return known[0]
+        if not known:
+            raise NoLedger(f"{self.target.display} has no recorded runs yet")
+        raise RunNotFound(
+            f"{self.target.display} holds several systems ({', '.join(known)}); name one"
+        )
+
+    def history(self, system_id: str, limit: int | None = None) -> list[HistoryEntry]:
+        """The system's runs, oldest first (the newest `limit` of them)."""
+        query = select(A.c.id, A.c.recorded_at, A.c.system_version, A.c.verdict, A.c.as_of).where(
+            A.c.system_id == system_id
+        )
+        query = query.order_by(A.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._transaction("reading the history") as conn:
+            runs = list(reversed(conn.execute(query).all()))
+            if not runs:
+                return []
+            first = runs[0].id
+            counts = self._finding_counts(conn, system_id, first)
+            fairness = self._key_fairness(conn, system_id, first)
+        entries = []
+        for run in runs:
+            tally = counts.get(run.id, {})
+            entries.append(
+                HistoryEntry(
+                    run_id=run.id,
+                    recorded_at=_utc(run.recorded_at),
+                    system_id=system_id,
+                    version=run.system_version,
+                    verdict=run.verdict,
+                    as_of=run.as_of,
+                    failures={
+                        s: sum(tally.get((s, st), 0) for st in FAILURE_STATUSES) for s in SEVERITIES
+                    },
+                    needs_attestation=sum(
+                        tally.get((s, "needs_attestation"), 0) for s in SEVERITIES
+                    ),
+                    waived=sum(tally.get((s, "waived"), 0) for s in SEVERITIES),
+                    fairness=worst(fairness.get(run.id, [])),
+                )
+            )
+        return entries
+
+    def _finding_counts(
+        self, conn: Connection, system_id: str, first: int
+    ) -> dict[int, dict[tuple[str, str], int]]:
+        query = (
+            select(FINDINGS.c.assessment_id, FINDINGS.c.severity, FINDINGS.c.status, func.count())
+            .select_from(FINDINGS.join(A, A.c.id == FINDINGS.c.assessment_id))
+            # The bound on the child's own key lets the planner range-scan its primary key.
+            .where(
+                and_(A.c.system_id == system_id, A.c.id >= first, FINDINGS.c.assessment_id >= first)
+            )
+            .group_by(FINDINGS.c.assessment_id, FINDINGS.c.severity, FINDINGS.c.status)
+        )
+        counts: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+        for run_id, severity, status, n in conn.execute(query):
+            counts[run_id][(severity, status)] = n
+        return counts
+
+    def _key_fairness(
+        self, conn: Connection, system_id: str, first: int
+    ) -> dict[int, list[FairnessMetric]]:
+        query = (
+            select(FAIRNESS)
+            .select_from(FAIRNESS.join(A, A.c.id == FAIRNESS.c.assessment_id))
+            .where(
+                and_(
+                    A.c.system_id == system_id,
+                    A.c.id >= first,
+                    FAIRNESS.c.assessment_id >= first,
+                    FAIRNESS.c.method == "between_groups",
+                    FAIRNESS.c.metric.in_(KEY_METRICS),
+                )
+            )
+        )
+        found: dict[int, list[FairnessMetric]] = defaultdict(list)
+        for row in conn.execute(query).mappings():
+            found[row["assessment_id"]].append(_metric(row))
+        return found
+
+    def resolve(self, reference: str, system_id: str | None) -> int:
+        """The run id a reference names: an id, `latest`, `latest~N`, `previous` or `approved`.
+
+        `approved` is the newest passing run before the latest one: what "since the last
+        approved release" compares against.
+        """
+        match = _REF.match(reference)
+        if match is None:
+            raise RunNotFound(
+                f"{reference!r} is not a run id, latest, latest~N, previous or approved"
+            )
+        if match["id"] is not None:
+            run_id = int(match["id"])
+            with self._transaction("reading the ledger") as conn:
+                if conn.execute(select(A.c.id).where(A.c.id == run_id)).first() is None:
+                    raise RunNotFound(f"{self.target.display} has no run {run_id}")
+            return run_id
+        system = self.pick_system(system_id)
+        back = 1 if reference == "previous" else int(match["back"] or 0)
+        query = select(A.c.id, A.c.verdict).where(A.c.system_id == system).order_by(A.c.id.desc())
+        with self._transaction("reading the ledger") as conn:
+            if reference == "approved":
+                rows = conn.execute(query.limit(1)).all()
+                passing = query.where(A.c.verdict == "pass")
+                if rows:
+                    passing = passing.where(A.c.id < rows[0].id)
+                found = conn.execute(passing.limit(1)).first()
+                if found is None:
+                    raise RunNotFound(f"no passing run of {system} before its latest run")
+                return int(found.id)
+            found = conn.execute(query.offset(back).limit(1)).first()
+        if found is None:
+            raise RunNotFound(f"{system} has fewer than {back + 1} recorded runs ({reference})")
+        return int(found.id)
+
+    def snapshot(self, run_id: int) -> Snapshot:
+        """A recorded run as diff takes it: the assessment and its fairness metrics."""
+        with self._transaction("reading the ledger") as conn:
+            row = conn.execute(
+                select(
+                    A.c.document, A.c.document_sha256, A.c.recorded_at, A.c.system_version
+                ).where(A.c.id == run_id)
+            ).first()
+            if row is None:
+                raise RunNotFound(f"{self.target.display} has no run {run_id}")
+            metrics = [
+                _metric(m)
+                for m in conn.execute(
+                    select(FAIRNESS)
+                    .where(FAIRNESS.c.assessment_id == run_id)
+                    .order_by(FAIRNESS.c.position)
+                ).mappings()
+            ]
+        text = _decompress(row.document)
+        if text is None or sha256_hex(text) != row.document_sha256:
+            raise LedgerError(
+                f"{self.target.display}: run {run_id}'s assessment does not match its digest; "
+                "run `govern ledger verify`"
+            )
+        try:
+            assessment = Assessment.model_validate_json(text)
+        except ValueError as error:
+            raise LedgerError(
+                f"{self.target.display}: run {run_id} was recorded by a govern whose assessment "
+                f"format this one cannot read ({str(error).splitlines()[0]}); upgrade govern"
+            ) from error
+        return Snapshot(
+            label=f"run {run_id}",
+            assessment=assessment,
+            fairness=metrics,
+            run_id=run_id,
+            recorded_at=_utc(row.recorded_at),
+        )
+
+
+def _metric(row: Mapping[Any, Any]) -> FairnessMetric:
+    return FairnessMetric(
+        report=row["report"],
+        feature=row["feature"],
+        metric=row["metric"],
+        method=row["method"],
+        value=row["value"],
+        lower=row["lower"],
+        upper=row["upper"],
+    )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands times back without a zone; govern stores them all in UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _decompress(stored: bytes | None) -> bytes | None:
+    if stored is None:
+        return None
+    try:
+        return document_text(bytes(stored))
+    except zlib.error:
+        return None

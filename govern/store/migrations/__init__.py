@@ -1,0 +1,1 @@
+"""Alembic scripts for the ledger schema, shipped in the package and run by govern.store.migrate."""

@@ -1,0 +1,230 @@
+"""What one Assessment puts in the ledger: canonical JSON, child rows and the hashed row record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from govern.assessment import Assessment
+from govern.store.chain import canonical_json, canonical_time, digest, sha256_hex
+from govern.store.fairness import FairnessMetric
+
+# Bumped when the row record below changes shape; each row keeps the format it was hashed with.
+ROW_FORMAT = 1
+
+# Rule results worth a row of their own; a plain pass or not-applicable is in the document only.
+RECORDED_STATUSES = ("fail", "error", "needs_attestation", "waived")
+FAILURE_STATUSES = ("fail", "error")
+
+CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "findings": (
+        "position",
+        "rule_id",
+        "status",
+        "severity",
+        "blocking",
+        "gating",
+        "message",
+        "file",
+        "line",
+        "field",
+    ),
+    "evidence": ("position", "kind", "path", "sha256", "bytes"),
+    "waivers": ("position", "rule", "state", "expires", "approved_by", "reason", "applied"),
+    "fairness": ("position", "report", "feature", "metric", "method", "value", "lower", "upper"),
+}
+
+PART_LABELS = {
+    "document": "its assessment document",
+    "findings": "its findings rows",
+    "evidence": "its evidence digests",
+    "waivers": "its waiver rows",
+    "fairness": "its fairness rows",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An assessment made ready for the ledger: everything except its place in the chain.
+
+    Built before the chain-head lock is taken, so that appenders wait only for the inserts.
+    """
+
+    system_id: str
+    system_name: str
+    system_version: str
+    as_of: dt.date
+    verdict: str
+    tool_version: str
+    document: bytes
+    children: Mapping[str, list[dict[str, Any]]]
+
+    def columns(self) -> dict[str, Any]:
+        """Row values that do not depend on the chain, as stored in govern_assessments."""
+        parts = {f"{name}_sha256": part_digest(rows) for name, rows in self.children.items()}
+        return {
+            "system_id": self.system_id,
+            "system_name": self.system_name,
+            "system_version": self.system_version,
+            "as_of": self.as_of,
+            "verdict": self.verdict,
+            "tool_version": self.tool_version,
+            "row_format": ROW_FORMAT,
+            "document": zlib.compress(self.document, 6),
+            "document_sha256": sha256_hex(self.document),
+            **parts,
+        }
+
+
+def prepare(assessment: Assessment, fairness: Sequence[FairnessMetric]) -> Entry:
+    """Turn an assessment (and the fairness metrics behind it) into ledger rows."""
+    return Entry(
+        system_id=assessment.system.id,
+        system_name=assessment.system.name,
+        system_version=assessment.system.version,
+        as_of=assessment.options.as_of,
+        verdict=assessment.summary.verdict,
+        tool_version=assessment.tool.version,
+        document=canonical_json(assessment.model_dump(mode="json")),
+        children={
+            "findings": _findings(assessment),
+            "evidence": _evidence(assessment),
+            "waivers": _waivers(assessment),
+            "fairness": _fairness(fairness),
+        },
+    )
+
+
+def document_text(stored: bytes) -> bytes:
+    """The canonical JSON of a stored assessment (stored compressed: ~150 kB becomes ~20 kB)."""
+    return zlib.decompress(stored)
+
+
+def row_record(columns: Mapping[Any, Any], recorded_at: dt.datetime) -> dict[str, Any]:
+    """The row's canonical record: what its `digest` is the sha256 of.
+
+    It names the document and every group of child rows by digest, so a change to any finding,
+    evidence, waiver or fairness row, or to the document, changes the row's digest.
+    """
+    if columns["row_format"] != ROW_FORMAT:
+        raise ValueError(f"unknown row format {columns['row_format']!r}")
+    return {
+        "row_format": columns["row_format"],
+        "system_id": columns["system_id"],
+        "system_name": columns["system_name"],
+        "system_version": columns["system_version"],
+        "recorded_at": canonical_time(recorded_at),
+        "as_of": columns["as_of"].isoformat(),
+        "verdict": columns["verdict"],
+        "tool_version": columns["tool_version"],
+        "document_sha256": columns["document_sha256"],
+        **{f"{name}_sha256": columns[f"{name}_sha256"] for name in CHILD_COLUMNS},
+    }
+
+
+def row_digest(columns: Mapping[Any, Any], recorded_at: dt.datetime) -> str:
+    return digest(row_record(columns, recorded_at))
+
+
+def part_digest(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Digest of one group of child rows, in position order, with JSON-safe values."""
+    return digest([{key: _plain(value) for key, value in row.items()} for row in rows])
+
+
+def content_problem(
+    columns: Mapping[Any, Any],
+    recorded_at: dt.datetime,
+    stored_digest: str,
+    document: bytes | None,
+    children: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> str | None:
+    """How a stored row's content disagrees with its digests, or None when everything agrees.
+
+    `document` is the decompressed document, or None when it could not be decompressed.
+    """
+    if document is None or sha256_hex(document) != columns["document_sha256"]:
+        return f"{PART_LABELS['document']} was changed"
+    for name in CHILD_COLUMNS:
+        if part_digest(children.get(name, [])) != columns[f"{name}_sha256"]:
+            return f"{PART_LABELS[name]} were changed"
+    try:
+        recomputed = row_digest(columns, recorded_at)
+    except (ValueError, AttributeError, KeyError):
+        return "its columns were changed"
+    if recomputed != stored_digest:
+        return "its columns (system, version, verdict, dates or digests) were changed"
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return canonical_time(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _findings(assessment: Assessment) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for result in assessment.results:
+        if result.status not in RECORDED_STATUSES:
+            continue
+        first = result.findings[0].location if result.findings else None
+        rows.append(
+            {
+                "position": len(rows),
+                "rule_id": result.rule_id,
+                "status": result.status,
+                "severity": result.severity,
+                "blocking": result.blocking,
+                "gating": result.gating,
+                "message": result.message,
+                "file": first.file if first else None,
+                "line": first.line if first else None,
+                "field": first.field if first else None,
+            }
+        )
+    return rows
+
+
+def _evidence(assessment: Assessment) -> list[dict[str, Any]]:
+    files = [assessment.manifest, *assessment.evidence]
+    return [
+        {"position": i, "kind": f.kind, "path": f.path, "sha256": f.sha256, "bytes": f.bytes}
+        for i, f in enumerate(files)
+    ]
+
+
+def _waivers(assessment: Assessment) -> list[dict[str, Any]]:
+    waived = {r.rule_id for r in assessment.results if r.status == "waived"}
+    return [
+        {
+            "position": i,
+            "rule": w.rule,
+            "state": w.state,
+            "expires": w.expires,
+            "approved_by": w.approved_by,
+            "reason": w.reason,
+            "applied": w.rule in waived,
+        }
+        for i, w in enumerate(assessment.waivers)
+    ]
+
+
+def _fairness(metrics: Sequence[FairnessMetric]) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": i,
+            "report": m.report,
+            "feature": m.feature,
+            "metric": m.metric,
+            "method": m.method,
+            "value": m.value,
+            "lower": m.lower,
+            "upper": m.upper,
+        }
+        for i, m in enumerate(metrics)
+    ]
