@@ -60,7 +60,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     def find_attestation(control: str) -> list[tuple[int, Any]]:
         return [(i, a) for i, a in enumerate(attestations) if a.control == control]
 
-    warnings = list(classification.warnings)
+    warnings = [*bundle.warnings, *classification.warnings]
     results = []
     for rule in packs.rules:
         ctx = Context(view, rule.params, find_attestation, options.as_of)

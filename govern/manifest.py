@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator
 
 from govern.evidence.base import Record
 from govern.reference import ANNEX_III_POINTS, FRAMEWORKS
@@ -68,11 +68,74 @@ class Classification(Record):
         return point
 
 
+EvidenceFormat = Literal["auto", "govern", "huggingface", "mct", "cyclonedx", "spdx3", "croissant"]
+
+
+class EvidenceRef(Record):
+    """An evidence file with its format named: where it is, its format, which part of it to read."""
+
+    path: str = Field(min_length=1, description="The file, relative to govern.yaml.")
+    format: EvidenceFormat = Field(
+        default="auto",
+        description="huggingface (README.md card), mct (Model Card Toolkit JSON), cyclonedx "
+        "(ML-BOM), spdx3, croissant, govern (our own schema) or auto (detected).",
+    )
+    select: str | None = Field(
+        default=None,
+        description="The model or dataset to read when the file describes several "
+        "(its name or id).",
+    )
+
+
+def _entry_kind(value: Any) -> str:
+    return "ref" if isinstance(value, dict | EvidenceRef) else "path"
+
+
+# A mapping is an EvidenceRef and anything else a path, so a mistake in either is reported once,
+# in the terms of the form that was written.
+EvidenceEntry = Annotated[
+    Annotated[str, Tag("path")] | Annotated[EvidenceRef, Tag("ref")],
+    Discriminator(_entry_kind),
+]
+# Which foreign formats can describe what (SPDX 3 and Hugging Face cards hold both kinds).
+_MODEL_CARD_FORMATS = ("auto", "govern", "huggingface", "mct", "cyclonedx", "spdx3")
+_DATASET_FORMATS = ("auto", "govern", "huggingface", "spdx3", "croissant")
+
+
+def _check_format(ref: str | EvidenceRef, allowed: tuple[str, ...], what: str) -> None:
+    if isinstance(ref, EvidenceRef) and ref.format not in allowed:
+        raise ValueError(
+            f"{ref.path}: format {ref.format!r} does not describe {what}; "
+            f"use one of {', '.join(allowed)}"
+        )
+
+
 class EvidencePaths(Record):
-    model_card: str | None = None
-    datasets: list[str] = []
+    """Evidence files, relative to govern.yaml.
+
+    A model card or dataset record may be in another format (Hugging Face card, Model Card Toolkit
+    JSON, CycloneDX ML-BOM, SPDX 3, Croissant): it is read as it is, through its importer. A plain
+    path has its format detected; `{path, format}` names it.
+    """
+
+    model_card: EvidenceEntry | None = None
+    datasets: list[EvidenceEntry] = []
     fairness: list[str] = []
     attestations: str | None = None
+
+    @field_validator("model_card")
+    @classmethod
+    def _model_card_format(cls, value: str | EvidenceRef | None) -> str | EvidenceRef | None:
+        if value is not None:
+            _check_format(value, _MODEL_CARD_FORMATS, "model cards")
+        return value
+
+    @field_validator("datasets")
+    @classmethod
+    def _dataset_formats(cls, value: list[str | EvidenceRef]) -> list[str | EvidenceRef]:
+        for ref in value:
+            _check_format(ref, _DATASET_FORMATS, "dataset records")
+        return value
 
 
 class Manifest(Record):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govern.documents import SourceDocument, load_document
 from govern.errors import InputError, Problem, UsageError
@@ -12,19 +12,28 @@ from govern.evidence.attestation import Attestation, AttestationFile
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
 from govern.evidence.model_card import ModelCard
-from govern.manifest import MANIFEST_NAME, Manifest
 from govern.validation import load_validate
+
+if TYPE_CHECKING:
+    # govern.manifest builds on govern.evidence.base, so importing it here at module level would
+    # make `import govern.manifest` circular; the functions below import it when they run.
+    from govern.manifest import EvidenceRef, Manifest
 
 __all__ = ["EvidenceBundle", "EvidenceItem", "find_manifest", "load_system"]
 
 
 @dataclass(frozen=True)
 class EvidenceItem:
-    """One evidence document: its kind, where it is, its digest, and its validated model."""
+    """One evidence document: its kind, where it is, its digest, and its validated model.
+
+    `source_format` is `govern` for our own schema, or the foreign format the model was imported
+    from; the document is then the foreign file itself (its bytes, digest and lines).
+    """
 
     kind: str
     document: SourceDocument
     model: Any
+    source_format: str = "govern"
 
     @property
     def path(self) -> str:
@@ -45,6 +54,8 @@ class EvidenceBundle:
     fairness: tuple[EvidenceItem, ...] = ()
     attestations: EvidenceItem | None = None
     files: tuple[EvidenceItem, ...] = field(default=())
+    # What importing foreign evidence files left behind (fields with no place in our model...).
+    warnings: tuple[str, ...] = ()
 
     def attestation_list(self) -> list[Attestation]:
         if self.attestations is None:
@@ -55,6 +66,8 @@ class EvidenceBundle:
 
 def find_manifest(target: Path) -> Path:
     """Accept a system directory or a manifest file; name what is missing if neither is there."""
+    from govern.manifest import MANIFEST_NAME
+
     if target.is_dir():
         candidate = target / MANIFEST_NAME
         if not candidate.exists():
@@ -73,25 +86,46 @@ def _display(path: Path, root: Path) -> str:
 
 
 def load_system(target: Path) -> EvidenceBundle:
-    """Load govern.yaml and all its evidence; report every problem of every file at once."""
+    """Load govern.yaml and all its evidence; report every problem of every file at once.
+
+    A model card or dataset in another format (Hugging Face, Model Card Toolkit, CycloneDX, SPDX 3,
+    Croissant) goes through its importer: the item keeps that file's digest, and its positions
+    point into that file, so findings cite the engineer's own lines.
+    """
+    from govern.manifest import Manifest
+
     manifest_path = find_manifest(target)
     root = manifest_path.parent
     manifest_doc = load_document(manifest_path, _display(manifest_path, root))
     manifest = load_validate(Manifest, manifest_doc)
 
     errors: list[Problem] = []
+    warnings: list[str] = []
     refs = manifest.evidence
 
     def load(
-        kind: str, model: type[Any], rel: str, field_path: tuple[str | int, ...]
+        kind: str,
+        model: type[Any],
+        ref: str | EvidenceRef,
+        field_path: tuple[str | int, ...],
     ) -> EvidenceItem | None:
+        rel, fmt, select = _reference(ref)
         path = root / rel
         if not path.is_file():
             reason = "is a directory" if path.is_dir() else "does not exist"
-            errors.append(manifest_doc.problem(field_path, f"evidence file {rel!r} {reason}"))
+            where = field_path if isinstance(ref, str) else (*field_path, "path")
+            errors.append(manifest_doc.problem(where, f"evidence file {rel!r} {reason}"))
             return None
+        display = _display(path, root)
         try:
-            document = load_document(path, _display(path, root))
+            if kind in _IMPORTABLE and _maybe_foreign(path, fmt):
+                # Imported lazily: a system of our own YAML files never loads the importers.
+                from govern.importers import load_evidence_model
+
+                loaded = load_evidence_model(path, display, kind, fmt, select)
+                warnings.extend(loaded.warnings)
+                return EvidenceItem(kind, loaded.document, loaded.model, loaded.format)
+            document = load_document(path, display)
             return EvidenceItem(kind, document, load_validate(model, document))
         except InputError as exc:
             errors.extend(exc.problems)
@@ -103,8 +137,8 @@ def load_system(target: Path) -> EvidenceBundle:
         else None
     )
     datasets = [
-        load("dataset", DatasetRecord, rel, ("evidence", "datasets", i))
-        for i, rel in enumerate(refs.datasets)
+        load("dataset", DatasetRecord, ref, ("evidence", "datasets", i))
+        for i, ref in enumerate(refs.datasets)
     ]
     fairness = [
         load("fairness", FairnessReport, rel, ("evidence", "fairness", i))
@@ -123,8 +157,34 @@ def load_system(target: Path) -> EvidenceBundle:
     loaded_fairness = tuple(f for f in fairness if f is not None)
     files = tuple(x for x in (card, *loaded_datasets, *loaded_fairness, attest) if x is not None)
     return EvidenceBundle(
-        root, manifest_doc, manifest, card, loaded_datasets, loaded_fairness, attest, files
+        root,
+        manifest_doc,
+        manifest,
+        card,
+        loaded_datasets,
+        loaded_fairness,
+        attest,
+        files,
+        tuple(warnings),
     )
+
+
+_IMPORTABLE = ("model_card", "dataset")
+# Our own documents are YAML or JSON; no foreign format govern reads is written in YAML files.
+_NATIVE_SUFFIXES = (".yaml", ".yml")
+
+
+def _reference(ref: str | EvidenceRef) -> tuple[str, str | None, str | None]:
+    """(path, format or None to detect it, selection) of a manifest evidence entry."""
+    if isinstance(ref, str):
+        return ref, None, None
+    return ref.path, None if ref.format == "auto" else ref.format, ref.select
+
+
+def _maybe_foreign(path: Path, fmt: str | None) -> bool:
+    if fmt is not None:
+        return fmt != "govern"
+    return path.suffix.lower() not in _NATIVE_SUFFIXES
 
 
 def _check_unique_dataset_ids(datasets: tuple[EvidenceItem, ...]) -> None:

@@ -1,0 +1,146 @@
+"""`govern init`: start a new system with a manifest, a model card and dataset records to fill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from govern.choices import TIERS, TRANSPARENCY_TRIGGERS
+
+if TYPE_CHECKING:
+    from govern.scaffold import Answers
+
+
+@click.command("init")
+@click.argument(
+    "directory", type=click.Path(path_type=Path, file_okay=False), default=".", required=False
+)
+@click.option(
+    "--tier",
+    type=click.Choice(TIERS),
+    envvar="GOVERN_TIER",
+    help="EU AI Act risk tier to scaffold for (asked if not given; --no-input: high).",
+)
+@click.option("--name", help="The system's name (default: the directory's name).")
+@click.option(
+    "--no-input",
+    is_flag=True,
+    envvar="GOVERN_NO_INPUT",
+    help="Ask nothing: take the defaults and mark every answer still needed TODO.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def command(
+    directory: Path, tier: str | None, name: str | None, no_input: bool, force: bool
+) -> None:
+    """Write govern.yaml, a model card, dataset records and an attestations file into DIRECTORY.
+
+    Every field still to fill is marked TODO; `govern card lint` then lists them with the
+    provisions each serves, and `govern check` passes once they are filled in.
+    """
+    from govern.atomic import write_atomic
+    from govern.errors import UsageError
+    from govern.scaffold import ATTESTATIONS, attestations, render
+
+    answers = _ask(directory, tier, name, no_input)
+    files = render(answers)
+    existing = [path for path in files if (directory / path).exists()]
+    if existing and not force:
+        raise UsageError(
+            f"{directory}: {', '.join(existing)} already exist(s); nothing was written "
+            "(pass --force to overwrite)"
+        )
+    for path, text in files.items():
+        write_atomic(directory / path, text)
+    controls = _controls(directory)
+    if controls:
+        write_atomic(directory / ATTESTATIONS, attestations(controls))
+    for path in files:
+        click.echo(f"wrote {directory / path}")
+    target = "" if directory == Path(".") else f" {directory}"
+    click.echo(
+        f"\nNext: fill in the TODOs (tier {answers.tier}), then\n"
+        f"  govern card lint{target}   what is still missing, with the provisions it serves\n"
+        f"  govern check{target}       the audit"
+    )
+
+
+def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) -> Answers:
+    from govern.reference import ANNEX_III_POINTS
+    from govern.scaffold import Answers, slug
+
+    default_name = name or (directory.resolve().name.replace("-", " ").replace("_", " ").title())
+    default_name = default_name or "My AI System"
+    if no_input:
+        return Answers(name=default_name, system_id=slug(default_name), tier=tier or "high")
+    chosen_name = name or click.prompt("System name", default=default_name)
+    system_id = click.prompt("System id (a slug)", default=slug(chosen_name))
+    version = click.prompt("Version", default="0.1.0")
+    role = click.prompt(
+        "EU AI Act role", type=click.Choice(["provider", "deployer"]), default="provider"
+    )
+    purpose = click.prompt(
+        "Intended purpose (one sentence; leave empty to fill in later)",
+        default="",
+        show_default=False,
+    )
+    chosen_tier = tier or click.prompt("Risk tier", type=click.Choice(TIERS), default="high")
+    annex_iii = annex_i = None
+    triggers: tuple[str, ...] = ()
+    if chosen_tier == "high":
+        point = click.prompt(
+            "Annex III point (e.g. 5(b); empty if the system is a safety component under Annex I)",
+            type=click.Choice(["", *ANNEX_III_POINTS]),
+            default="",
+            show_choices=False,
+            show_default=False,
+        )
+        annex_iii = point or None
+        if annex_iii is None:
+            act = click.prompt(
+                "Annex I product legislation (empty to fill in later)",
+                default="",
+                show_default=False,
+            )
+            annex_i = act or None
+    chosen = click.prompt(
+        "Art.50 triggers (comma-separated, empty for none)",
+        default="interacts_with_persons" if chosen_tier == "limited" else "",
+        show_default=chosen_tier == "limited",
+    )
+    triggers = tuple(t.strip() for t in chosen.split(",") if t.strip())
+    unknown = [t for t in triggers if t not in TRANSPARENCY_TRIGGERS]
+    if unknown:
+        known = ", ".join(TRANSPARENCY_TRIGGERS)
+        raise click.BadParameter(f"unknown trigger(s) {', '.join(unknown)}; known: {known}")
+    frameworks = click.prompt(
+        "Frameworks (comma-separated: eu-ai-act, iso-42001, nist-ai-rmf)", default="eu-ai-act"
+    )
+    chosen_frameworks = tuple(f.strip() for f in frameworks.split(",") if f.strip())
+    wrong = [f for f in chosen_frameworks if f not in ("eu-ai-act", "iso-42001", "nist-ai-rmf")]
+    if wrong:
+        raise click.BadParameter(f"unknown framework(s) {', '.join(wrong)}")
+    return Answers(
+        name=chosen_name,
+        system_id=slug(system_id),
+        version=version,
+        role=role,
+        intended_purpose=purpose.strip(),
+        tier=chosen_tier,
+        annex_iii=annex_iii,
+        annex_i=annex_i,
+        transparency=triggers,
+        frameworks=chosen_frameworks or ("eu-ai-act",),
+    )
+
+
+def _controls(directory: Path) -> list[tuple[str, list[str]]]:
+    """The attestation controls the new system's packs ask for (read back from its manifest)."""
+    from govern.documents import load_document
+    from govern.manifest import MANIFEST_NAME, Manifest
+    from govern.scaffold import attestation_controls
+    from govern.validation import load_validate
+
+    manifest = load_validate(Manifest, load_document(directory / MANIFEST_NAME, MANIFEST_NAME))
+    return attestation_controls(manifest)
