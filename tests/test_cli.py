@@ -123,3 +123,18 @@ def test_text_says_why_a_failure_does_not_gate(system: Path, run_cli: Run) -> No
     result = run_cli("check", system, "--as-of", "2026-11-25")
     assert result.code == 0
     assert "does not fail the run: severity medium is below --fail-on high" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["chek"], "error: No such command 'chek'. (see 'govern --help')"),
+        (["check", "--fail-on", "x"], "error: Invalid value for '--fail-on': 'x' is not one of"),
+        (["verify", "report.pdf"], "error: Missing option '--key'. (see 'govern verify --help')"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(run_cli: Run, args: list[str], message: str) -> None:
+    result = run_cli(*args)
+    assert result.code == 2
+    assert result.err.startswith(message)
+    assert len(result.err.strip().splitlines()) == 1
