@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govern.cli.options import DATE, SEVERITIES, record_assessment, record_options
+from govern.cli.options import engine_options, record_assessment, record_options
 from govern.render import RENDERERS
 
 if TYPE_CHECKING:
@@ -73,41 +73,7 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
     envvar="GOVERN_FORMAT",
     help="Format of standard output (default text); the same as -o FORMAT.",
 )
-@click.option(
-    "--fail-on",
-    type=SEVERITIES,
-    default="high",
-    envvar="GOVERN_FAIL_ON",
-    show_default=True,
-    help="Lowest severity of a blocking rule that fails the run.",
-)
-@click.option(
-    "--as-of",
-    type=DATE,
-    envvar="GOVERN_AS_OF",
-    help="Assess as of this date (default: today), for reproducible results.",
-)
-@click.option(
-    "--only-in-force",
-    is_flag=True,
-    envvar="GOVERN_ONLY_IN_FORCE",
-    help="Failures of obligations not yet in force are shown but do not fail the run.",
-)
-@click.option(
-    "--calendar",
-    type=click.Choice(["official", "amended"]),
-    default="official",
-    envvar="GOVERN_CALENDAR",
-    show_default=True,
-    help="Application dates: the Official Journal's, or as amended by the 2026 "
-    "Digital Omnibus (not yet verified).",
-)
-@click.option(
-    "--allow-unattested",
-    is_flag=True,
-    envvar="GOVERN_ALLOW_UNATTESTED",
-    help="Controls that still need an attestation do not fail the run.",
-)
+@engine_options
 @click.option(
     "--baseline",
     type=click.Path(path_type=Path, dir_okay=False),

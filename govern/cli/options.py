@@ -28,6 +28,51 @@ DATE = DateType()
 SEVERITIES = click.Choice(["critical", "high", "medium", "low"])
 
 
+def engine_options(function: Any) -> Any:
+    """The options that decide a verdict, shared by `check` and `report` so both judge alike."""
+    decorators = [
+        click.option(
+            "--fail-on",
+            type=SEVERITIES,
+            default="high",
+            envvar="GOVERN_FAIL_ON",
+            show_default=True,
+            help="Lowest severity of a blocking rule that fails the assessment.",
+        ),
+        click.option(
+            "--as-of",
+            type=DATE,
+            envvar="GOVERN_AS_OF",
+            help="Assess as of this date (default: today): same inputs and date, same result.",
+        ),
+        click.option(
+            "--only-in-force",
+            is_flag=True,
+            envvar="GOVERN_ONLY_IN_FORCE",
+            help="Failures of obligations not yet in force are shown but do not fail the "
+            "assessment.",
+        ),
+        click.option(
+            "--calendar",
+            type=click.Choice(["official", "amended"]),
+            default="official",
+            envvar="GOVERN_CALENDAR",
+            show_default=True,
+            help="Application dates: the Official Journal's, or as amended by the 2026 "
+            "Digital Omnibus (not yet verified).",
+        ),
+        click.option(
+            "--allow-unattested",
+            is_flag=True,
+            envvar="GOVERN_ALLOW_UNATTESTED",
+            help="Controls that still need an attestation do not fail the assessment.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
 def record_options(function: Any) -> Any:
     """`--record` and `--db`, shared by `check` and `report` so both append to the same ledger."""
     function = click.option(

@@ -1,0 +1,198 @@
+"""`govern report`: assess a system and write its report as PDF/A, HTML and JSON, signed or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from govern.cli.options import engine_options, record_assessment, record_options
+
+if TYPE_CHECKING:  # kept out of the start-up path
+    from govern.assessment import Assessment
+    from govern.engine import EngineOptions
+    from govern.report.inputs import ReportInput
+    from govern.sign import SigningKey
+
+
+@click.command("report")
+@click.argument("target", type=click.Path(path_type=Path), default=".", required=False)
+@click.option(
+    "--pdf",
+    "pdf",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="GOVERN_REPORT_PDF",
+    help="Write the report as PDF/A-3b, with the assessment JSON attached.",
+)
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="GOVERN_REPORT_HTML",
+    help="Write the report as one self-contained HTML file.",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="GOVERN_REPORT_JSON",
+    help="Write the assessment JSON (the same bytes as the PDF attachment).",
+)
+@click.option(
+    "--sign-key",
+    type=click.Path(path_type=Path),
+    envvar="GOVERN_SIGN_KEY",
+    help="Ed25519 private key (PEM): sign the report files in a DSSE envelope beside them.",
+)
+@click.option(
+    "--sign-cert",
+    type=click.Path(path_type=Path),
+    envvar="GOVERN_SIGN_CERT",
+    help="Certificate for --sign-key: the PDF also gets a PAdES signature readers show "
+    "(default: KEY's .crt beside it, as `govern keys generate --x509` writes).",
+)
+@click.option(
+    "--envelope",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="GOVERN_REPORT_ENVELOPE",
+    help="Where to write the signature envelope (default: beside the first report file, "
+    "REPORT.intoto.jsonl).",
+)
+@click.option(
+    "--template",
+    "template_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="GOVERN_TEMPLATE",
+    help="Folder of templates and assets that override the built-in ones by name.",
+)
+@engine_options
+@record_options
+def command(
+    target: Path,
+    pdf: Path | None,
+    html: Path | None,
+    json_out: Path | None,
+    sign_key: Path | None,
+    sign_cert: Path | None,
+    envelope: Path | None,
+    template_dir: Path | None,
+    as_of: dt.date | None,
+    fail_on: str,
+    only_in_force: bool,
+    calendar: str,
+    allow_unattested: bool,
+    record: bool,
+    db_url: str | None,
+) -> None:
+    """Write the compliance report of the AI system in TARGET (a folder with govern.yaml).
+
+    The report shows the verdict, the EU AI Act classification, every control's result with its
+    evidence, fairness charts, the evidence inventory with digests, waivers and attestations.
+    Exits 0 when the report was written (whatever the verdict), 2 on bad input or usage.
+    """
+    from govern.engine import EngineOptions
+    from govern.errors import UsageError
+    from govern.report.build import Outputs, render_report, write_report
+    from govern.report.html import TemplateSet
+
+    if pdf is None and html is None and json_out is None:
+        raise UsageError("nothing to write: give --pdf, --html or --json (or several)")
+    if sign_cert is not None and sign_key is None:
+        raise UsageError("--sign-cert needs --sign-key, the private key it certifies")
+    _check_distinct([p for p in (pdf, html, json_out, envelope) if p is not None])
+    templates = TemplateSet.load(template_dir)
+    key = _signing_key(sign_key, sign_cert, pades=pdf is not None)
+    options = EngineOptions(
+        as_of=as_of or dt.date.today(),
+        fail_on=fail_on,  # type: ignore[arg-type]
+        only_in_force=only_in_force,
+        calendar=calendar,  # type: ignore[arg-type]
+        allow_unattested=allow_unattested,
+    )
+    assessment, inputs, system_dir = _assess(target, options)
+    outputs = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope)
+    rendered = render_report(assessment, inputs, templates, outputs, key)
+    written = write_report(rendered, assessment, outputs, key)
+    for path in written.files:
+        suffix = f" ({rendered.pages} pages, PDF/A-3b)" if path == pdf else ""
+        click.echo(f"wrote {path}{suffix}", err=True)
+    if written.envelope is not None and key is not None:
+        what = "DSSE envelope" + (" and PAdES signature" if written.pades else "")
+        click.echo(f"signed {what} with {key.keyid}: {written.envelope}", err=True)
+    if record:
+        record_assessment(assessment, db_url, system_dir)
+    verdict = assessment.summary.verdict.upper()
+    click.echo(f"verdict: {verdict} ({assessment.system.name} {assessment.system.version})")
+
+
+def _check_distinct(paths: list[Path]) -> None:
+    from govern.errors import UsageError
+
+    resolved = [p.resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise UsageError("--pdf, --html, --json and --envelope must name different files")
+
+
+def _signing_key(key_path: Path | None, cert_path: Path | None, pades: bool) -> SigningKey | None:
+    """The key to sign with and, for a PDF, its certificate: --sign-cert, else KEY's .crt."""
+    if key_path is None:
+        return None
+    from govern.sign import KeyFileError, certificate_beside, load_signing_key
+
+    passphrase = _passphrase(key_path)
+    found = cert_path is None and pades
+    if found:
+        cert_path = certificate_beside(key_path)
+    try:
+        key = load_signing_key(key_path, passphrase, cert_path)
+    except KeyFileError as exc:
+        if found and cert_path is not None and str(exc).startswith(str(cert_path)):
+            raise KeyFileError(
+                f"{exc} (found beside the key: give the right one with --sign-cert, or move it)"
+            ) from None
+        raise
+    if key.certificate is not None and pades:
+        how = " (found beside the key; --sign-cert to choose another)" if found else ""
+        subject = key.certificate.subject.rfc4514_string() or "no subject"
+        click.echo(f"PAdES certificate: {cert_path} [{subject}]{how}", err=True)
+    return key
+
+
+def _passphrase(key_path: Path) -> bytes | None:
+    """GOVERN_KEY_PASSPHRASE, or asked on the terminal, for an encrypted key; else None."""
+    import os
+    import sys
+
+    from govern.sign import KeyFileError, private_key_is_encrypted
+
+    if not private_key_is_encrypted(key_path):
+        return None
+    secret = os.environ.get("GOVERN_KEY_PASSPHRASE")
+    if secret is None:
+        if not sys.stdin.isatty():
+            raise KeyFileError(
+                f"{key_path}: the key is encrypted; set GOVERN_KEY_PASSPHRASE "
+                "(no terminal to ask for the passphrase)"
+            )
+        secret = click.prompt(f"Passphrase for {key_path}", hide_input=True, err=True)
+    return secret.encode("utf-8")
+
+
+def _assess(target: Path, options: EngineOptions) -> tuple[Assessment, ReportInput, Path]:
+    """The same run as `govern check`, keeping what the report needs from the loaded bundle."""
+    from govern.engine import assess
+    from govern.errors import InputError
+    from govern.evidence import load_system
+    from govern.policy.lint import reference_problems
+    from govern.policy.loader import load_packs
+    from govern.report.inputs import collect
+
+    bundle = load_system(target)
+    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
+    problems = reference_problems(packs)
+    if problems:
+        raise InputError(problems)
+    assessment = assess(bundle, packs, options)
+    return assessment, collect(bundle, packs, assessment), bundle.root

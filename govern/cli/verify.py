@@ -1,0 +1,67 @@
+"""`govern verify`: check a signed report offline against the signer's public key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("verify")
+@click.argument("report", type=click.Path(path_type=Path))
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    envvar="GOVERN_VERIFY_KEY",
+    help="The signer's public key (.pub, PEM) or certificate (.crt) that you trust.",
+)
+@click.option(
+    "--evidence",
+    "evidence_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="GOVERN_VERIFY_EVIDENCE",
+    help="The system folder (with govern.yaml): check that its evidence files are unchanged.",
+)
+def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
+    """Verify REPORT (the PDF, HTML or JSON of a report, or its .intoto.jsonl envelope).
+
+    Checks the envelope's signature, the sha256 of every signed file, the assessment attached to
+    the PDF, the PDF's PAdES signature when it has one, and with --evidence the evidence files.
+    Exits 0 when valid, 1 when anything does not match or the report is unsigned, 2 on usage.
+    """
+    from govern.errors import UsageError
+    from govern.sign import envelope_path, load_public_key, verify_report
+
+    if report.is_dir():
+        raise UsageError(f"{report}: is a folder; name the report's PDF, HTML or JSON file")
+    if evidence_dir is not None and not evidence_dir.is_dir():
+        raise UsageError(f"{evidence_dir}: --evidence must be the system folder with govern.yaml")
+    trusted = load_public_key(key_path)
+    result = verify_report(report, trusted, evidence_dir)
+    if not result.signed:
+        click.echo(
+            f"unsigned: no signature envelope for {report} "
+            f"(expected {envelope_path(report).name} beside it)"
+        )
+        raise click.exceptions.Exit(1)
+    for check in result.checks:
+        mark = {"ok": "ok  ", "fail": "FAIL", "skip": "--  "}[check.state]
+        detail = f": {check.detail}" if check.detail else ""
+        click.echo(f"{mark} {check.what}{detail}")
+    predicate = result.predicate
+    if predicate is not None:
+        system = predicate.system
+        click.echo(f"signer   {predicate.signer.keyid}")
+        click.echo(f"signed   {predicate.signed_at.isoformat()} (signer's clock)")
+        click.echo(
+            f"verdict  {predicate.verdict.upper()}: {system.name} {system.version}, "
+            f"as of {predicate.as_of.isoformat()}"
+        )
+    if result.valid:
+        click.echo(f"valid: {report}")
+        return
+    failed = sum(1 for c in result.checks if c.state == "fail")
+    click.echo(f"INVALID: {failed} check(s) failed for {report}")
+    raise click.exceptions.Exit(1)

@@ -1,0 +1,1 @@
+"""Compliance reports: an Assessment as HTML and PDF/A, with charts, from jinja2 templates."""

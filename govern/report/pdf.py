@@ -1,0 +1,175 @@
+"""The report HTML as a reproducible PDF/A-3b with the assessment JSON attached, via WeasyPrint.
+
+Two guarantees live here. Safety: the URL fetcher serves only the template assets the HTML
+renderer handed out and refuses everything else (http, https, file, data, ...), logging each
+request. Reproducibility: every date comes from the assessment's as-of date, the file identifier
+is a hash of the inputs (HTML, attachments, date), and font subsets get the same timestamp
+(SOURCE_DATE_EPOCH) each run; nothing reads the clock or a random source.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from govern.report.html import Asset, RenderedHtml
+
+PDF_VARIANT = "pdf/a-3b"
+RENDERER = f"WeasyPrint {weasyprint.__version__}"
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One resource request: its URL (a long data: URL shortened to a digest) and the outcome."""
+
+    url: str
+    decision: Literal["served", "refused"]
+    reason: str
+
+
+@dataclass
+class FetchLog:
+    records: list[FetchRecord] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[FetchRecord]:
+        return [r for r in self.records if r.decision == "refused"]
+
+    @property
+    def served(self) -> list[FetchRecord]:
+        return [r for r in self.records if r.decision == "served"]
+
+
+def _loggable(url: str) -> str:
+    if url.startswith("data:") and len(url) > 80:
+        head = url.split(",", 1)[0]
+        return f"{head},… (sha256 {hashlib.sha256(url.encode()).hexdigest()[:16]})"
+    return url
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves the registered template assets byte for byte; refuses every other URL."""
+
+    def __init__(self, assets: Mapping[str, Asset], log: FetchLog) -> None:
+        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
+        self._assets = dict(assets)
+        self._log = log
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        asset = self._assets.get(url)
+        if asset is None:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else "relative"
+            self._log.records.append(
+                FetchRecord(_loggable(url), "refused", f"{scheme} URL is not a template asset")
+            )
+            raise ValueError(f"govern reports load no external resources ({scheme} URL refused)")
+        self._log.records.append(FetchRecord(_loggable(url), "served", asset.name))
+        return URLFetcherResponse(url, asset.data, {"Content-Type": asset.mime})
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    mime: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    fetches: FetchLog
+    pages: int
+
+
+# The environment is process-wide: two renders in threads must not restore each other's value.
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _source_date_epoch(moment: dt.datetime) -> Iterator[None]:
+    """Pin fontTools' subset timestamps (it reads SOURCE_DATE_EPOCH), then restore the variable."""
+    with _ENVIRONMENT_LOCK:
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def file_identifier(html: RenderedHtml, as_of: dt.date, attachments: tuple[Attachment, ...]) -> str:
+    """The PDF /ID: a digest of everything the PDF is made from, so it is the same every run."""
+    digest = hashlib.sha256(b"govern-report-pdf\0" + as_of.isoformat().encode())
+    digest.update(hashlib.sha256(html.html.encode("utf-8")).digest())
+    for name in sorted(html.assets):
+        digest.update(hashlib.sha256(html.assets[name].data).digest())
+    for attachment in attachments:
+        digest.update(attachment.name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(attachment.data).digest())
+    return digest.hexdigest()[:32]
+
+
+def _single_associated_files(document: Any, pdf: Any) -> None:
+    """WeasyPrint lists each PDF/A-3 associated file twice in /AF; keep one of each."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)
+
+
+@contextlib.contextmanager
+def _quiet_weasyprint() -> Iterator[None]:
+    """Refused URLs are expected (and logged by the fetcher); keep WeasyPrint from printing them."""
+    logger = logging.getLogger("weasyprint")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def render_pdf(
+    html: RenderedHtml, as_of: dt.date, attachments: tuple[Attachment, ...] = ()
+) -> PdfResult:
+    """Lay out and write the PDF; the same HTML, date and attachments give the same bytes."""
+    moment = dt.datetime.combine(as_of, dt.time(), dt.UTC)
+    log = FetchLog()
+    fetcher = AssetFetcher(html.assets, log)
+    files = [
+        weasyprint.Attachment(
+            string=a.data,
+            name=a.name,
+            description=a.description,
+            created=moment,
+            modified=moment,
+            relationship="Source",
+            url_fetcher=fetcher,
+        )
+        for a in attachments
+    ]
+    with _source_date_epoch(moment), _quiet_weasyprint():
+        document = weasyprint.HTML(string=html.html, url_fetcher=fetcher, base_url=None).render()
+        data = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=file_identifier(html, as_of, attachments).encode("ascii"),
+            attachments=files,
+            custom_metadata=False,
+            finisher=_single_associated_files,
+        )
+    return PdfResult(data, log, len(document.pages))
