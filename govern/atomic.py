@@ -1,10 +1,21 @@
-"""Write output files atomically so an interrupted run never leaves a half-written report."""
+"""Write output files atomically so an interrupted run never leaves a half-written report.
+
+Outputs are checked before anything is written (`check_outputs`), so a run with one bad output
+path writes none of its outputs, and never replaces a file the run itself read.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+from govern.errors import GovernError
+
+
+class OutputError(GovernError):
+    """An output file cannot be written where the user asked; nothing was written."""
 
 
 def _default_mode() -> int:
@@ -14,11 +25,58 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
+def check_outputs(
+    paths: Iterable[Path],
+    *,
+    inputs: Iterable[Path] = (),
+    input_folders: Iterable[Path] = (),
+) -> None:
+    """Refuse, before anything is written, outputs that would fail or destroy an input.
+
+    `inputs` are files the run read (manifest, evidence, predictions); `input_folders` hold files
+    it read (an organisation's policy pack): an existing file there is never overwritten.
+    """
+    protected = {p.resolve() for p in inputs}
+    folders = [f.resolve() for f in input_folders]
+    for path in paths:
+        target = path.resolve()
+        if target.is_dir():
+            raise OutputError(f"{path}: is a folder; give a file name for this output")
+        if target in protected or (
+            target.exists() and any(target.is_relative_to(folder) for folder in folders)
+        ):
+            raise OutputError(
+                f"{path}: this run reads that file (evidence, manifest or policy); "
+                "write the output somewhere else"
+            )
+        if target.exists() and not target.is_file():
+            continue  # a device or pipe such as /dev/null, written in place
+        ancestor = target.parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise OutputError(f"{path}: cannot create its folder: {ancestor} is a file")
+        _probe(path, ancestor)
+
+
+def _probe(path: Path, folder: Path) -> None:
+    """Create and remove a file in `folder`: the only reliable test (read-only mounts, /proc)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".govern-probe.", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    os.unlink(probe)
+
+
 def write_atomic(path: Path, content: str | bytes, mode: int | None = None) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -26,6 +84,9 @@ def write_atomic(path: Path, content: str | bytes, mode: int | None = None) -> N
             os.fsync(handle.fileno())
         os.chmod(tmp, mode if mode is not None else _default_mode())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -251,3 +251,14 @@ def test_output_file_not_half_written_on_error(system: Path, run_cli: Run) -> No
     result = run_cli("check", system, "--format", "json", "-o", out)
     assert result.code == 2
     assert not out.exists()
+
+
+def test_evidence_file_given_as_the_manifest(
+    system: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = run_cli("check", system / "docs" / "card.yaml")
+    assert result.code == 2
+    assert result.err.strip().endswith(
+        "not a govern.yaml manifest (it has no 'govern:' or 'system:' key); give the system's "
+        "folder or its govern.yaml"
+    )

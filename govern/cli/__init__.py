@@ -49,8 +49,19 @@ class LazyGroup(click.Group):
                     return None  # a command whose module is not part of this build
                 raise
             command: click.Command = getattr(module, attr)
+            _show_envvars(command)
             return command
         return super().get_command(ctx, cmd_name)
+
+
+def _show_envvars(command: click.Command) -> None:
+    """List each option's environment variable in --help, so CI authors can find them."""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.envvar:
+            param.show_envvar = True
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _show_envvars(sub)
 
 
 @click.group(

@@ -43,12 +43,13 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, OutputSpec):
             return value
         raw = str(value)
-        if raw in RENDERERS:
-            return OutputSpec(raw, None)
+        if raw.lower() in RENDERERS:
+            return OutputSpec(raw.lower(), None)
         fmt, sep, path = raw.partition("=")
-        if sep and fmt in RENDERERS:
-            return OutputSpec(fmt, None if path in ("", "-") else Path(path))
-        if sep and re.fullmatch(r"[a-z]+", fmt):
+        if sep and fmt.lower() in RENDERERS:
+            return OutputSpec(fmt.lower(), None if path in ("", "-") else Path(path))
+        # A word before "=" is a mistyped format, never part of a file name worth guessing.
+        if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", fmt):
             self.fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param, ctx)
         return OutputSpec(None, Path(raw))
 
@@ -153,14 +154,18 @@ def command(
     if summary_file and any(spec.format == "github" for spec in plan):
         step_summary = _render("markdown", reported, render_options)
 
+    from govern.atomic import check_outputs
+
+    check_outputs(
+        [path for path, _ in _planned_files(rendered, write_baseline, baseline_text)],
+        inputs=bundle.input_paths(),
+        input_folders=[pack.folder for pack in packs.packs if pack.folder is not None],
+    )
     if record:
         # The full assessment, not the baseline-filtered view. Recorded before any file is
         # written, so an unreachable ledger leaves no outputs claiming a recorded run.
         record_assessment(full, db_url, bundle.root)
-    files = [(spec.path, body) for spec, body in rendered if spec.path is not None]
-    if write_baseline is not None and baseline_text is not None:
-        files.append((write_baseline, baseline_text))
-    for path, body in files:
+    for path, body in _planned_files(rendered, write_baseline, baseline_text):
         if _write(path, body):
             click.echo(f"wrote {path}", err=True)
     for spec, body in rendered:
@@ -171,6 +176,15 @@ def command(
             handle.write(step_summary + "\n")
     if reported.summary.verdict == "fail":
         raise click.exceptions.Exit(1)
+
+
+def _planned_files(
+    rendered: list[tuple[OutputSpec, str]], write_baseline: Path | None, baseline_text: str | None
+) -> list[tuple[Path, str]]:
+    files = [(spec.path, body) for spec, body in rendered if spec.path is not None]
+    if write_baseline is not None and baseline_text is not None:
+        files.append((write_baseline, baseline_text))
+    return files
 
 
 def _plan(outputs: tuple[OutputSpec, ...], fmt: str | None) -> list[OutputSpec]:

@@ -111,8 +111,11 @@ def command(
         calendar=calendar,  # type: ignore[arg-type]
         allow_unattested=allow_unattested,
     )
-    assessment, inputs, system_dir = _assess(target, options)
     outputs = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope)
+    planned = [p for p in (pdf, html, json_out) if p is not None]
+    if key is not None:
+        planned.append(outputs.signature_path())
+    assessment, inputs, system_dir = _assess(target, options, planned)
     rendered = render_report(assessment, inputs, templates, outputs, key)
     written = write_report(rendered, assessment, outputs, key)
     for path in written.files:
@@ -180,8 +183,14 @@ def _passphrase(key_path: Path) -> bytes | None:
     return secret.encode("utf-8")
 
 
-def _assess(target: Path, options: EngineOptions) -> tuple[Assessment, ReportInput, Path]:
-    """The same run as `govern check`, keeping what the report needs from the loaded bundle."""
+def _assess(
+    target: Path, options: EngineOptions, planned: list[Path]
+) -> tuple[Assessment, ReportInput, Path]:
+    """The same run as `govern check`, keeping what the report needs from the loaded bundle.
+
+    The output paths are checked as soon as the inputs are known, before the slow rendering.
+    """
+    from govern.atomic import check_outputs
     from govern.engine import assess
     from govern.errors import InputError
     from govern.evidence import load_system
@@ -194,5 +203,10 @@ def _assess(target: Path, options: EngineOptions) -> tuple[Assessment, ReportInp
     problems = reference_problems(packs)
     if problems:
         raise InputError(problems)
+    check_outputs(
+        planned,
+        inputs=bundle.input_paths(),
+        input_folders=[pack.folder for pack in packs.packs if pack.folder is not None],
+    )
     assessment = assess(bundle, packs, options)
     return assessment, collect(bundle, packs, assessment), bundle.root

@@ -57,6 +57,10 @@ class EvidenceBundle:
     # What importing foreign evidence files left behind (fields with no place in our model...).
     warnings: tuple[str, ...] = ()
 
+    def input_paths(self) -> list[Path]:
+        """Every file this system was read from, which no output may overwrite."""
+        return [self.manifest_document.path, *(item.document.path for item in self.files)]
+
     def attestation_list(self) -> list[Attestation]:
         if self.attestations is None:
             return []
@@ -97,6 +101,14 @@ def load_system(target: Path) -> EvidenceBundle:
     manifest_path = find_manifest(target)
     root = manifest_path.parent
     manifest_doc = load_document(manifest_path, _display(manifest_path, root))
+    data = manifest_doc.data
+    if isinstance(data, dict) and not {"govern", "system"} & set(data):
+        # A model card or other evidence file given where the manifest belongs: one line, not a
+        # page of unknown-field errors.
+        raise UsageError(
+            f"{target}: not a govern.yaml manifest (it has no 'govern:' or 'system:' key); "
+            "give the system's folder or its govern.yaml"
+        )
     manifest = load_validate(Manifest, manifest_doc)
 
     errors: list[Problem] = []

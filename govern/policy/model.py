@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
@@ -130,3 +131,10 @@ class Pack:
     files: tuple[tuple[str, str], ...]  # (display path, sha256)
     rules: tuple[Rule, ...] = field(default=())
     document: SourceDocument | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def folder(self) -> Path | None:
+        """An organisation pack's folder; built-in packs live inside the installed package."""
+        if self.source.startswith("builtin:") or self.document is None:
+            return None
+        return self.document.path.parent
