@@ -105,10 +105,30 @@ def _snapshot(reference: str, system: str | None, ledger: Ledger | None) -> Snap
 
 
 def _from_file(path: Path) -> Snapshot:
-    from govern.assessment import Assessment
+    from govern.assessment import ASSESSMENT_FORMAT, Assessment
     from govern.documents import load_document
+    from govern.errors import InputError
     from govern.store.diff import Snapshot
     from govern.validation import load_validate
 
     document = load_document(path, str(path), fmt="json")
+    data = document.data
+    if not (isinstance(data, dict) and data.get("format") == ASSESSMENT_FORMAT):
+        raise InputError.single(str(path), f"not a govern assessment JSON ({_looks_like(data)})")
     return Snapshot(label=path.name, assessment=load_validate(Assessment, document), fairness=None)
+
+
+def _looks_like(data: object) -> str:
+    """A hint at what the file is, for the usual mix-ups in a CI workspace."""
+    from govern.assessment import ASSESSMENT_FORMAT
+
+    if isinstance(data, dict):
+        if "runs" in data and "$schema" in data and "sarif" in str(data.get("$schema")):
+            return "this looks like SARIF; give the output of `govern check --format json`"
+        if "payloadType" in data and "signatures" in data:
+            return "this looks like a signature envelope; give the report's JSON"
+        if "features" in data and "parameters" in data:
+            return "this looks like a fairness report"
+        if "format" in data:
+            return f"its format is {data['format']!r}, expected {ASSESSMENT_FORMAT!r}"
+    return "give the output of `govern check --format json` or `govern report --json`"

@@ -11,6 +11,12 @@ from govern.cli.ledger import database_options, database_url
 
 @click.command("history")
 @click.argument("system", required=False, envvar="GOVERN_SYSTEM")
+@click.option(
+    "--system",
+    "system_option",
+    metavar="SYSTEM",
+    help="The same as the SYSTEM argument (the spelling `govern diff` uses).",
+)
 @database_options
 @click.option(
     "--limit",
@@ -33,7 +39,13 @@ from govern.cli.ledger import database_options, database_url
     help="Output format.",
 )
 def command(
-    system: str | None, db: str | None, directory: Path, limit: int, show_all: bool, fmt: str
+    system: str | None,
+    system_option: str | None,
+    db: str | None,
+    directory: Path,
+    limit: int,
+    show_all: bool,
+    fmt: str,
 ) -> None:
     """Recorded runs of SYSTEM (a system id; optional when the ledger holds one system), oldest
     first: time, version, verdict, failures by severity and the worst fairness disparities."""
@@ -41,6 +53,6 @@ def command(
     from govern.store.render import HISTORY
 
     with Ledger.open(database_url(db, directory)) as ledger:
-        chosen = ledger.pick_system(system)
+        chosen = ledger.pick_system(system_option or system)
         entries = ledger.history(chosen, None if show_all else limit)
         click.echo(HISTORY[fmt](chosen, ledger.target.display, entries), nl=False)

@@ -307,7 +307,8 @@ class Ledger:
         if not known:
             raise NoLedger(f"{self.target.display} has no recorded runs yet")
         raise RunNotFound(
-            f"{self.target.display} holds several systems ({', '.join(known)}); name one"
+            f"{self.target.display} holds several systems ({', '.join(known)}); name one "
+            "(govern history SYSTEM, govern diff --system SYSTEM, or GOVERN_SYSTEM)"
         )
 
     def history(self, system_id: str, limit: int | None = None) -> list[HistoryEntry]:

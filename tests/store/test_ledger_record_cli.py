@@ -53,6 +53,10 @@ def test_check_record_appends_to_the_default_ledger(credit: Path, run_cli: Run) 
     assert history.code == 0, history.err
     runs = json.loads(history.out)["runs"]
     assert [r["version"] for r in runs] == ["2.3.0", "2.4.0"]
+    named = run_cli(
+        "history", "--system", "credit-risk-scorer", "--db", ledger_url, "--format", "json"
+    )
+    assert json.loads(named.out)["runs"] == runs
 
     diff = run_cli("diff", "previous", "latest", "--db", ledger_url, "--fail-on-regression")
     assert diff.code == 1
@@ -93,3 +97,16 @@ def test_unreachable_ledger_writes_no_outputs(credit: Path, tmp_path: Path, run_
 def test_check_without_record_touches_no_database(credit: Path, run_cli: Run) -> None:
     assert run_cli("check", credit, "--as-of", AS_OF).code == 0
     assert not (credit / ".govern").exists()
+
+
+def test_diff_names_a_file_that_is_not_an_assessment(
+    credit: Path, tmp_path: Path, run_cli: Run
+) -> None:
+    sarif, assessment = tmp_path / "a.sarif", tmp_path / "a.json"
+    run_cli("check", credit, "-o", f"sarif={sarif}", "-o", f"json={assessment}")
+    result = run_cli("diff", assessment, sarif)
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: {sarif}: not a govern assessment JSON (this looks like SARIF; give the output "
+        "of `govern check --format json`)"
+    )
