@@ -255,8 +255,9 @@ def _field_gaps(
 
 
 def _is_absence(finding: LeafFinding) -> bool:
+    """The finding reports a value that is not there (not one there that must change)."""
     found = finding.found
-    return (
+    return not finding.held and (
         found in ("missing", "empty")
         or found.startswith("placeholder")
         or found.endswith("but no threshold to compare with")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from govern.documents import SourceDocument
 from govern.evidence.base import Record
-from govern.manifest import Manifest
+from govern.manifest import Classification, Manifest
+from govern.policy.checks import is_placeholder, show_value
 from govern.reference import ANNEX_III_POINTS, PROHIBITED_PRACTICES
 
 Tier = Literal["prohibited", "high", "limited", "minimal"]
@@ -31,6 +33,31 @@ class Reason(Record):
     answers: list[str]
 
 
+class Unanswered(Record):
+    """A screening answer that still holds placeholder text (TODO, TBD, N/A...), and where."""
+
+    field: str
+    value: str
+    question: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def where(self) -> str:
+        """`govern.yaml:17:3: classification.annex_i`, or just the field without a document."""
+        at = f"{self.file}:{self.line}:{self.column}: " if self.file and self.line else ""
+        return f"{at}{self.field}"
+
+
+# The free-text screening answers a placeholder can stand in for, and what each asks.
+_QUESTIONS = {
+    ("classification", "annex_i"): "the Annex I act the system is a safety component of, or null",
+    ("classification", "art6_3_exception", "justification"): (
+        "why the Annex III system poses no significant risk (Art.6(3)), or drop the derogation"
+    ),
+}
+
+
 class ClassificationResult(Record):
     tier: Tier
     label: str
@@ -43,15 +70,53 @@ class ClassificationResult(Record):
     role: str
     reasons: list[Reason]
     warnings: list[str] = []
+    # Placeholder answers: the classification is incomplete, and where they could lower the tier
+    # the stricter tier is assumed until they are answered (never a silent "minimal").
+    incomplete: bool = False
+    assumed: bool = False
+    unanswered: list[Unanswered] = []
 
 
-def classify(manifest: Manifest) -> ClassificationResult:
+def unanswered_questions(
+    answers: Classification, document: SourceDocument | None = None
+) -> list[Unanswered]:
+    """The screening answers that hold placeholder text, located in the manifest when given."""
+    data = answers.model_dump()
+    found = []
+    for path, question in _QUESTIONS.items():
+        value: Any = data
+        for key in path[1:]:
+            value = value.get(key) if isinstance(value, dict) else None
+        if not is_placeholder(value):
+            continue
+        position = document.locate(path) if document is not None else None
+        found.append(
+            Unanswered(
+                field=".".join(path),
+                value=value,
+                question=question,
+                file=document.display if document is not None else None,
+                line=position.line if position else None,
+                column=position.column if position else None,
+            )
+        )
+    return found
+
+
+def classify(manifest: Manifest, document: SourceDocument | None = None) -> ClassificationResult:
+    """The tier from the manifest's answers; `document` (the manifest's file) places the
+    placeholders that leave the classification incomplete."""
     answers = manifest.classification
+    unanswered = unanswered_questions(answers, document)
+    pending = {item.field: item for item in unanswered}
+    annex_i_pending = pending.get("classification.annex_i")
+    exception_pending = pending.get("classification.art6_3_exception.justification")
     reasons: list[Reason] = []
     warnings: list[str] = []
     tier: Tier = "minimal"
     route: Literal["annex_i", "annex_iii"] | None = None
     high_risk = False
+    assumed = False
 
     if answers.prohibited_practices:
         tier = "prohibited"
@@ -63,7 +128,7 @@ def classify(manifest: Manifest) -> ClassificationResult:
                     answers=[f"classification.prohibited_practices: {letter}"],
                 )
             )
-    if answers.annex_i:
+    if answers.annex_i and annex_i_pending is None:
         high_risk, route = True, "annex_i"
         reasons.append(
             Reason(
@@ -93,6 +158,17 @@ def classify(manifest: Manifest) -> ClassificationResult:
                     ],
                 )
             )
+        elif exception and exception_pending is not None:
+            high_risk, route, assumed = True, route or "annex_iii", True
+            reasons.append(
+                Reason(
+                    conclusion=f"high-risk assumed until answered: Annex III {point} "
+                    f"({ANNEX_III_POINTS[point]}); the claimed Art.6(3) derogation has no "
+                    "justification yet",
+                    provisions=["Art.6(2)", area, "Art.6(3)"],
+                    answers=[answer, _answer(exception_pending)],
+                )
+            )
         elif exception:
             letters = ", ".join(f"({c})" for c in exception.conditions)
             reasons.append(
@@ -118,8 +194,29 @@ def classify(manifest: Manifest) -> ClassificationResult:
                     answers=[answer],
                 )
             )
+    if annex_i_pending is not None and not high_risk:
+        high_risk, assumed = True, True
+        reasons.append(
+            Reason(
+                conclusion="high-risk assumed until answered: whether the system is a safety "
+                "component of an Annex I product is unanswered",
+                provisions=["Art.6(1)"],
+                answers=[_answer(annex_i_pending)],
+            )
+        )
     if high_risk and tier != "prohibited":
         tier = "high"
+    assumed = assumed and tier == "high"
+    for item in unanswered:
+        consequence = (
+            "high-risk is assumed until it is answered"
+            if assumed
+            else "the tier rests on the other answers"
+        )
+        warnings.append(
+            f"classification incomplete: {item.where()} is unanswered "
+            f"({show_value(item.value)}); {consequence}. Answer it: {item.question}."
+        )
 
     transparency = []
     for trigger in answers.transparency:
@@ -165,7 +262,7 @@ def classify(manifest: Manifest) -> ClassificationResult:
         )
     return ClassificationResult(
         tier=tier,
-        label=TIER_LABELS[tier],
+        label=TIER_LABELS[tier] + (" (assumed until answered)" if assumed else ""),
         high_risk=high_risk,
         route=route,
         annex_iii=answers.annex_iii,
@@ -175,4 +272,11 @@ def classify(manifest: Manifest) -> ClassificationResult:
         role=manifest.system.role,
         reasons=reasons,
         warnings=warnings,
+        incomplete=bool(unanswered),
+        assumed=assumed,
+        unanswered=unanswered,
     )
+
+
+def _answer(item: Unanswered) -> str:
+    return f"{item.where()}: {show_value(item.value)}"

@@ -30,7 +30,7 @@ from govern.assessment import (
 from govern.classify import ClassificationResult, classify
 from govern.documents import SourceDocument, format_field_path
 from govern.evidence import EvidenceBundle
-from govern.policy.checks import Context, LeafFinding, evaluate, is_automated
+from govern.policy.checks import Context, LeafFinding, evaluate, is_automated, show_value
 from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
@@ -52,7 +52,7 @@ class EngineOptions:
 
 def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> Assessment:
     manifest = bundle.manifest
-    classification = classify(manifest)
+    classification = classify(manifest, bundle.manifest_document)
     view = _evidence_view(bundle, classification)
     waivers = parse_waivers(manifest.waivers, bundle.manifest_document)
     attestations = bundle.attestation_list()
@@ -61,7 +61,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         return [(i, a) for i, a in enumerate(attestations) if a.control == control]
 
     warnings = [*bundle.warnings, *classification.warnings]
-    results = []
+    results = [_unanswered_result(classification, bundle)] if classification.incomplete else []
     for rule in packs.rules:
         ctx = Context(view, rule.params, find_attestation, options.as_of)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
@@ -193,6 +193,44 @@ def _assess_rule(
         notes=notes,
         waiver=waiver_info,
         attestations=attestations,
+    )
+
+
+UNANSWERED_RULE = "GOVERN-CLASSIFICATION-ANSWERED"
+
+
+def _unanswered_result(classification: ClassificationResult, bundle: EvidenceBundle) -> RuleResult:
+    """A failed, gating result for screening answers left as placeholders: the tier (and so which
+    rules apply) rests on them, so the run fails closed until they are answered."""
+    findings = [
+        _finding(
+            LeafFinding(
+                f"an answer: {item.question}",
+                show_value(item.value),
+                tuple(item.field.split(".")),
+            ),
+            bundle,
+        )
+        for item in classification.unanswered
+    ]
+    return RuleResult(
+        rule_id=UNANSWERED_RULE,
+        title="EU AI Act screening questions answered",
+        pack="govern",
+        framework="eu-ai-act",
+        refs={"eu-ai-act": ["Art.6(1)", "Art.6(2)", "Art.6(3)"]},
+        severity="critical",
+        blocking=True,
+        gating=True,
+        status="fail",
+        automated=True,
+        message=_message("fail", findings, []) + f"; the tier is {classification.label}",
+        findings=findings,
+        remediation="Replace each placeholder under classification in govern.yaml with the "
+        "answer (or null); `govern classify` explains the questions. Until then the stricter "
+        "tier is assumed.",
+        rule_file="builtin:govern/classification",
+        rule_line=findings[0].location.line if findings else 1,
     )
 
 

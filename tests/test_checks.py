@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govern.policy.checks import CheckSyntaxError, Context, compile_check, evaluate, is_present
+from govern.policy.checks import (
+    CheckSyntaxError,
+    Context,
+    compile_check,
+    evaluate,
+    is_placeholder,
+    is_present,
+)
 from govern.policy.paths import MISSING, PathSyntaxError, parse_path, resolve
 
 VIEW: dict[str, Any] = {
@@ -303,3 +310,119 @@ def test_booleans_read_like_yaml() -> None:
     )
     assert outcome.findings[0].found == "false"
     assert outcome.findings[0].expected.endswith("= true")
+
+
+# A failed `not` points at what made its inner check hold, and shows the value found there.
+NOT_VIEW: dict[str, Any] = {
+    "classification": {
+        "transparency": ["interacts_with_persons"],
+        "annex_i": "TODO: the Annex I product legislation",
+        "gpai": False,
+    },
+    "model_card": {
+        "logging": {"retention_days": 365},
+        "metric": {"value": 0.8, "ci": {"lower": 0.75, "upper": 0.85}},
+    },
+    "datasets": [{"id": "a", "synthetic": {"share": 0}}, {"id": "b", "synthetic": {"share": 0}}],
+    "fairness": [],
+}
+
+
+def not_findings(check: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    ctx = Context(NOT_VIEW, {}, lambda control: [], dt.date(2026, 11, 25))
+    outcome = evaluate(compile_check({"not": check}), ctx)
+    assert outcome.status == "fail"
+    assert all(f.expected.startswith("not (") and f.held for f in outcome.findings)
+    return [(f.path, f.found) for f in outcome.findings]
+
+
+@pytest.mark.parametrize(
+    ("check", "findings"),
+    [
+        (
+            {
+                "contains": {
+                    "path": "classification.transparency",
+                    "value": "interacts_with_persons",
+                }
+            },
+            [(("classification", "transparency"), "['interacts_with_persons']")],
+        ),
+        (
+            {"matches": {"path": "classification.annex_i", "pattern": r"^\s*TODO"}},
+            [
+                (
+                    ("classification", "annex_i"),
+                    "placeholder 'TODO: the Annex I product legislation'",
+                )
+            ],
+        ),
+        (
+            {"equals": {"path": "classification.gpai", "value": False}},
+            [(("classification", "gpai"), "false")],
+        ),
+        (
+            {"max": {"path": "datasets[*].synthetic.share", "value": 0}},
+            [
+                (("datasets", 0, "synthetic", "share"), "0"),
+                (("datasets", 1, "synthetic", "share"), "0"),
+            ],
+        ),
+        (
+            {"count": {"path": "fairness[*]", "max": 0}},
+            [(("fairness",), "0 entries")],
+        ),
+        (
+            {
+                "all": [
+                    {"present": "model_card.logging.retention_days"},
+                    {"equals": {"path": "classification.gpai", "value": False}},
+                ]
+            },
+            [(("model_card", "logging", "retention_days"), "365")],
+        ),
+        (
+            {
+                "any": [
+                    {"present": "model_card.nothing_here"},
+                    {"equals": {"path": "classification.gpai", "value": False}},
+                ]
+            },
+            [(("classification", "gpai"), "false")],
+        ),
+        (
+            {"not": {"present": "model_card.nothing_here"}},
+            [(("model_card", "nothing_here"), "missing")],
+        ),
+        (
+            {"each": {"path": "datasets[*]", "check": {"present": "item.id"}}},
+            [(("datasets", 0, "id"), "'a'"), (("datasets", 1, "id"), "'b'")],
+        ),
+        (
+            {"each": {"path": "fairness[*]", "check": {"present": "item.id"}}},
+            [(("fairness",), "no entries")],
+        ),
+        (
+            {"min": {"path": "model_card.metric", "value": 0.5}},
+            [(("model_card", "metric"), "0.8 [0.75, 0.85]")],
+        ),
+    ],
+)
+def test_failed_not_points_at_what_holds(
+    check: dict[str, Any], findings: list[tuple[tuple[str | int, ...], str]]
+) -> None:
+    assert not_findings(check) == findings
+
+
+def test_not_over_an_unresolved_check_keeps_its_status() -> None:
+    ctx = Context(NOT_VIEW, {}, lambda control: [], dt.date(2026, 11, 25))
+    outcome = evaluate(compile_check({"not": {"attestation": {"control": "qms"}}}), ctx)
+    assert outcome.status == "needs_attestation"
+
+
+@pytest.mark.parametrize(
+    ("text", "placeholder"),
+    [("TODO", True), ("  ", True), ("", True), ("N/A", True), ("5(b)", False), (None, False)],
+)
+def test_is_placeholder(text: str | None, placeholder: bool) -> None:
+    assert is_placeholder(text) is placeholder

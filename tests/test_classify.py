@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from govern.classify import classify
+from govern.documents import load_document
 from govern.manifest import Manifest
 from govern.reference import ANNEX_III_POINTS, PROHIBITED_PRACTICES, load_catalogue
+from govern.validation import load_validate
 
 
 def manifest(**classification: Any) -> Manifest:
@@ -100,3 +103,65 @@ def test_constants_match_the_catalogue() -> None:
     assert annex_iii == set(ANNEX_III_POINTS)
     for letter in PROHIBITED_PRACTICES:
         assert f"Art.5(1)({letter})" in catalogue
+
+
+# A placeholder (what `govern init` writes) is not an answer: the classification is incomplete and
+# the tier is the stricter one, labelled as assumed, never a silent "minimal".
+ANNEX_I_TODO = "TODO: the Annex I product legislation, or replace with annex_iii: a point"
+
+
+@pytest.mark.parametrize("placeholder", [ANNEX_I_TODO, "TBD", "N/A", "[More Information Needed]"])
+def test_placeholder_annex_i_is_unanswered_and_high_risk_is_assumed(placeholder: str) -> None:
+    result = classify(manifest(annex_i=placeholder))
+    assert result.incomplete and result.assumed
+    assert result.tier == "high" and result.high_risk and result.route is None
+    assert result.label == "high-risk (assumed until answered)"
+    assert [u.field for u in result.unanswered] == ["classification.annex_i"]
+    assert not any(placeholder in reason.conclusion for reason in result.reasons)
+    assert any("assumed until answered" in reason.conclusion for reason in result.reasons)
+    assert any("classification.annex_i is unanswered" in w for w in result.warnings)
+
+
+def test_unanswered_names_the_line_when_given_the_manifest(tmp_path: Path) -> None:
+    path = tmp_path / "govern.yaml"
+    path.write_text(
+        "govern: 1\n"
+        "system: {id: s, name: S, version: '1', role: provider, intended_purpose: p}\n"
+        "classification:\n"
+        "  annex_iii: null\n"
+        f"  annex_i: {ANNEX_I_TODO!r}\n",
+        encoding="utf-8",
+    )
+    document = load_document(path, "govern.yaml")
+    result = classify(load_validate(Manifest, document), document)
+    (item,) = result.unanswered
+    assert (item.file, item.line, item.column) == ("govern.yaml", 5, 3)
+    assert item.value == ANNEX_I_TODO
+    assert "govern.yaml:5:3: classification.annex_i is unanswered" in result.warnings[0]
+
+
+def test_real_answers_keep_their_tier_when_another_is_a_placeholder() -> None:
+    result = classify(manifest(annex_iii="5(b)", annex_i="TODO"))
+    assert result.tier == "high" and result.route == "annex_iii"
+    assert result.incomplete and not result.assumed
+    assert result.label == "high-risk"
+    prohibited = classify(manifest(prohibited_practices=["c"], annex_i="TODO"))
+    assert prohibited.tier == "prohibited" and prohibited.incomplete and not prohibited.assumed
+
+
+def test_placeholder_derogation_is_not_applied() -> None:
+    result = classify(
+        manifest(
+            annex_iii="4(a)",
+            art6_3_exception={"conditions": ["d"], "justification": "TODO: why"},
+        )
+    )
+    assert result.tier == "high" and result.assumed and result.route == "annex_iii"
+    assert [u.field for u in result.unanswered] == ["classification.art6_3_exception.justification"]
+
+
+def test_complete_answers_are_not_incomplete() -> None:
+    result = classify(manifest(annex_i="Regulation (EU) 2017/745 (medical devices)"))
+    assert not result.incomplete and not result.assumed and result.unanswered == []
+    assert result.label == "high-risk" and result.route == "annex_i"
+    assert classify(manifest()).tier == "minimal"

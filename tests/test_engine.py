@@ -221,3 +221,60 @@ def test_profiling_condition(system: Path) -> None:
         system / "govern.yaml", '  annex_iii: "5(b)"\n', '  annex_iii: "5(b)"\n  profiling: true\n'
     )
     assert rule(run(system), "DEMO-12-LOG-RETENTION").status == "pass"
+
+
+def test_failed_not_is_located_at_the_value_that_holds(system: Path) -> None:
+    edit(
+        system / "govern.yaml",
+        '  annex_iii: "5(b)"\n',
+        '  annex_iii: "5(b)"\n  transparency: [interacts_with_persons]\n',
+    )
+    rules = system / "pack" / "rules.yaml"
+    rules.write_text(
+        rules.read_text(encoding="utf-8")
+        + "- id: DEMO-NO-CHAT\n"
+        + "  title: Not a chatbot\n"
+        + '  refs: {eu-ai-act: ["Art.50(1)"]}\n'
+        + "  severity: high\n"
+        + "  check:\n"
+        + "    not:\n"
+        + "      contains: {path: classification.transparency, value: interacts_with_persons}\n"
+        + "  remediation: Do not chat.\n",
+        encoding="utf-8",
+    )
+    (finding,) = rule(run(system), "DEMO-NO-CHAT").findings
+    assert finding.found == "['interacts_with_persons']"
+    location = finding.location
+    assert (location.file, location.line, location.column) == ("govern.yaml", 10, 3)
+    assert location.field == "classification.transparency"
+
+
+@pytest.mark.parametrize("fail_on", ["critical", "high", "low"])
+def test_placeholder_classification_fails_closed(system: Path, fail_on: str) -> None:
+    edit(
+        system / "govern.yaml",
+        '  annex_iii: "5(b)"\n',
+        '  annex_iii: null\n  annex_i: "TODO: the Annex I act"\n',
+    )
+    assessment = run(system, fail_on=fail_on)
+    assert assessment.classification.tier == "high" and assessment.classification.assumed
+    # Every rule of the pack passes; the placeholder alone fails the run, pointing at itself.
+    assert rule(assessment, "DEMO-12-LOG-RETENTION").status == "pass"
+    result = rule(assessment, "GOVERN-CLASSIFICATION-ANSWERED")
+    assert result.status == "fail" and result.gating
+    assert assessment.summary.verdict == "fail"
+    (finding,) = result.findings
+    assert finding.found == "placeholder 'TODO: the Annex I act'"
+    location = finding.location
+    assert (location.file, location.line, location.field) == (
+        "govern.yaml",
+        10,
+        "classification.annex_i",
+    )
+    assert any("classification.annex_i is unanswered" in w for w in assessment.warnings)
+
+
+def test_answered_classification_adds_no_result(system: Path) -> None:
+    assessment = run(system)
+    assert not assessment.classification.incomplete
+    assert all(not r.rule_id.startswith("GOVERN-") for r in assessment.results)

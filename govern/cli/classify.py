@@ -27,8 +27,9 @@ def command(target: Path, fmt: str) -> None:
     from govern.validation import load_validate
 
     path = find_manifest(target)
-    manifest = load_validate(Manifest, load_document(path, path.name))
-    result = classify(manifest)
+    document = load_document(path, path.name)
+    manifest = load_validate(Manifest, document)
+    result = classify(manifest, document)
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True))
         return

@@ -401,12 +401,16 @@ WARN = "warn"
 
 @dataclass(frozen=True)
 class LeafFinding:
-    """One piece of evidence that did not meet the check."""
+    """One piece of evidence that did not meet the check.
+
+    `held` marks a failed `not`: the value is there and meets the check it must not meet (so a
+    placeholder found this way is a value to change, not a missing one)."""
 
     expected: str
     found: str
     path: tuple[str | int, ...]
     status: str = FAIL
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -447,6 +451,11 @@ def is_automated(check: Check) -> bool:
     return True
 
 
+def is_placeholder(value: Any) -> bool:
+    """Text that stands in for an answer still to be written: TODO, TBD, N/A, `...`, blank."""
+    return isinstance(value, str) and (not value.strip() or bool(_PLACEHOLDER.match(value)))
+
+
 def is_present(value: Any) -> bool:
     if value is MISSING or value is None:
         return False
@@ -461,12 +470,7 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     if isinstance(check, Combine):
         return _combine(check, ctx)
     if isinstance(check, Not):
-        inner = evaluate(check.item, ctx)
-        if inner.status == PASS:
-            return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), "it holds", ())])
-        if inner.status == FAIL:
-            return Outcome(PASS)
-        return inner
+        return _negate(check, ctx)
     if isinstance(check, AttestationCheck):
         return _attestation(check, ctx)
     if isinstance(check, Each):
@@ -481,6 +485,76 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
         return Outcome(PASS, warnings=warnings)
     status = FAIL if any(f.status == FAIL for f in findings) else ERROR
     return Outcome(status, findings, warnings=warnings)
+
+
+def _negate(check: Not, ctx: Context) -> Outcome:
+    inner = evaluate(check.item, ctx)
+    if inner.status == FAIL:
+        return Outcome(PASS)
+    if inner.status != PASS:
+        return inner
+    expected = check.describe(ctx.params)
+    held = _holding(check.item, ctx) or [((), "it holds")]
+    return Outcome(FAIL, [LeafFinding(expected, found, path, held=True) for path, found in held])
+
+
+_Held = list[tuple[tuple[str | int, ...], str]]
+
+
+def _holding(check: Check, ctx: Context) -> _Held:
+    """Where a check that holds finds what it needs, and what is there: the subject a failed
+    `not` points at. For `all`/`any`, the first item that holds; for `each`, every entry."""
+    if isinstance(check, Combine):
+        for item in check.items:
+            if evaluate(item, ctx).status == PASS and (held := _holding(item, ctx)):
+                return held
+        return []
+    if isinstance(check, Not):
+        return [(f.path, f.found) for f in evaluate(check.item, ctx).findings]
+    if isinstance(check, AttestationCheck):
+        uses = [u for u in evaluate(check, ctx).attestations if u.attestation is not None]
+        return [(("attestations",), f"attested by {u.attestation.attested_by.name}") for u in uses]
+    if isinstance(check, Each):
+        return _each_holding(check, ctx)
+    leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
+    if isinstance(check, Count):
+        count = sum(1 for leaf in leaves if is_present(leaf.value))
+        return [(_count_location(leaves), f"{count} entries")]
+    return [(leaf.path, show_value(leaf.value)) for leaf in leaves]
+
+
+def _each_holding(check: Each, ctx: Context) -> _Held:
+    held: _Held = []
+    for leaf in resolve(check.path, ctx.view):
+        if leaf.value is MISSING:
+            continue
+        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
+        if check.when is not None and evaluate(check.when, inner).status != PASS:
+            continue
+        for path, found in _holding(check.check, inner):
+            moved = (*leaf.path, *path[1:]) if path[:1] == (ITEM_ROOT,) else path
+            held.append((moved, found))
+    if held:
+        return held
+    leaves = resolve(check.path, ctx.view)
+    return [(_count_location(leaves), "no entries")]
+
+
+def show_value(value: Any) -> str:
+    """A value as a finding shows it: placeholders named as such, metrics with their interval."""
+    if is_placeholder(value):
+        return _describe_absent(value)
+    if isinstance(value, dict) and "value" in value:
+        interval = value.get("ci")
+        ends = interval if isinstance(interval, dict) else {}
+        lower, upper = ends.get("lower"), ends.get("upper")
+        both = _is_number(lower) and _is_number(upper)
+        return _show(value["value"]) + (f" [{lower:.4g}, {upper:.4g}]" if both else "")
+    return _show(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _each(check: Each, ctx: Context) -> Outcome:
@@ -628,12 +702,15 @@ def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
     high = _limit(check.at_most, ctx) if check.at_most is not None else None
     if (low is None or count >= low) and (high is None or count <= high):
         return Outcome(PASS)
-    where = (
-        leaves[0].path[:-1]
-        if leaves and leaves[0].value is not MISSING
-        else (leaves[0].path if leaves else ())
-    )
+    where = _count_location(leaves)
     return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), f"{count} entries", where)])
+
+
+def _count_location(leaves: list[Leaf]) -> tuple[str | int, ...]:
+    """Where the entries counted live: the list itself, or the branch that broke off."""
+    if leaves and leaves[0].value is not MISSING:
+        return leaves[0].path[:-1]
+    return leaves[0].path if leaves else ()
 
 
 def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:

@@ -175,3 +175,24 @@ def test_bad_input_exits_2(govern: Callable[..., Any], tmp_path: Path) -> None:
     result = govern("card", "lint", card)
     assert result.code == 2
     assert "card.yaml:2:3: identity.nme: unknown field 'nme'" in result.err
+
+
+def test_annex_i_placeholder_is_a_weak_gap_at_its_line(
+    govern: Callable[..., Any], tmp_path: Path
+) -> None:
+    system = tmp_path / "system"
+    shutil.copytree(EXAMPLES / "credit-scoring", system)
+    manifest = system / "govern.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "  art6_3_exception: null",
+            '  annex_i: "TODO: the Annex I act"\n  art6_3_exception: null',
+        ),
+        encoding="utf-8",
+    )
+    _, report = lint_json(govern, system)
+    (gap,) = [g for g in report["gaps"] if g["field"] == "mc.classification"]
+    assert (gap["file"], gap["line"], gap["column"]) == ("govern.yaml", 17, 3)
+    assert gap["path"] == "classification.annex_i" and gap["kind"] == "weak"
+    assert gap["found"] == "placeholder 'TODO: the Annex I act'"
+    assert gap["expected"].startswith("annex_i still holds a TODO")

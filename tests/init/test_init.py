@@ -81,7 +81,22 @@ def test_check_fails_on_gaps_that_lint_names(govern: Callable[..., Any], scaffol
     gaps = json.loads(lint.out)["gaps"]
     named = {(gap["file"], gap["path"]) for gap in gaps}
     assert failing <= named, f"check failures lint does not name: {sorted(failing - named)}"
-    assert all(gap["line"] > 0 for gap in gaps)
+    assert all(gap["line"] > 0 and gap["path"] for gap in gaps)
+    # The placeholder classification answer is itself a failure, at its own line.
+    assert ("govern.yaml", "classification.annex_i") in failing
+
+
+def test_placeholder_classification_is_unanswered(
+    govern: Callable[..., Any], scaffold: Path
+) -> None:
+    classified = govern("classify", scaffold)
+    assert "high-risk (assumed until answered)" in classified.out
+    assert "classification.annex_i is unanswered" in classified.out
+    assert "product under TODO" not in classified.out
+    lint = govern("card", "lint", scaffold)
+    annex_i = "govern.yaml:17:3: classification.annex_i: placeholder 'TODO: the Annex I"
+    assert annex_i in lint.out
+    assert "it holds" not in lint.out and ":1:1: :" not in lint.out
 
 
 def test_lint_points_at_each_todo(govern: Callable[..., Any], scaffold: Path) -> None:
