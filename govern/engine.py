@@ -54,7 +54,11 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     manifest = bundle.manifest
     classification = classify(manifest, bundle.manifest_document)
     view = _evidence_view(bundle, classification)
-    waivers = parse_waivers(manifest.waivers, bundle.manifest_document)
+    known = {rule.id for rule in packs.rules}
+    waivers = [
+        entry.unknown_rule() if entry.waiver is not None and entry.rule not in known else entry
+        for entry in parse_waivers(manifest.waivers, bundle.manifest_document)
+    ]
     attestations = bundle.attestation_list()
 
     def find_attestation(control: str) -> list[tuple[int, Any]]:
@@ -67,7 +71,6 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(_assess_rule(rule, ctx, bundle, classification, rule_waivers, options))
 
-    known = {rule.id for rule in packs.rules}
     for entry in waivers:
         if entry.rule is not None and entry.rule not in known:
             warnings.append(f"govern.yaml:{entry.line}: waiver names unknown rule {entry.rule!r}")
@@ -301,9 +304,9 @@ def _waiver_info(entry: WaiverEntry, as_of: dt.date) -> WaiverInfo:
     waiver = entry.waiver
     return WaiverInfo(
         rule=entry.rule,
-        reason=waiver.reason if waiver else None,
-        approved_by=waiver.approved_by if waiver else None,
-        expires=waiver.expires if waiver else None,
+        reason=waiver.reason if waiver else entry.given_text("reason"),
+        approved_by=waiver.approved_by if waiver else entry.given_text("approved_by"),
+        expires=waiver.expires if waiver else entry.given_date(),
         state=entry.state(as_of),
         problem=entry.problem,
         manifest_line=entry.line,

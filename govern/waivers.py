@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError
@@ -30,6 +31,8 @@ class WaiverEntry:
     waiver: Waiver | None
     problem: str | None
     line: int
+    # What was written, kept so a malformed waiver still shows its reason, approver and expiry.
+    given: dict[str, Any] = field(default_factory=dict)
 
     def state(self, as_of: dt.date, expiring_days: int = 30) -> WaiverState:
         if self.waiver is None:
@@ -39,6 +42,24 @@ class WaiverEntry:
         if (self.waiver.expires - as_of).days <= expiring_days:
             return "expiring"
         return "active"
+
+    def unknown_rule(self) -> WaiverEntry:
+        """The same waiver judged unusable: it names no rule of the loaded packs."""
+        problem = f"names no rule of the loaded packs ({self.rule!r}); it waives nothing"
+        return dataclasses.replace(self, waiver=None, problem=problem)
+
+    def given_text(self, key: str) -> str | None:
+        value = self.given.get(key)
+        return value if isinstance(value, str) and value.strip() else None
+
+    def given_date(self) -> dt.date | None:
+        value = self.given.get("expires")
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return None
 
     def valid_on(self, as_of: dt.date) -> bool:
         # The expiry day itself is still covered.
@@ -63,9 +84,9 @@ def parse_waivers(raw: list[Any], manifest: SourceDocument) -> list[WaiverEntry]
             )
             continue
         try:
-            entries.append(WaiverEntry(index, rule, Waiver.model_validate(item), None, line))
+            entries.append(WaiverEntry(index, rule, Waiver.model_validate(item), None, line, item))
         except ValidationError as exc:
-            entries.append(WaiverEntry(index, rule, None, _describe(exc), line))
+            entries.append(WaiverEntry(index, rule, None, _describe(exc), line, item))
     return entries
 
 

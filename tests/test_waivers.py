@@ -84,6 +84,9 @@ def test_missing_approver_does_not_waive(system: Path) -> None:
     assert result.status == "fail"
     assert result.waiver is not None and result.waiver.state == "malformed"
     assert "approved_by is missing" in (result.waiver.problem or "")
+    # What was written is still shown, so the reader sees which waiver was ignored.
+    assert result.waiver.reason == "Log store migration finishes in Q1."
+    assert result.waiver.expires == dt.date(2027, 3, 31)
 
 
 def test_waiver_for_unknown_rule_is_warned(system: Path) -> None:
@@ -96,3 +99,7 @@ def test_waiver_for_unknown_rule_is_warned(system: Path) -> None:
     packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
     assessment = assess(bundle, packs, EngineOptions(as_of=TODAY))
     assert any("unknown rule 'NO-SUCH-RULE'" in w for w in assessment.warnings)
+    (listed,) = assessment.waivers
+    assert listed.state == "malformed"  # never reported as active: it waives nothing
+    assert "names no rule of the loaded packs" in (listed.problem or "")
+    assert listed.approved_by == "a" and listed.expires == dt.date(2027, 1, 1)
