@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,23 +105,17 @@ def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) ->
                 show_default=False,
             )
             annex_i = act or None
-    chosen = click.prompt(
+    triggers = click.prompt(
         "Art.50 triggers (comma-separated, empty for none)",
         default="interacts_with_persons" if chosen_tier == "limited" else "",
         show_default=chosen_tier == "limited",
+        value_proc=_comma_list(TRANSPARENCY_TRIGGERS, "trigger"),
     )
-    triggers = tuple(t.strip() for t in chosen.split(",") if t.strip())
-    unknown = [t for t in triggers if t not in TRANSPARENCY_TRIGGERS]
-    if unknown:
-        known = ", ".join(TRANSPARENCY_TRIGGERS)
-        raise click.BadParameter(f"unknown trigger(s) {', '.join(unknown)}; known: {known}")
-    frameworks = click.prompt(
-        "Frameworks (comma-separated: eu-ai-act, iso-42001, nist-ai-rmf)", default="eu-ai-act"
+    chosen_frameworks = click.prompt(
+        "Frameworks (comma-separated: eu-ai-act, iso-42001, nist-ai-rmf)",
+        default="eu-ai-act",
+        value_proc=_comma_list(("eu-ai-act", "iso-42001", "nist-ai-rmf"), "framework"),
     )
-    chosen_frameworks = tuple(f.strip() for f in frameworks.split(",") if f.strip())
-    wrong = [f for f in chosen_frameworks if f not in ("eu-ai-act", "iso-42001", "nist-ai-rmf")]
-    if wrong:
-        raise click.BadParameter(f"unknown framework(s) {', '.join(wrong)}")
     return Answers(
         name=chosen_name,
         system_id=slug(system_id),
@@ -133,6 +128,21 @@ def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) ->
         transparency=triggers,
         frameworks=chosen_frameworks or ("eu-ai-act",),
     )
+
+
+def _comma_list(allowed: tuple[str, ...], what: str) -> Callable[[str], tuple[str, ...]]:
+    """Parse a comma-separated answer; an unknown item makes click ask the question again."""
+
+    def parse(answer: str) -> tuple[str, ...]:
+        items = tuple(item.strip() for item in answer.split(",") if item.strip())
+        unknown = [item for item in items if item not in allowed]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown {what}(s) {', '.join(unknown)}; choose from {', '.join(allowed)}"
+            )
+        return items
+
+    return parse
 
 
 def _controls(directory: Path) -> list[tuple[str, list[str]]]:

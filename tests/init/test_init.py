@@ -213,8 +213,12 @@ def test_questions_shape_the_manifest(tmp_path: Path) -> None:
     )
 
 
-def test_unknown_framework_answer_is_refused(tmp_path: Path) -> None:
-    answers = "\n".join(["X", "", "", "provider", "", "minimal", "", "iso-9001"]) + "\n"
-    result = CliRunner().invoke(init_command, [str(tmp_path / "sys")], input=answers)
-    assert result.exit_code == 2 and "unknown framework" in result.output
-    assert not (tmp_path / "sys").exists()
+def test_unknown_answer_is_asked_again(tmp_path: Path) -> None:
+    answers = "\n".join(
+        ["X", "", "", "provider", "", "minimal", "chatbot", "", "iso-9001", "iso-42001"]
+    )
+    result = CliRunner().invoke(init_command, [str(tmp_path / "sys")], input=answers + "\n")
+    assert result.exit_code == 0, result.output
+    assert "unknown trigger(s) chatbot" in result.output
+    assert "unknown framework(s) iso-9001" in result.output
+    assert 'frameworks: ["iso-42001"]' in (tmp_path / "sys" / "govern.yaml").read_text()
