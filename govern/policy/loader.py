@@ -252,7 +252,11 @@ def _tighten(rule: Rule, override: Any, pack: Pack) -> Rule:
         if direction not in ("min", "max"):
             raise ValueError(f"parameter {name!r} cannot be overridden")
         if value != old:
-            changes.append(Tightening(pack.info.id, f"param {name}", old, value, override.reason))
+            changes.append(
+                Tightening(
+                    pack.info.id, f"param {name}", _plain(old), _plain(value), override.reason
+                )
+            )
             params[name] = value
     return replace(
         rule,
@@ -261,3 +265,8 @@ def _tighten(rule: Rule, override: Any, pack: Pack) -> Rule:
         params=params,
         tightenings=rule.tightenings + tuple(changes),
     )
+
+
+def _plain(number: float) -> float | int:
+    """365, not 365.0, where a whole number was meant (thresholds are floats internally)."""
+    return int(number) if isinstance(number, float) and number.is_integer() else number
