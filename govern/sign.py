@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from cryptography import x509
@@ -347,17 +348,43 @@ def envelope_signed_by(envelope: Envelope, public_key: Ed25519PublicKey) -> bool
     The keyid is outside what DSSE signs, so it must name this very key: otherwise a changed
     keyid would leave the envelope verifying although a byte of it was altered.
     """
+    return signature_problem(envelope, public_key) is None
+
+
+def signature_problem(envelope: Envelope, public_key: Ed25519PublicKey) -> str | None:
+    """None when the envelope is signed by `public_key`; otherwise what is wrong, in plain words.
+
+    A signature under the trusted key's id that does not verify means the envelope changed after
+    signing; so does one that verifies under another key id (the id was edited). Only a
+    signature that neither names nor verifies with the trusted key was made by another key.
+    """
     message = pae(envelope.payload_type, envelope.payload_bytes())
     keyid = fingerprint(public_key)
-    for signature in envelope.signatures:
-        if signature.keyid != keyid:
-            continue
-        try:
-            public_key.verify(_strict_b64(signature.sig, "signature"), message)
-        except (InvalidSignature, SignatureFormatError):
-            continue
-        return True
-    return False
+    ours = [s for s in envelope.signatures if s.keyid == keyid]
+    if any(_verifies(public_key, s.sig, message) for s in ours):
+        return None
+    if ours:
+        return (
+            f"the envelope was altered after signing: the signature by the trusted key {keyid} "
+            "does not match its content"
+        )
+    if any(_verifies(public_key, s.sig, message) for s in envelope.signatures):
+        return (
+            f"the envelope was altered after signing: the signature is by the trusted key {keyid} "
+            "but its key id was changed"
+        )
+    if not envelope.signatures:
+        return "the envelope has no signature"
+    others = ", ".join(dict.fromkeys(s.keyid for s in envelope.signatures))
+    return f"signed by another key {others}, not by the trusted key {keyid}"
+
+
+def _verifies(public_key: Ed25519PublicKey, sig: str, message: bytes) -> bool:
+    try:
+        public_key.verify(_strict_b64(sig, "signature"), message)
+    except (InvalidSignature, SignatureFormatError):
+        return False
+    return True
 
 
 def parse_envelope(text: str, source: str) -> Envelope:
@@ -614,17 +641,46 @@ class Verification:
 
 
 def find_envelope(report: Path) -> Path | None:
-    """The envelope for REPORT: REPORT itself when it is one, else the one beside it, if any."""
+    """The envelope for REPORT: REPORT itself when it is one, else the one beside it, if any.
+
+    Beside it means REPORT.intoto.jsonl (report.pdf -> report.intoto.jsonl), where `govern
+    report` writes it for its first file. A report's other files (report.html, a JSON under
+    another name) share that envelope: when there is no envelope named after REPORT, the one
+    envelope in its folder whose statement names it is taken. Which file is taken does not
+    matter to trust: the envelope is verified in full afterwards.
+    """
     if report.name.endswith(ENVELOPE_SUFFIX):
         return report
     candidate = envelope_path(report)
-    return candidate if candidate.is_file() else None
+    if candidate.is_file():
+        return candidate
+    naming = [
+        path
+        for path in sorted(report.parent.glob("*" + ENVELOPE_SUFFIX))
+        if subject_name(report, path) in _subject_names(path)
+    ]
+    return naming[0] if len(naming) == 1 else None
+
+
+def _subject_names(envelope_file: Path) -> set[str]:
+    """The subject names an envelope claims, unverified: only to find a report's envelope."""
+    try:
+        envelope = parse_envelope(envelope_file.read_text(encoding="utf-8"), envelope_file.name)
+        statement = Statement.model_validate_json(envelope.payload_bytes())
+    except (OSError, UnicodeDecodeError, SignatureFormatError, ValidationError):
+        return set()
+    return {s.name for s in statement.subject}
 
 
 def verify_report(
     report: Path, trusted: Ed25519PublicKey, evidence_dir: Path | None = None
 ) -> Verification:
-    """Check the envelope signature, every subject's digest, PDFs, and optionally the evidence.
+    """Check the envelope signature, the subjects' digests, PDFs, and optionally the evidence.
+
+    The file named (REPORT) must be one of the statement's subjects and match it. The other
+    subjects are checked when they are present: an auditor is often sent just the PDF and its
+    envelope, so an absent one is a note, while one that is present and differs fails. When
+    REPORT is the envelope itself, at least one subject must be present.
 
     Raises UsageError when REPORT does not exist, and SignatureFormatError (exit 1) when the
     envelope is not a DSSE envelope of an in-toto statement: such a report does not verify.
@@ -639,30 +695,29 @@ def verify_report(
     result.signed = True
     result.keyid = fingerprint(trusted)
     envelope = parse_envelope(text, envelope_file.name)
-    if not envelope_signed_by(envelope, trusted):
-        signers = ", ".join(s.keyid for s in envelope.signatures) or "nobody"
-        result.add(
-            "envelope signature",
-            False,
-            f"no valid signature by the trusted key {result.keyid} (signed by {signers}, "
-            "or the envelope was altered)",
-        )
+    problem = signature_problem(envelope, trusted)
+    if problem is not None:
+        result.add("envelope signature", False, problem)
         return result
     statement = _statement(envelope, envelope_file.name)
     result.add("envelope signature", True, f"Ed25519, key {result.keyid}")
     predicate = ReportPredicate.model_validate(statement.predicate)
     result.predicate = predicate
     base = envelope_file.parent
-    names = {s.name for s in statement.subject}
-    if report != envelope_file:
-        covered = subject_name(report, envelope_file) in names
+    named = None if report == envelope_file else subject_name(report, envelope_file)
+    if named is not None:
+        covered = named in {s.name for s in statement.subject}
         result.add(
             "report named in the statement",
             covered,
             "" if covered else f"{report.name} is not one of the signed files",
         )
-    for subject in statement.subject:
-        _check_subject(result, base, subject, predicate)
+    present = [
+        _check_subject(result, base, subject, predicate, required=subject.name == named)
+        for subject in statement.subject
+    ]
+    if named is None and not any(present):
+        result.add("signed files", False, f"none of the files the envelope signs is in {base}/")
     if evidence_dir is not None:
         _check_evidence(result, evidence_dir, predicate)
     return result
@@ -693,18 +748,32 @@ def _statement(envelope: Envelope, source: str) -> Statement:
 
 
 def _check_subject(
-    result: Verification, base: Path, subject: Subject, predicate: ReportPredicate
-) -> None:
+    result: Verification,
+    base: Path,
+    subject: Subject,
+    predicate: ReportPredicate,
+    required: bool = False,
+) -> bool:
+    """Check one signed file; False when it is not there (a failure only when `required`)."""
     path = base / subject.name
     expected = subject.digest.get("sha256")
     if expected is None:
         result.add(subject.name, False, "no sha256 digest in the statement")
-        return
+        return True
     try:
         data = path.read_bytes()
-    except OSError:
-        result.add(subject.name, False, f"missing (expected beside {base})")
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        where = f"{path.parent.as_posix()}/"
+        if required:
+            result.add(subject.name, False, f"missing (expected in {where})")
+        else:
+            result.checks.append(
+                Check(subject.name, "skip", f"not present in {where}, not checked")
+            )
+        return False
+    except OSError as exc:
+        result.add(subject.name, False, f"cannot read {path}: {exc.strerror}")
+        return True
     actual = hashlib.sha256(data).hexdigest()
     intact = result.add(
         subject.name,
@@ -725,6 +794,7 @@ def _check_subject(
             if actual == predicate.assessment.sha256
             else "it is not the assessment named in the predicate",
         )
+    return True
 
 
 def _check_pdf(result: Verification, name: str, data: bytes, predicate: ReportPredicate) -> None:
@@ -769,3 +839,156 @@ def _check_evidence(result: Verification, root: Path, predicate: ReportPredicate
             if actual == item.sha256
             else f"changed since the report (sha256 {actual}, report says {item.sha256})",
         )
+    for pack in predicate.policies:
+        _check_pack(result, root, pack)
+
+
+def _check_pack(result: Verification, root: Path, pack: PolicyDigest) -> None:
+    """Re-hash a policy pack's files: a changed pack changes the verdict as evidence would.
+
+    A pack inside the system folder must be there unchanged, with no rule file added (the
+    loader reads every YAML file in it). A pack outside it (`../packs/acme`, an absolute path)
+    is compared when it is present. A built-in pack is compared with this govern's copy when
+    that has the same version. Otherwise a note says that the pack was not re-checked.
+    """
+    from govern.policy.loader import BUILTIN_PREFIX, builtin_root
+
+    folder_name = _pack_folder(pack)
+    if folder_name is None:
+        result.checks.append(Check(f"policy {pack.id}", "skip", "no pack.yaml recorded"))
+        return
+    if folder_name.startswith(BUILTIN_PREFIX):
+        folder = builtin_root() / folder_name.removeprefix(BUILTIN_PREFIX)
+        _check_builtin_pack(result, pack, folder_name, folder)
+        return
+    folder = root / folder_name
+    if _outside(folder_name) and not folder.is_dir():
+        result.checks.append(
+            Check(
+                f"policy {folder_name} {pack.version}",
+                "skip",
+                "outside the system folder and not present, not re-checked",
+            )
+        )
+        return
+    digests = _pack_digests(folder, folder_name)
+    result.checks.extend(_compare_pack(pack, digests, _folder_words(root)))
+
+
+def _outside(folder_name: str) -> bool:
+    """Whether a pack named by this path (relative to govern.yaml) lies outside its folder."""
+    if PurePosixPath(folder_name).is_absolute() or Path(folder_name).is_absolute():
+        return True
+    return posixpath.normpath(folder_name).split("/")[0] == ".."
+
+
+def _check_builtin_pack(result: Verification, pack: PolicyDigest, name: str, folder: Path) -> None:
+    what = f"policy {name} {pack.version}"
+    installed = _pack_version(folder)
+    if installed is None:
+        result.checks.append(
+            Check(what, "skip", "not a built-in pack of this govern, not re-checked")
+        )
+        return
+    if installed != pack.version:
+        result.checks.append(
+            Check(what, "skip", f"this govern has version {installed}, not re-checked")
+        )
+        return
+    checks = _compare_pack(pack, _pack_digests(folder, name), _BUILTIN_WORDS)
+    failed = [c for c in checks if c.state == "fail"]
+    if failed:
+        result.checks.extend(failed)
+    else:
+        result.add(what, True, f"{len(checks)} files match this govern's built-in pack")
+
+
+def _pack_folder(pack: PolicyDigest) -> str | None:
+    """The folder the pack's files are named under (`builtin:NAME` or a path), from pack.yaml."""
+    from govern.policy.loader import PACK_FILE
+
+    for item in pack.files:
+        folder, _, name = item.path.rpartition("/")
+        if name == PACK_FILE and folder:
+            return folder
+    return None
+
+
+def _pack_version(folder: Path) -> str | None:
+    from govern.documents import load_document
+    from govern.errors import InputError
+    from govern.policy.loader import PACK_FILE
+    from govern.policy.model import PackInfo
+    from govern.validation import load_validate
+
+    if not (folder / PACK_FILE).is_file():
+        return None
+    try:
+        return load_validate(PackInfo, load_document(folder / PACK_FILE, PACK_FILE)).version
+    except InputError:
+        return None
+
+
+def _pack_digests(folder: Path, display: str) -> dict[str, str]:
+    """The sha256 of every file the loader reads in a pack folder, by the name the report uses.
+
+    These are the files `govern.policy.loader.load_pack` reads: pack.yaml and every other
+    .yaml or .yml file in the folder.
+    """
+    from govern.policy.loader import PACK_FILE
+
+    if not folder.is_dir():
+        return {}
+    rule_files = sorted(
+        p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != PACK_FILE
+    )
+    digests = {}
+    for path in [folder / PACK_FILE, *rule_files]:
+        try:
+            digests[f"{display}/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return digests
+
+
+@dataclass(frozen=True)
+class _PackWords:
+    """How a pack file that differs is described: against the system folder or a built-in pack."""
+
+    missing: str
+    changed: str
+    added: str
+
+
+def _folder_words(root: Path) -> _PackWords:
+    return _PackWords(
+        missing=f"missing in {root}",
+        changed="changed since the report",
+        added="added since the report (govern loads every YAML file in a pack's folder)",
+    )
+
+
+_BUILTIN_WORDS = _PackWords(
+    missing="not in this govern's built-in pack of the same version",
+    changed="differs from this govern's built-in pack of the same version",
+    added="in this govern's built-in pack of the same version, not in the report",
+)
+
+
+def _compare_pack(pack: PolicyDigest, actual: dict[str, str], words: _PackWords) -> list[Check]:
+    """One check per pack file the report records, and a failure for each file it does not."""
+    checks = []
+    for item in pack.files:
+        digest = actual.get(item.path)
+        what = f"policy {item.path}"
+        if digest is None:
+            checks.append(Check(what, "fail", words.missing))
+        elif digest == item.sha256:
+            checks.append(Check(what, "ok", f"sha256 {digest}"))
+        else:
+            detail = f"{words.changed} (sha256 {digest}, report says {item.sha256})"
+            checks.append(Check(what, "fail", detail))
+    recorded = {item.path for item in pack.files}
+    for name in sorted(actual.keys() - recorded):
+        checks.append(Check(f"policy {name}", "fail", words.added))
+    return checks

@@ -117,6 +117,9 @@ def command(
         planned.append(outputs.signature_path())
     assessment, inputs, system_dir = _assess(target, options, planned)
     rendered = render_report(assessment, inputs, templates, outputs, key)
+    font_warning = rendered.font_warning()
+    if font_warning is not None:
+        click.echo(f"warning: {font_warning}", err=True)
     written = write_report(rendered, assessment, outputs, key)
     for path in written.files:
         suffix = f" ({rendered.pages} pages, PDF/A-3b)" if path == pdf else ""

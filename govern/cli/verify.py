@@ -22,14 +22,17 @@ import click
     "evidence_dir",
     type=click.Path(path_type=Path, file_okay=False),
     envvar="GOVERN_VERIFY_EVIDENCE",
-    help="The system folder (with govern.yaml): check that its evidence files are unchanged.",
+    help="The system folder (with govern.yaml): check that its evidence and policy pack files "
+    "are unchanged.",
 )
 def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     """Verify REPORT (the PDF, HTML or JSON of a report, or its .intoto.jsonl envelope).
 
-    Checks the envelope's signature, the sha256 of every signed file, the assessment attached to
-    the PDF, the PDF's PAdES signature when it has one, and with --evidence the evidence files.
-    Exits 0 when valid, 1 when anything does not match or the report is unsigned, 2 on usage.
+    Checks the envelope's signature, the sha256 of REPORT and of every other signed file that is
+    present (one that is absent is listed as not checked), the assessment attached to the PDF,
+    the PDF's PAdES signature when it has one, and with --evidence the evidence and policy pack
+    files. Exits 0 when valid, 1 when anything does not match or the report is unsigned, 2 on
+    usage.
     """
     from govern.errors import UsageError
     from govern.sign import envelope_path, load_public_key, verify_report

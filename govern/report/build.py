@@ -22,6 +22,8 @@ from govern.sign import (
     signing_time,
 )
 
+MAX_SHOWN = 8
+
 
 @dataclass(frozen=True)
 class Outputs:
@@ -57,6 +59,24 @@ class RenderedReport:
     html: RenderedHtml
     pdf: bytes | None
     pages: int
+    missing_characters: tuple[str, ...] = ()
+
+    def font_warning(self) -> str | None:
+        """One line for the user when the PDF shows characters as empty boxes, else None.
+
+        They are characters no installed font covers (Chinese, Japanese or Korean text, emoji
+        with only DejaVu installed); docs/reports.md says which fonts to install.
+        """
+        if not self.missing_characters:
+            return None
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in self.missing_characters[:MAX_SHOWN])
+        more = len(self.missing_characters) - MAX_SHOWN
+        rest = f" and {more} more" if more > 0 else ""
+        return (
+            f"{len(self.missing_characters)} character(s) have no glyph in the installed fonts "
+            f"and show as empty boxes in the PDF: {shown}{rest}; install fonts that cover "
+            "them (Debian: fonts-noto-cjk, fonts-noto-color-emoji) and render again"
+        )
 
 
 def render_report(
@@ -91,6 +111,7 @@ def render_report(
     )
     html = render_html(context, templates)
     pdf, pages = None, 0
+    missing: tuple[str, ...] = ()
     if outputs.pdf is not None:
         from govern.report.pdf import Attachment, render_pdf
 
@@ -98,8 +119,8 @@ def render_report(
             ATTACHMENT_NAME, json_bytes, "application/json", "The assessment this report shows"
         )
         result = render_pdf(html, assessment.options.as_of, (attachment,))
-        pdf, pages = result.data, result.pages
-    return RenderedReport(context, json_bytes, html, pdf, pages)
+        pdf, pages, missing = result.data, result.pages, result.missing_characters
+    return RenderedReport(context, json_bytes, html, pdf, pages, missing)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,9 @@ _RATE_GATES = {
 }
 _ATTENTION = ("fail", "error", "needs_attestation", "waived")
 DASH = "\u2013"
+ELLIPSIS = "\u2026"
+RUNNING_TITLE_CHARS = 80
+COVER_TITLE_CHARS = 100
 TIMES = "\u00d7"
 
 
@@ -223,6 +226,8 @@ class Totals:
 class ReportContext:
     assessment: Assessment
     title: str
+    cover_title: str
+    running_title: str
     as_of: str
     created: str
     verdict_label: str
@@ -267,6 +272,8 @@ def build_context(
     return ReportContext(
         assessment=assessment,
         title=f"{assessment.system.name} {assessment.system.version}: compliance assessment",
+        cover_title=shorten(assessment.system.name, COVER_TITLE_CHARS),
+        running_title=running_title(assessment.system.name, assessment.system.version),
         as_of=as_of.isoformat(),
         created=dt.datetime.combine(as_of, dt.time(), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         verdict_label=verdict_label,
@@ -289,6 +296,22 @@ def build_context(
         status_labels=STATUS_LABELS,
         renderer=renderer,
     )
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in an ellipsis when it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def running_title(name: str, version: str) -> str:
+    """System and version for the header of every page: one short line, whatever the evidence.
+
+    The version is kept whole when it is short, so that a long name never hides it.
+    """
+    version = shorten(version, RUNNING_TITLE_CHARS // 4)
+    return f"{shorten(name, RUNNING_TITLE_CHARS - len(version) - 1)} {version}"
 
 
 def display_status(result: RuleResult) -> str:

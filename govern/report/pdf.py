@@ -90,6 +90,7 @@ class PdfResult:
     data: bytes
     fetches: FetchLog
     pages: int
+    missing_characters: tuple[str, ...] = ()
 
 
 # The environment is process-wide: two renders in threads must not restore each other's value.
@@ -132,16 +133,46 @@ def _single_associated_files(document: Any, pdf: Any) -> None:
         associated.extend(unique)
 
 
+NOTDEF_WARNING = ".notdef glyph rendered"
+
+
+class MissingGlyphs(logging.Handler):
+    """Collects the characters WeasyPrint drew as .notdef (an empty box): no font covers them.
+
+    WeasyPrint logs a warning for each such glyph, naming the character and its code point.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.characters: dict[str, None] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not str(record.msg).startswith(NOTDEF_WARNING):
+            return
+        args = record.args if isinstance(record.args, tuple) else ()
+        for code in args:
+            if isinstance(code, int) and 0 <= code <= 0x10FFFF:
+                self.characters[chr(code)] = None
+
+
 @contextlib.contextmanager
-def _quiet_weasyprint() -> Iterator[None]:
-    """Refused URLs are expected (and logged by the fetcher); keep WeasyPrint from printing them."""
+def _quiet_weasyprint() -> Iterator[MissingGlyphs]:
+    """Keep WeasyPrint from printing; keep only what it says about characters without a glyph.
+
+    Refused URLs are expected (the fetcher logs them), so its other warnings are dropped.
+    """
     logger = logging.getLogger("weasyprint")
-    previous = logger.level
-    logger.setLevel(logging.CRITICAL)
+    previous = logger.level, logger.propagate
+    missing = MissingGlyphs()
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    logger.addHandler(missing)
     try:
-        yield
+        yield missing
     finally:
-        logger.setLevel(previous)
+        logger.removeHandler(missing)
+        logger.setLevel(previous[0])
+        logger.propagate = previous[1]
 
 
 def render_pdf(
@@ -163,7 +194,7 @@ def render_pdf(
         )
         for a in attachments
     ]
-    with _source_date_epoch(moment), _quiet_weasyprint():
+    with _source_date_epoch(moment), _quiet_weasyprint() as missing:
         document = weasyprint.HTML(string=html.html, url_fetcher=fetcher, base_url=None).render()
         data = document.write_pdf(
             pdf_variant=PDF_VARIANT,
@@ -172,4 +203,5 @@ def render_pdf(
             custom_metadata=False,
             finisher=_single_associated_files,
         )
-    return PdfResult(data, log, len(document.pages))
+    characters = tuple(sorted(missing.characters, key=ord))
+    return PdfResult(data, log, len(document.pages), characters)

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 
 from govern.assessment import Assessment
 from govern.reference import FRAMEWORK_TITLES
-from tests.conftest import REPO
-from tests.report.conftest import AS_OF, Rendered
+from tests.conftest import REPO, edit
+from tests.report.conftest import AS_OF, Rendered, copy_example, render
 
 Text = Callable[[Path], str]
 
@@ -328,6 +328,50 @@ def test_pages_render_with_their_colours_and_nothing_overflows(
     )
     overflowing = [n for n, page in enumerate(pages, start=1) if right_margin_ink(page)]
     assert overflowing == [], f"content runs into the right margin on pages {overflowing}"
+
+
+LONG_NAME = "X" * 500  # one unbroken word, as a careless or hostile manifest might give
+
+
+@pytest.fixture(scope="module")
+def long_name(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    root = tmp_path_factory.mktemp("long-name")
+    system = copy_example("support-chatbot", root)
+    edit(system / "govern.yaml", "name: Ask Lumen support chatbot", f"name: {LONG_NAME}")
+    return render(system, root / "out")
+
+
+def test_a_long_unbroken_system_name_stays_inside_the_page(
+    long_name: Rendered, tmp_path: Path
+) -> None:
+    count = len(PdfReader(long_name.pdf).pages)
+    pages = render_pages(long_name.pdf, list(range(1, count + 1)), tmp_path)
+    overflowing = [n for n, page in enumerate(pages, start=1) if right_margin_ink(page)]
+    assert overflowing == [], f"content runs into the right margin on pages {overflowing}"
+    texts = page_texts(long_name.pdf)
+    assert "Contents" in texts[1], "the cover still fits on its page"
+    # The running header is cut with an ellipsis and keeps the version.
+    header = "X" * 73 + "\u2026 1.4.0"
+    assert all(header in text for text in texts[2:])
+    # The whole name is still in the report: on the cover and in the summary.
+    assert long_name.html.read_text().count(LONG_NAME) >= 2
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "expected"),
+    [
+        ("Credit Risk Scorer", "2.3.0", "Credit Risk Scorer 2.3.0"),
+        ("N" * 100, "1.0", "N" * 75 + "\u2026 1.0"),
+        ("Scorer", "v" * 40, "Scorer " + "v" * 19 + "\u2026"),
+    ],
+)
+def test_the_running_title_is_at_most_eighty_characters(
+    name: str, version: str, expected: str
+) -> None:
+    from govern.report.context import running_title
+
+    assert running_title(name, version) == expected
+    assert len(running_title(name, version)) <= 80
 
 
 def test_the_fairness_chart_page_shows_band_points_and_threshold(

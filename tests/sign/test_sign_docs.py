@@ -44,22 +44,36 @@ def test_the_python_recipe_verifies_a_signed_report(
     assert out.startswith("0\n"), out
     assert "ok   " + str(signed.pdf) in out
     assert "ok   " + str(signed.system / "docs" / "card.yaml") in out
+    assert "ok   " + str(signed.system / "pack" / "rules.yaml") in out
     assert f"signer {keys.keyid}" in out
     assert "verdict PASS: Demo Scorer 1.0.0" in out
 
 
-@pytest.mark.parametrize("which", ["pdf", "evidence", "envelope"])
+@pytest.mark.parametrize("which", ["pdf", "evidence", "pack", "envelope"])
 def test_the_python_recipe_fails_on_a_changed_byte(
     signed: Signed, keys: GeneratedKeys, tmp_path: Path, which: str
 ) -> None:
     target = {
         "pdf": signed.pdf,
         "evidence": signed.system / "docs" / "card.yaml",
+        "pack": signed.system / "pack" / "rules.yaml",
         "envelope": signed.envelope,
     }[which]
     flip(target, target.stat().st_size // 2)
     out = run_python(signed, keys, tmp_path, signed.system)
     assert not out.startswith("0\n"), out
+
+
+def test_the_python_recipe_checks_the_files_that_were_sent(
+    signed: Signed, keys: GeneratedKeys, tmp_path: Path
+) -> None:
+    signed.html.unlink()
+    signed.json.unlink()
+    out = run_python(signed, keys, tmp_path)
+    assert out.startswith("0\n"), out
+    assert f"--   {signed.html} not present, not checked" in out
+    signed.pdf.unlink()
+    assert run_python(signed, keys, tmp_path).startswith("1\n")
 
 
 @pytest.mark.skipif(

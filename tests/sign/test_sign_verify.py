@@ -116,11 +116,117 @@ def test_a_missing_evidence_file_fails(run_cli: Run, signed: Signed, keys: Gener
     assert "FAIL evidence docs/attestations.yaml: missing" in result.out
 
 
-def test_another_key_fails(run_cli: Run, signed: Signed, other_keys: GeneratedKeys) -> None:
+def test_another_key_fails(
+    run_cli: Run, signed: Signed, keys: GeneratedKeys, other_keys: GeneratedKeys
+) -> None:
     result = run_cli("verify", signed.pdf, "--key", other_keys.public_key)
     assert result.code == 1
-    assert f"no valid signature by the trusted key {other_keys.keyid}" in result.out
+    assert (
+        f"FAIL envelope signature: signed by another key {keys.keyid}, "
+        f"not by the trusted key {other_keys.keyid}"
+    ) in result.out
+    assert "altered" not in result.out
     assert "verdict" not in result.out  # nothing from an unverified payload is shown
+
+
+def rewrite_envelope(
+    signed: Signed, payload: bytes | None = None, keyid: str | None = None
+) -> None:
+    """Edit the envelope as someone with a text editor would: still canonical base64 and JSON."""
+    envelope = json.loads(signed.envelope.read_text())
+    if payload is not None:
+        envelope["payload"] = base64.b64encode(payload).decode("ascii")
+    if keyid is not None:
+        envelope["signatures"][0]["keyid"] = keyid
+    signed.envelope.write_text(json.dumps(envelope, separators=(",", ":")) + "\n")
+
+
+def test_an_edited_envelope_is_reported_as_altered_not_as_another_key(
+    run_cli: Run, signed: Signed, keys: GeneratedKeys
+) -> None:
+    envelope = json.loads(signed.envelope.read_text())
+    payload = base64.b64decode(envelope["payload"])
+    rewrite_envelope(signed, payload=payload.replace(b'"verdict":"pass"', b'"verdict":"fail"'))
+    result = run_cli("verify", signed.pdf, "--key", keys.public_key)
+    assert result.code == 1
+    (line,) = [x for x in result.out.splitlines() if x.startswith("FAIL envelope signature")]
+    assert "the envelope was altered after signing" in line
+    assert line.count(keys.keyid) == 1 and "another key" not in line
+
+
+def test_an_edited_key_id_is_reported_as_altered(
+    run_cli: Run, signed: Signed, keys: GeneratedKeys, other_keys: GeneratedKeys
+) -> None:
+    rewrite_envelope(signed, keyid=other_keys.keyid)
+    result = run_cli("verify", signed.pdf, "--key", keys.public_key)
+    assert result.code == 1
+    assert "the envelope was altered after signing" in result.out
+    assert "its key id was changed" in result.out and "another key" not in result.out
+
+
+def test_the_pdf_and_its_envelope_verify_without_the_other_files(
+    run_cli: Run, signed: Signed, keys: GeneratedKeys, tmp_path: Path
+) -> None:
+    """An auditor is often sent just the PDF and the envelope: the PDF is what must verify."""
+    sent = tmp_path / "sent"
+    sent.mkdir()
+    for path in (signed.pdf, signed.envelope):
+        shutil.copy(path, sent)
+    result = run_cli("verify", sent / "report.pdf", "--key", keys.public_key)
+    assert result.code == 0, result.out
+    assert f"--   report.html: not present in {sent.as_posix()}/, not checked" in result.out
+    assert f"--   report.json: not present in {sent.as_posix()}/, not checked" in result.out
+    assert "ok   report.pdf: sha256" in result.out and "FAIL" not in result.out
+    assert result.out.rstrip().endswith(f"valid: {sent / 'report.pdf'}")
+
+
+def test_another_signed_file_that_is_present_and_changed_still_fails(
+    run_cli: Run, signed: Signed, keys: GeneratedKeys
+) -> None:
+    signed.json.unlink()
+    flip(signed.html, 100)
+    result = run_cli("verify", signed.pdf, "--key", keys.public_key)
+    assert result.code == 1
+    assert "FAIL report.html: sha256 is" in result.out
+    assert "--   report.json: not present" in result.out
+    assert "INVALID: 1 check(s) failed" in result.out
+
+
+def test_the_envelope_alone_does_not_verify(
+    run_cli: Run, signed: Signed, keys: GeneratedKeys, tmp_path: Path
+) -> None:
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(signed.envelope, alone)
+    result = run_cli("verify", alone / signed.envelope.name, "--key", keys.public_key)
+    assert result.code == 1
+    assert f"FAIL signed files: none of the files the envelope signs is in {alone}/" in result.out
+
+
+def test_the_envelope_named_still_checks_the_files_that_are_there(
+    run_cli: Run, signed: Signed, keys: GeneratedKeys
+) -> None:
+    signed.html.unlink()
+    result = run_cli("verify", signed.envelope, "--key", keys.public_key)
+    assert result.code == 0, result.out
+    assert "ok   report.pdf: sha256" in result.out and "--   report.html: not present" in result.out
+
+
+def test_a_report_file_not_named_like_the_envelope_finds_it(
+    run_cli: Run, keys: GeneratedKeys, tmp_path: Path
+) -> None:
+    """`govern report` names the envelope after its first file; the others find it too."""
+    system = make_system(tmp_path / "system")
+    html, js = tmp_path / "out" / "report.html", tmp_path / "out" / "assessment.json"
+    args = ["--html", html, "--json", js, "--sign-key", keys.private_key, "--as-of", AS_OF]
+    assert run_cli("report", system, *args).code == 0
+    assert (tmp_path / "out" / "report.intoto.jsonl").is_file()
+    result = run_cli("verify", js, "--key", keys.public_key)
+    assert result.code == 0, result.out
+    assert "ok   assessment.json is the signed assessment" in result.out
+    # Two envelopes that both name the file: verify does not guess.
+    shutil.copy(tmp_path / "out" / "report.intoto.jsonl", tmp_path / "out" / "copy.intoto.jsonl")
+    assert run_cli("verify", js, "--key", keys.public_key).out.startswith("unsigned:")
 
 
 def test_an_unsigned_report_is_reported_as_unsigned(
@@ -227,7 +333,7 @@ def test_signing_leaves_the_rendered_bytes_untouched(
 
     key = load_signing_key(keys.private_key, cert_path=keys.certificate)
     assessment, fairness, _ = _assess(
-        signed_once.system, EngineOptions(as_of=dt.date(2026, 11, 25))
+        signed_once.system, EngineOptions(as_of=dt.date(2026, 11, 25)), []
     )
     outputs = Outputs(pdf=signed_once.pdf, html=signed_once.html, json=signed_once.json)
     rendered = render_report(assessment, fairness, TemplateSet.load(), outputs, key)
@@ -268,7 +374,7 @@ def test_a_pades_signature_by_another_key_fails(
     from govern.sign import load_signing_key, report_predicate, sign_report, signing_time
 
     system = make_system(tmp_path / "system")
-    assessment, fairness, _ = _assess(system, EngineOptions(as_of=dt.date(2026, 11, 25)))
+    assessment, fairness, _ = _assess(system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
     outputs = Outputs(pdf=tmp_path / "r.pdf")
     rendered = render_report(assessment, fairness, TemplateSet.load(), outputs)
     assert rendered.pdf is not None and other_keys.certificate is not None
