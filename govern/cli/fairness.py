@@ -166,7 +166,9 @@ def command(
 
     PREDICTIONS is a CSV, TSV, Parquet or JSON Lines file (optionally .gz) with one row per
     example. Metrics and disparities are fairlearn's, for each sensitive feature and their
-    intersection; with --bootstrap every one gets a percentile confidence interval.
+    intersection. With --bootstrap every one gets a confidence interval that contains its
+    value: percentile for metrics; for disparities (a max - min over groups, biased upwards in
+    resamples) the range over a simultaneous bootstrap-t band on the group gaps.
 
     \b
     Example:
@@ -175,8 +177,11 @@ def command(
         -o reports/fairness.json
     """
     # Imported here so that other commands never load numpy or pyarrow.
-    from govern.atomic import write_atomic
+    from govern.atomic import check_outputs, write_atomic
     from govern.fairness.report import Spec, fairness_report, render
+
+    if output != "-" and predictions != "-":
+        check_outputs([Path(output)], inputs=[Path(predictions)])
 
     spec = Spec(
         y_true=y_true,

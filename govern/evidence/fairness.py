@@ -56,6 +56,20 @@ class SourceFile(Record):
     format: str | None = None
 
 
+class CiMethod(Record):
+    """How the intervals were computed (govern.fairness.intervals has the details).
+
+    `percentile`: the percentile bootstrap interval, reaching the point estimate if it misses it.
+    `sup-t`: the range of the disparity over a simultaneous bootstrap-t band on its gaps (the
+    metric's differences between groups, or to overall; of logarithms for ratios); it always
+    contains the point estimate. Reports written before this was recorded have no `ci_method`
+    and used `percentile` for everything, which for disparities can exclude the estimate.
+    """
+
+    metrics: Literal["percentile"] = "percentile"
+    disparities: Literal["percentile", "sup-t"] = "sup-t"
+
+
 class Parameters(Record):
     task: Literal["binary", "regression"] = "binary"
     y_true: str
@@ -65,6 +79,7 @@ class Parameters(Record):
     positive_label: str | None = None
     bootstrap: int = Field(default=0, ge=0)
     ci_level: float = Field(default=0.95, gt=0, lt=1)
+    ci_method: CiMethod | None = None  # with --bootstrap; absent in older reports
     min_group_size: int = Field(default=30, ge=0)
     seed: int | None = None
 

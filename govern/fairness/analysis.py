@@ -10,9 +10,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from govern.fairness.bootstrap import percentile_interval, resample_cells, row_weights
+from govern.fairness.bootstrap import resample_cells, row_weights
 from govern.fairness.counts import Counts
+from govern.fairness.intervals import (
+    GapStats,
+    contain,
+    disparity_bounds,
+    gap_stats,
+    percentile_interval,
+)
 from govern.fairness.metrics import (
+    DISPARITY_FORMS,
     Method,
     RankIndex,
     binary_disparities,
@@ -189,7 +197,11 @@ def analyse(
     level: float = 0.95,
     seed: int | None = None,
 ) -> Analysis:
-    """Point estimates, and with `n_resamples` percentile bootstrap intervals at `level`."""
+    """Point estimates, and with `n_resamples` bootstrap intervals at `level`.
+
+    Metrics get percentile intervals, disparities sup-t ones (see govern.fairness.intervals);
+    every interval contains its point estimate.
+    """
     views = views_of(counts)
     point = evaluate(counts, views, counts.cells)
     has_score = counts.rows is not None and counts.rows.score is not None
@@ -200,10 +212,50 @@ def analyse(
         return Analysis(counts, views, point)
     rng = np.random.default_rng(seed)
     samples = _resample(counts, views, n_resamples, rng, auc)
-    bounds = samples.map(lambda s: np.stack(percentile_interval(s, level)))
-    lower, upper = bounds.map(lambda b: b[0]), bounds.map(lambda b: b[1])
+    lower, upper = _intervals(counts, point, samples, level)
     absent = tuple((sizes == 0).sum(axis=0).astype(np.int64) for sizes in samples.sizes)
     return Analysis(counts, views, point, lower, upper, n_resamples, level, absent)
+
+
+def _intervals(
+    counts: Counts, point: Estimates, samples: Estimates, level: float
+) -> tuple[Estimates, Estimates]:
+    """Lower and upper bounds of every estimate: percentile for metrics, sup-t for disparities."""
+    bounds = point.map(lambda p, s: np.stack(contain(p, *percentile_interval(s, level))), samples)
+    lower, upper = bounds.map(lambda b: b[0]), bounds.map(lambda b: b[1])
+    limit = 1.0 if counts.task == "binary" else np.inf  # a difference of rates is at most 1
+    for index, disparities in enumerate(point.disparities):
+        stats = _GapCache(point, samples, index)
+        for name, methods in disparities.items():
+            form = DISPARITY_FORMS[name]
+            for method, value in methods.items():
+                gaps = [stats.get(metric, method, form.ratio) for metric in form.metrics]
+                low, high = disparity_bounds(gaps, level, ratio=form.ratio, limit=limit)
+                low_, high_ = contain(value, np.asarray(low), np.asarray(high))
+                lower.disparities[index][name][method] = low_
+                upper.disparities[index][name][method] = high_
+    return lower, upper
+
+
+class _GapCache:
+    """Gap statistics of one view, each computed once though several disparities share it."""
+
+    def __init__(self, point: Estimates, samples: Estimates, index: int) -> None:
+        self.point, self.samples, self.index = point, samples, index
+        self.done: dict[tuple[str, Method, bool], GapStats] = {}
+
+    def get(self, metric: str, method: Method, log: bool) -> GapStats:
+        key = (metric, method, log)
+        if key not in self.done:
+            self.done[key] = gap_stats(
+                self.point.groups[self.index][metric],
+                self.point.overall[metric],
+                self.samples.groups[self.index][metric],
+                self.samples.overall[metric],
+                method,
+                log,
+            )
+        return self.done[key]
 
 
 def _concat(parts: Sequence[Estimates]) -> Estimates:

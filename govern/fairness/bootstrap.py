@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,15 +43,3 @@ def row_weights(n_rows: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
     """Multiplicity of each row in one resample of n_rows rows drawn with replacement."""
     picks = rng.integers(0, n_rows, size=n_rows)
     return np.bincount(picks, minlength=n_rows).astype(np.int64, copy=False)
-
-
-def percentile_interval(samples: Array, level: float) -> tuple[Array, Array]:
-    """Percentile interval over axis 0, skipping undefined resamples as fairlearn's nanquantile.
-
-    Linear interpolation between order statistics (numpy's default, also fairlearn's).
-    """
-    tail = (1.0 - level) / 2.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, as they should
-        bounds = np.nanquantile(samples, [tail, 1.0 - tail], axis=0)
-    return bounds[0], bounds[1]

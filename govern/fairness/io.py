@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ import pyarrow.parquet as pq
 
 from govern.errors import InputError, Problem
 from govern.fairness.counts import CountBuilder, Counts, Factorized, Task, label_key
+from govern.fairness.diagnose import locate, one_line, text_fault
 
 Format = Literal["csv", "parquet", "jsonl"]
 FORMATS: dict[str, Format] = {
@@ -31,12 +33,15 @@ FORMATS: dict[str, Format] = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
 }
-COMPRESSIONS = (".gz", ".bz2", ".zst", ".lz4")
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".zst": "zstd", ".lz4": "LZ4"}
+KINDS: dict[Format, str] = {"csv": "CSV", "parquet": "Parquet", "jsonl": "JSON Lines"}
 # Arrow parses blocks of this size and buffers a few dozen ahead: memory is tens of blocks,
 # whatever the file size (4 MB blocks cost 150 MB more and are no faster).
 BLOCK_BYTES = 1 << 20
 PARQUET_BATCH_ROWS = 1 << 17
 HASH_CHUNK = 1 << 20
+# What pyarrow raises on a file it cannot parse (corrupt Parquet metadata gives the last).
+READ_ERRORS = (pa.ArrowException, OSError, UnicodeDecodeError)
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,19 @@ class Source:
     display: str
     format: Format
 
-    def error(self, message: str, column: str = "") -> InputError:
-        return InputError.single(self.display, message, field=column)
+    def error(self, message: str, column: str = "", line: int = 0, at: int = 0) -> InputError:
+        """An input error naming this file and, where known, the column, line and character."""
+        return InputError.single(self.display, one_line(message), line, at, column)
+
+    @property
+    def kind(self) -> str:
+        """The format as people name it, for messages."""
+        return KINDS[self.format]
+
+    @property
+    def compression(self) -> str | None:
+        """The compression the file name says, by its usual name; None for none."""
+        return COMPRESSIONS.get(self.path.suffix.lower())
 
 
 def open_source(path: str | Path) -> Source:
@@ -88,24 +104,90 @@ def _stream(source: Source) -> Any:
 
 
 def columns_of(source: Source) -> list[str]:
-    """Column names, read from the header or schema only."""
+    """Column names, read from the header or schema only.
+
+    This is the first read of the file, so it also refuses what would confuse or crash the
+    readers: binary data or bad UTF-8 in the first block of a text file (Arrow's CSV reader
+    checks the rest of the columns it reads), and JSON Lines with a `null` line.
+    """
     try:
-        if source.format == "csv":
-            with _stream(source) as stream:
-                head = stream.read(1 << 20).decode("utf-8-sig", errors="replace")
-            row = next(csv.reader(io.StringIO(head), delimiter=_delimiter(source)), [])
-            if not row:
-                raise source.error("no header row")
-            return [name.strip() for name in row]
         if source.format == "parquet":
             return list(pq.read_schema(source.path).names)
+        head = _head(source)
+        if source.format == "csv":
+            return _csv_header(source, head)
+        refuse_null_lines(source)
         with _stream(source) as stream:
             reader = pajson.open_json(stream)
             return list(reader.schema.names)
-    except (pa.ArrowException, OSError) as exc:
+    except READ_ERRORS as exc:
         if "Empty JSON stream" in str(exc):
             raise source.error("no data rows") from None
-        raise source.error(f"cannot read as {source.format}: {exc}") from None
+        raise read_error(source, exc) from None
+
+
+def _head(source: Source) -> bytes:
+    """The first block of a text file, decompressed, checked to be UTF-8 text."""
+    try:
+        with _stream(source) as stream:
+            head: bytes = stream.read(BLOCK_BYTES)
+    except (pa.ArrowException, OSError) as exc:
+        if source.compression is None:
+            raise
+        raise source.error(f"not valid {source.compression} data ({exc})") from None
+    fault = text_fault([head], source.kind, complete=False)
+    if fault is not None:
+        raise source.error(fault.message, line=fault.line, at=fault.column)
+    return head
+
+
+def _csv_header(source: Source, head: bytes) -> list[str]:
+    text = head.decode("utf-8-sig", errors="ignore")  # ignores only a character cut at the end
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(source))
+    try:
+        row = next(reader, [])
+    except csv.Error as exc:
+        raise source.error(f"cannot read the header ({exc})", line=reader.line_num) from None
+    if not row:
+        raise source.error("no header row")
+    return [name.strip() for name in row]
+
+
+# pyarrow's JSON reader crashes the process (a segmentation fault, pyarrow 26) on a block whose
+# first value is `null`. Blocks start at line starts, so no line may start with one.
+_NULL_LINE = re.compile(rb"\n[ \t\r]*null")
+_ARROW_ROW = re.compile(r" in row \d+$")
+
+
+def refuse_null_lines(source: Source) -> None:
+    """Fail, with its line, on a JSON Lines line that is `null`: it would crash the reader.
+
+    One pass over the file at memory speed (a bytes regex); run before Arrow sees the data.
+    """
+    lines, pending = 0, b""
+    with _stream(source) as stream:
+        while chunk := stream.read(HASH_CHUNK):
+            data = pending + chunk  # starts at a line start
+            probe = b"\n" + data
+            match = _NULL_LINE.search(probe)
+            if match:
+                line = lines + probe.count(b"\n", 0, match.start() + 1)
+                raise source.error("the line is null, not a JSON object", line=line)
+            cut = data.rfind(b"\n") + 1
+            lines += data.count(b"\n", 0, cut)
+            # only how the last, unfinished line starts matters to the pattern
+            pending = data[cut:].lstrip(b" \t\r")[:4]
+
+
+def read_error(source: Source, problem: BaseException | str, column: str = "") -> InputError:
+    """An error for a file a reader gave up on, located to a line when we can find one."""
+    if source.format != "parquet":
+        fault = locate(lambda: _stream(source), source.format, _delimiter(source), source.kind)
+        if fault is not None:
+            return source.error(fault.message, line=fault.line, at=fault.column)
+    # Arrow numbers JSON rows within a block, not the file: that row number would mislead.
+    message = _ARROW_ROW.sub("", one_line(str(problem)))
+    return source.error(f"cannot read as {source.format}: {message}", column)
 
 
 def require_columns(source: Source, wanted: Sequence[str]) -> None:
@@ -113,7 +195,8 @@ def require_columns(source: Source, wanted: Sequence[str]) -> None:
     present = columns_of(source)
     missing = [c for c in dict.fromkeys(wanted) if c not in present]
     if missing:
-        listing = ", ".join(present[:30]) + (" ..." if len(present) > 30 else "")
+        shown = [name if name.isprintable() else repr(name) for name in present[:30]]
+        listing = ", ".join(shown) + (" ..." if len(present) > 30 else "")
         message = f"no such column; the file has: {listing}"
         raise InputError(Problem(source.display, 0, 0, c, message) for c in missing)
 
@@ -135,8 +218,8 @@ def iter_batches(source: Source, columns: Sequence[str]) -> Iterator[dict[str, A
                 )
                 for batch in reader:
                     yield {c: batch.column(c) for c in wanted}
-    except (pa.ArrowException, OSError) as exc:
-        raise source.error(f"cannot read as {source.format}: {exc}") from None
+    except READ_ERRORS as exc:
+        raise read_error(source, exc) from None
 
 
 def _csv_batches(source: Source, wanted: list[str]) -> Iterator[dict[str, Any]]:
@@ -232,6 +315,8 @@ def _factorize(source: Source, batch: dict[str, Any], column: str) -> Factorized
         return factorize_arrow(array)
     except pa.ArrowException as exc:
         raise source.error(f"cannot group values of type {array.type} ({exc})", column) from None
+    except UnicodeDecodeError:  # Arrow's JSON reader does not check UTF-8 (its CSV reader does)
+        raise read_error(source, "text that is not UTF-8", column) from None
 
 
 def _detect_task(source: Source, batch: dict[str, Any], y_true: str, y_pred: str) -> Task:

@@ -37,6 +37,26 @@ BINARY_DISPARITIES = (
 REGRESSION_DISPARITIES = tuple(f"{name}_difference" for name in REGRESSION_METRICS)
 
 
+@dataclass(frozen=True)
+class GapForm:
+    """A disparity as the largest gap: |a - b| of a metric between two groups (between_groups) or
+    a group and overall (to_overall), over `metrics`. A ratio is exp(-largest gap of logarithms),
+    which is min / max (or the smallest folded group / overall) written as a largest gap."""
+
+    metrics: tuple[str, ...]
+    ratio: bool = False
+
+
+DISPARITY_FORMS: dict[str, GapForm] = {
+    "demographic_parity_difference": GapForm(("selection_rate",)),
+    "demographic_parity_ratio": GapForm(("selection_rate",), ratio=True),
+    "equalized_odds_difference": GapForm(("true_positive_rate", "false_positive_rate")),
+    "equalized_odds_ratio": GapForm(("true_positive_rate", "false_positive_rate"), ratio=True),
+    "equal_opportunity_difference": GapForm(("true_positive_rate",)),
+    **{f"{name}_difference": GapForm((name,)) for name in REGRESSION_METRICS},
+}
+
+
 def _divide(numerator: Array, denominator: Array, *, empty: float) -> Array:
     """numerator / denominator, with `empty` where the denominator is 0."""
     numerator, denominator = np.broadcast_arrays(numerator, denominator)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from govern import __version__
 from govern.errors import InputError, Problem, UsageError
 from govern.evidence.fairness import (
+    CiMethod,
     Disparity,
     FairnessReport,
     FeatureReport,
@@ -128,6 +129,7 @@ def fairness_report(
         positive_label=counts.positive_label,
         bootstrap=spec.bootstrap,
         ci_level=spec.ci_level,
+        ci_method=CiMethod() if spec.bootstrap > 0 else None,
         min_group_size=spec.min_group_size,
         seed=seed,
     )

@@ -198,6 +198,24 @@ def test_errors_exit_2_with_file_and_column_and_no_traceback(
     assert bad_ci.code == 2 and "--ci" in bad_ci.err
 
 
+MALFORMED = Path(__file__).parent / "malformed"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in MALFORMED.iterdir()))
+def test_malformed_input_is_one_error_line_and_no_output(
+    name: str, tmp_path: Path, run_cli: Callable[..., Any]
+) -> None:
+    path, out = MALFORMED / name, tmp_path / "fairness.json"
+    result = run_cli(
+        "fairness", path, "--y-true", "y", "--y-pred", "p", "--sensitive", "s",
+        "--bootstrap", "20", "-o", out,
+    )  # fmt: skip
+    assert result.code == 2, result.err
+    assert result.err.startswith(f"error: {path}") and result.err.count("\n") == 1, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert result.out == "" and not out.exists() and not list(tmp_path.iterdir())
+
+
 def test_registered_in_the_main_cli(predictions: Path, run_cli: Callable[..., Any]) -> None:
     result = run_cli("fairness", predictions, *ARGS)
     assert result.code == 0

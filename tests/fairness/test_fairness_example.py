@@ -60,3 +60,18 @@ def test_example_meets_the_fairness_gates() -> None:
         odds = feature.disparities["equalized_odds_difference"].between_groups
         assert ratio is not None and ratio.value is not None and ratio.value >= 0.8
         assert odds is not None and odds.value is not None and odds.value <= 0.1
+
+
+def test_every_interval_of_the_example_contains_its_value() -> None:
+    report = FairnessReport.model_validate_json((EXAMPLE / "reports" / "fairness.json").read_text())
+    assert report.parameters.ci_method is not None
+    assert report.parameters.ci_method.disparities == "sup-t"
+    values = [*report.overall.values()]
+    for feature in report.features:
+        values += [m for group in feature.groups for m in group.metrics.values()]
+        for disparity in feature.disparities.values():
+            values += [m for m in (disparity.between_groups, disparity.to_overall) if m]
+    for metric in values:
+        assert metric.ci is not None and metric.value is not None
+        assert metric.ci.lower is not None and metric.ci.upper is not None
+        assert metric.ci.lower <= metric.value <= metric.ci.upper

@@ -257,8 +257,6 @@ def test_regression_target_must_be_numeric(tmp_path: Path) -> None:
     [
         ("p.xlsx", b"PK", "unknown file type"),
         ("p.parquet", b"not parquet at all", "cannot read as parquet"),
-        ("p.jsonl", b'{"y": 0, "p": 1, "sex": "F"}\n{"y": 1, "p": 0, "sex": 3}\n', "JSON"),
-        ("p.jsonl", b"[1, 2", "cannot read as jsonl"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: str) -> None:
@@ -267,6 +265,112 @@ def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: st
     with pytest.raises(InputError) as exc:
         compute(str(path), Spec(y_true="y", y_pred="p", sensitive=("sex",)))
     assert str(path) in str(exc.value) and message in str(exc.value)
+
+
+MALFORMED = Path(__file__).parent / "malformed"
+# Each file in malformed/ is named for how it is broken: (line of the problem or 0, message).
+EXPECTED = {
+    "random-bytes.csv": (0, "binary file (contains NUL bytes), expected CSV text"),
+    "random-bytes-no-nul.csv": (2, "not UTF-8 text (invalid byte at offset 7)"),
+    "latin1.csv": (3, "not UTF-8 text (invalid byte at offset 16)"),
+    "ragged.csv": (3, "this row has 2 fields, the header has 3"),
+    "ragged.tsv": (3, "this row has 4 fields, the header has 3"),
+    "not-gzip.csv.gz": (0, "not valid gzip data (zlib inflate failed"),
+    "truncated.csv.gz": (0, "not valid gzip data (Truncated compressed stream)"),
+    "binary.jsonl.gz": (0, "binary file (contains NUL bytes), expected JSON Lines text"),
+    "not-parquet.parquet": (0, "cannot read as parquet: Parquet file size is 36 bytes"),
+    "truncated.parquet": (0, "cannot read as parquet: Parquet magic bytes not found"),
+    "unclosed-object.jsonl": (2, "not valid JSON: Expecting ',' delimiter"),
+    "null-line.jsonl": (2, "the line is null, not a JSON object"),
+    "array-line.jsonl": (2, "expected a JSON object per line, found a list"),
+    "kind-change.jsonl": (2, "'s' is a number here but text on line 1"),
+    "latin1.jsonl": (2, "not UTF-8 text (invalid byte at offset 50)"),
+}
+S_SPEC = Spec(y_true="y", y_pred="p", sensitive=("s",), bootstrap=20, seed=1)
+
+
+def test_every_malformed_fixture_is_expected() -> None:
+    assert sorted(p.name for p in MALFORMED.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_malformed_files_name_file_line_and_problem(name: str) -> None:
+    line, message = EXPECTED[name]
+    path = MALFORMED / name
+    with pytest.raises(InputError) as exc:
+        compute(str(path), S_SPEC)
+    (problem,) = exc.value.problems
+    assert (problem.file, problem.line) == (str(path), line)
+    assert message in problem.message and "\n" not in problem.message
+
+
+def _rows(n: int) -> bytes:
+    return b"y,p,s\n" + b"0,1,F\n1,0,M\n" * (n // 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "message"),
+    [
+        ("late-latin1.csv", _rows(300_000) + b"1,0,\xe9\n", 300_002, "not UTF-8 text"),
+        ("late-ragged.csv.gz", gzip.compress(_rows(300_000) + b"1,0\n"), 300_002, "2 fields"),
+        (
+            "late-latin1.jsonl",
+            b'{"y": 0, "p": 1, "s": "F"}\n' * 60_000 + b'{"y": 1, "p": 0, "s": "\xe9"}\n',
+            60_001,
+            "not UTF-8 text",
+        ),
+        (
+            "late-unclosed.jsonl",
+            b'{"y": 0, "p": 1, "s": "F"}\n' * 60_000 + b'{"y": 1, "p": 0\n',
+            60_001,
+            "not valid JSON",
+        ),
+    ],
+)
+def test_problems_past_the_first_block_are_located(
+    tmp_path: Path, name: str, content: bytes, line: int, message: str
+) -> None:
+    """Past the first block only Arrow reads the file; its error is traced back to the line."""
+    text = gzip.decompress(content) if name.endswith(".gz") else content
+    assert len(text) > fio.BLOCK_BYTES
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as exc:
+        compute(str(path), S_SPEC)
+    (problem,) = exc.value.problems
+    assert problem.line == line and message in problem.message
+
+
+@pytest.mark.parametrize("at", [0, 1, 5, 6, 7, 20])
+def test_null_lines_are_found_across_chunk_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: int
+) -> None:
+    """Arrow's JSON reader crashes the process on a block that starts with `null`."""
+    monkeypatch.setattr(fio, "HASH_CHUNK", 7)
+    lines = [b'{"y": 0}'] * 4
+    lines.insert(2, b"  \t null")
+    content = b"\n".join(lines) + b"\n"
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b" " * at + content)
+    source = fio.open_source(path)
+    with pytest.raises(InputError) as exc:
+        fio.refuse_null_lines(source)
+    assert exc.value.problems[0].line == 3
+    path.write_bytes(content.replace(b"null", b'{"nullable": null}'))
+    fio.refuse_null_lines(source)
+
+
+def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "p.csv", "y,p,s\r0,1,F\r1,0,M\r1,1,F\r0,0,M\r")
+    report = fairness_report(str(path), Spec(y_true="y", y_pred="p", sensitive=("s",)))
+    assert report.source.rows == 4
+
+
+def test_column_listing_escapes_control_characters(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "p.csv", "y\x1b[31m,p,s\n0,1,F\n")
+    with pytest.raises(InputError) as exc:
+        compute(str(path), Spec(y_true="y", y_pred="p", sensitive=("s",)))
+    assert "'y\\x1b[31m', p, s" in str(exc.value)
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
@@ -317,3 +421,46 @@ def test_arbitrary_csv_gives_a_report_or_a_governerror(body: str, task: str) -> 
             assert exc.diagnostics() and all(line for line in exc.diagnostics())
         else:
             assert report.source.rows >= 1
+
+
+def _valid_files() -> dict[str, bytes]:
+    csv_text = b"y,p,s\n" + b"0,1,F\n1,1,M\n1,0,F\n0,0,M\n" * 5
+    jsonl = b'{"y": 0, "p": 1, "s": "F"}\n{"y": 1, "p": 1, "s": "M"}\n' * 5
+    parquet = pa.BufferOutputStream()
+    table = pa.table({"y": [0, 1] * 10, "p": [1, 1, 0, 0] * 5, "s": ["F", "M"] * 10})
+    pq.write_table(table, parquet)
+    return {
+        ".csv": csv_text,
+        ".tsv": csv_text.replace(b",", b"\t"),
+        ".csv.gz": gzip.compress(csv_text, mtime=0),
+        ".jsonl": jsonl,
+        ".jsonl.gz": gzip.compress(jsonl, mtime=0),
+        ".parquet": parquet.getvalue().to_pybytes(),
+    }
+
+
+VALID_FILES = _valid_files()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(VALID_FILES)),
+    st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), max_size=4),
+    st.integers(0, 16),
+)
+def test_damaged_files_give_a_report_or_one_line_errors(
+    suffix: str, flips: list[tuple[int, int]], cut: int
+) -> None:
+    """Flipped bytes and cut-off ends in every format: a report, or errors that each are one
+    line naming the file; never a traceback (nor a crash of the reader)."""
+    content = bytearray(VALID_FILES[suffix])
+    for position, value in flips:
+        content[position % len(content)] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"p{suffix}"
+        path.write_bytes(bytes(content[: max(1, len(content) - cut)]))
+        try:
+            fairness_report(str(path), S_SPEC)
+        except GovernError as exc:
+            lines = exc.diagnostics()
+            assert lines and all(str(path) in line and "\n" not in line for line in lines)
