@@ -46,8 +46,7 @@ def check_outputs(
             target.exists() and any(target.is_relative_to(folder) for folder in folders)
         ):
             raise OutputError(
-                f"{path}: this run reads that file (evidence, manifest or policy); "
-                "write the output somewhere else"
+                f"{path}: this run reads that file as input; write the output somewhere else"
             )
         if target.exists() and not target.is_file():
             continue  # a device or pipe such as /dev/null, written in place

@@ -94,3 +94,23 @@ def test_unwritable_place_is_an_output_error(tmp_path: Path) -> None:
 
 def test_devices_are_accepted(credit: Path, run_cli: Run) -> None:
     assert run_cli("check", credit, "-o", "json=/dev/null", "--as-of", AS_OF).code == 0
+
+
+def test_fairness_refuses_to_overwrite_its_predictions(tmp_path: Path, run_cli: Run) -> None:
+    predictions = tmp_path / "predictions.csv"
+    shutil.copyfile(REPO / "examples" / "credit-scoring" / "data" / "predictions.csv", predictions)
+    before = predictions.read_bytes()
+    result = run_cli(
+        "fairness",
+        predictions,
+        "--y-true",
+        "default",
+        "--y-pred",
+        "predicted_default",
+        "--sensitive",
+        "sex",
+        "-o",
+        predictions,
+    )
+    _one_error(result, "predictions.csv", "this run reads that file")
+    assert predictions.read_bytes() == before

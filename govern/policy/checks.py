@@ -678,8 +678,11 @@ def _bound_metric(
     def within(x: float) -> bool:
         return x >= limit if check.is_min else x <= limit
 
-    shown = f"{_show(point)}" + (
-        f" [{lower:.4g}, {upper:.4g}]" if lower is not None and upper is not None else ""
+    # Point and interval at the same precision, so neither looks more exact than the other.
+    shown = (
+        f"{point:.4g} [{lower:.4g}, {upper:.4g}]"
+        if lower is not None and upper is not None
+        else f"{_show(point)}"
     )
     if check.ci == "point" or lower is None or upper is None:
         result = None if within(point) else LeafFinding(expected, shown, path)
