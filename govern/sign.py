@@ -932,18 +932,14 @@ def _pack_version(folder: Path) -> str | None:
 def _pack_digests(folder: Path, display: str) -> dict[str, str]:
     """The sha256 of every file the loader reads in a pack folder, by the name the report uses.
 
-    These are the files `govern.policy.loader.load_pack` reads: pack.yaml and every other
-    .yaml or .yml file in the folder.
+    These are the files `govern.policy.loader.load_pack` reads: pack.yaml and its rule files.
     """
-    from govern.policy.loader import PACK_FILE
+    from govern.policy.loader import PACK_FILE, rule_files
 
     if not folder.is_dir():
         return {}
-    rule_files = sorted(
-        p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != PACK_FILE
-    )
     digests = {}
-    for path in [folder / PACK_FILE, *rule_files]:
+    for path in [folder / PACK_FILE, *rule_files(folder)]:
         try:
             digests[f"{display}/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:

@@ -124,25 +124,16 @@ def command(
     Exits 0 when no blocking rule at or above --fail-on fails, 1 when one does (with a baseline:
     one that is new since the baseline), 2 on bad input or usage.
     """
-    from govern.engine import EngineOptions, assess
-    from govern.errors import InputError
-    from govern.evidence import load_system
-    from govern.policy.lint import reference_problems
-    from govern.policy.loader import load_packs
+    from govern.cli.run import (
+        check_outputs_spare_inputs,
+        engine_options_from,
+        load_system_and_packs,
+    )
+    from govern.engine import assess
 
     plan = _plan(outputs, fmt)
-    bundle = load_system(target)
-    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
-    problems = reference_problems(packs)
-    if problems:
-        raise InputError(problems)
-    options = EngineOptions(
-        as_of=as_of or dt.date.today(),
-        fail_on=fail_on,  # type: ignore[arg-type]
-        only_in_force=only_in_force,
-        calendar=calendar,  # type: ignore[arg-type]
-        allow_unattested=allow_unattested,
-    )
+    bundle, packs = load_system_and_packs(target)
+    options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     full = assess(bundle, packs, options)
     reported, baseline_text = _judge(full, baseline, write_baseline)
     render_options = {"verbose": verbose, "base_path": _base_path(bundle.root, repo_root)}
@@ -154,18 +145,13 @@ def command(
     if summary_file and any(spec.format == "github" for spec in plan):
         step_summary = _render("markdown", reported, render_options)
 
-    from govern.atomic import check_outputs
-
-    check_outputs(
-        [path for path, _ in _planned_files(rendered, write_baseline, baseline_text)],
-        inputs=bundle.input_paths(),
-        input_folders=[pack.folder for pack in packs.packs if pack.folder is not None],
-    )
+    files = _planned_files(rendered, write_baseline, baseline_text)
+    check_outputs_spare_inputs([path for path, _ in files], bundle, packs)
     if record:
         # The full assessment, not the baseline-filtered view. Recorded before any file is
         # written, so an unreachable ledger leaves no outputs claiming a recorded run.
         record_assessment(full, db_url, bundle.root)
-    for path, body in _planned_files(rendered, write_baseline, baseline_text):
+    for path, body in files:
         if _write(path, body):
             click.echo(f"wrote {path}", err=True)
     for spec, body in rendered:

@@ -92,7 +92,7 @@ def command(
     evidence, fairness charts, the evidence inventory with digests, waivers and attestations.
     Exits 0 when the report was written (whatever the verdict), 2 on bad input or usage.
     """
-    from govern.engine import EngineOptions
+    from govern.cli.run import engine_options_from
     from govern.errors import UsageError
     from govern.report.build import Outputs, render_report, write_report
     from govern.report.html import TemplateSet
@@ -104,13 +104,7 @@ def command(
     _check_distinct([p for p in (pdf, html, json_out, envelope) if p is not None])
     templates = TemplateSet.load(template_dir)
     key = _signing_key(sign_key, sign_cert, pades=pdf is not None)
-    options = EngineOptions(
-        as_of=as_of or dt.date.today(),
-        fail_on=fail_on,  # type: ignore[arg-type]
-        only_in_force=only_in_force,
-        calendar=calendar,  # type: ignore[arg-type]
-        allow_unattested=allow_unattested,
-    )
+    options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     outputs = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope)
     planned = [p for p in (pdf, html, json_out) if p is not None]
     if key is not None:
@@ -193,23 +187,11 @@ def _assess(
 
     The output paths are checked as soon as the inputs are known, before the slow rendering.
     """
-    from govern.atomic import check_outputs
+    from govern.cli.run import check_outputs_spare_inputs, load_system_and_packs
     from govern.engine import assess
-    from govern.errors import InputError
-    from govern.evidence import load_system
-    from govern.policy.lint import reference_problems
-    from govern.policy.loader import load_packs
     from govern.report.inputs import collect
 
-    bundle = load_system(target)
-    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
-    problems = reference_problems(packs)
-    if problems:
-        raise InputError(problems)
-    check_outputs(
-        planned,
-        inputs=bundle.input_paths(),
-        input_folders=[pack.folder for pack in packs.packs if pack.folder is not None],
-    )
+    bundle, packs = load_system_and_packs(target)
+    check_outputs_spare_inputs(planned, bundle, packs)
     assessment = assess(bundle, packs, options)
     return assessment, collect(bundle, packs, assessment), bundle.root

@@ -88,16 +88,23 @@ def _missing_pack_message(source: str, folder: Path) -> str:
     return f"policy pack folder {source!r} has no {PACK_FILE}"
 
 
+def rule_files(folder: Path) -> list[Path]:
+    """The files of a pack besides pack.yaml: every YAML file in its folder, in name order.
+
+    `govern verify --evidence` re-hashes the same list, so a rule file added later is caught.
+    """
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != PACK_FILE
+    )
+
+
 def load_pack(folder: Path, display: str) -> Pack:
     info_doc = load_document(folder / PACK_FILE, f"{display}/{PACK_FILE}")
     info = load_validate(PackInfo, info_doc)
     files = [(info_doc.display, info_doc.sha256)]
     rules: list[Rule] = []
     problems: list[Problem] = []
-    rule_files = sorted(
-        p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != PACK_FILE
-    )
-    for path in rule_files:
+    for path in rule_files(folder):
         try:
             document = load_document(path, f"{display}/{path.name}")
         except InputError as exc:
