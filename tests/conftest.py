@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,3 +132,13 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def copy_example(name: str, target: Path) -> Path:
+    """A private copy of examples/NAME at `target`, so no test sees an example change halfway.
+
+    data/ holds the predictions behind the fairness report: large, and not evidence itself.
+    """
+    source = REPO / "examples" / name
+    shutil.copytree(source, target, ignore=lambda d, _: ["data"] if Path(d) == source else [])
+    return target

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from govern.atomic import OutputError, check_outputs, write_atomic
-from tests.conftest import REPO, CliResult, write
+from tests.conftest import REPO, CliResult, copy_example, write
 
 Run = Callable[..., CliResult]
 AS_OF = "2026-11-25"
@@ -17,11 +17,7 @@ AS_OF = "2026-11-25"
 
 @pytest.fixture
 def credit(tmp_path: Path) -> Path:
-    target = tmp_path / "credit"
-    source = REPO / "examples" / "credit-scoring"
-    # data/ holds the predictions behind the fairness report: large, and not evidence itself.
-    shutil.copytree(source, target, ignore=lambda d, _: ["data"] if d == str(source) else [])
-    return target
+    return copy_example("credit-scoring", tmp_path / "credit")
 
 
 def _one_error(result: CliResult, *fragments: str) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import REPO, CliResult
+from tests.conftest import REPO, CliResult, copy_example
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -34,9 +33,7 @@ def test_readme_override_example_tightens_the_builtin_rule(
     readme = (REPO / "README.md").read_text()
     block = re.search(r"```yaml\n# policies/acme/pack.yaml\n(.*?)```", readme, re.S)
     assert block, "README lost its organisation pack example"
-    system = tmp_path / "credit"
-    source = REPO / "examples" / "credit-scoring"
-    shutil.copytree(source, system, ignore=lambda d, _: ["data"] if d == str(source) else [])
+    system = copy_example("credit-scoring", tmp_path / "credit")
     (system / "policies" / "acme").mkdir(parents=True)
     (system / "policies" / "acme" / "pack.yaml").write_text(block.group(1))
     manifest = system / "govern.yaml"

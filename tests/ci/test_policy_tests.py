@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from click.testing import CliRunner, Result
 
 from govern.cli.policy_tests import command
 from govern.errors import UsageError
-from tests.conftest import ATTESTATIONS, CARD, MANIFEST, PACK, REPO, RULES, write
+from tests.conftest import ATTESTATIONS, CARD, MANIFEST, PACK, RULES, copy_example, write
 
 ALONE = MANIFEST.replace("policies: [./pack]\n", "policies: []\n")
 
@@ -123,8 +122,7 @@ def test_an_organisation_pack_tested_with_the_builtin_rules_it_tightens(tmp_path
         """,
     )
     credit = acme / "tests" / "credit-scoring"
-    source = REPO / "examples" / "credit-scoring"
-    shutil.copytree(source, credit, ignore=lambda d, _: ["data"] if Path(d) == source else [])
+    copy_example("credit-scoring", credit)
     # No `policies:` in the case: the built-in pack, then the pack under test.
     write(
         credit / "expected.yaml",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,34 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from govern.cli import LAZY_COMMANDS
-from tests.conftest import REPO
+from tests.conftest import copy_example
 
 AS_OF = "2026-11-25"
-COMMANDS = {
-    "report": "govern.cli.report:command",
-    "verify": "govern.cli.verify:command",
-    "keys": "govern.cli.keys:group",
-}
-
-
-@pytest.fixture(autouse=True)
-def report_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make `govern report|verify|keys` reachable through the real entry point."""
-    for name, target in COMMANDS.items():
-        monkeypatch.setitem(LAZY_COMMANDS, name, target)
-
-
-def copy_example(name: str, dest: Path) -> Path:
-    """A private copy, so the tests never see an example change halfway through a session."""
-    source = REPO / "examples" / name
-    target = dest / name
-
-    def raw_data(folder: str, names: list[str]) -> list[str]:
-        return ["data"] if Path(folder) == source else []  # predictions: not evidence
-
-    shutil.copytree(source, target, ignore=raw_data)
-    return target
 
 
 @dataclass(frozen=True)
@@ -65,13 +39,13 @@ def render(system: Path, out: Path, *extra: str) -> Rendered:
 @pytest.fixture(scope="session")
 def credit(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     root = tmp_path_factory.mktemp("credit")
-    return render(copy_example("credit-scoring", root), root / "out")
+    return render(copy_example("credit-scoring", root / "credit-scoring"), root / "out")
 
 
 @pytest.fixture(scope="session")
 def chatbot(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     root = tmp_path_factory.mktemp("chatbot")
-    return render(copy_example("support-chatbot", root), root / "out")
+    return render(copy_example("support-chatbot", root / "support-chatbot"), root / "out")
 
 
 def pdf_text(path: Path) -> str:

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 
 from govern.assessment import Assessment
 from govern.reference import FRAMEWORK_TITLES
-from tests.conftest import REPO, edit
-from tests.report.conftest import AS_OF, Rendered, copy_example, render
+from tests.conftest import REPO, copy_example, edit
+from tests.report.conftest import AS_OF, Rendered, render
 
 Text = Callable[[Path], str]
 
@@ -336,7 +336,7 @@ LONG_NAME = "X" * 500  # one unbroken word, as a careless or hostile manifest mi
 @pytest.fixture(scope="module")
 def long_name(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     root = tmp_path_factory.mktemp("long-name")
-    system = copy_example("support-chatbot", root)
+    system = copy_example("support-chatbot", root / "support-chatbot")
     edit(system / "govern.yaml", "name: Ask Lumen support chatbot", f"name: {LONG_NAME}")
     return render(system, root / "out")
 

@@ -10,23 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from govern.cli import LAZY_COMMANDS
 from govern.sign import GeneratedKeys, generate_keys
 from tests.conftest import ATTESTATIONS, CARD, MANIFEST, PACK, RULES, write
 
 AS_OF = "2026-11-25"
-COMMANDS = {
-    "report": "govern.cli.report:command",
-    "verify": "govern.cli.verify:command",
-    "keys": "govern.cli.keys:group",
-}
 
 
 @pytest.fixture(autouse=True)
-def sign_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make `govern report|verify|keys` reachable through the real entry point."""
-    for name, target in COMMANDS.items():
-        monkeypatch.setitem(LAZY_COMMANDS, name, target)
+def no_passphrase_in_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A passphrase set in the developer's shell must not leak into the key tests."""
     monkeypatch.delenv("GOVERN_KEY_PASSPHRASE", raising=False)
     yield
 

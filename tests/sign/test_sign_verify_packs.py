@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from govern.sign import GeneratedKeys, load_public_key, verify_report
-from tests.conftest import CliResult, edit, write
-from tests.report.conftest import copy_example
+from tests.conftest import CliResult, copy_example, edit, write
 from tests.sign.conftest import AS_OF, make_system
 
 Run = Callable[..., CliResult]
@@ -44,7 +43,7 @@ def sign_json(run_cli: Run, system: Path, keys: GeneratedKeys, out: Path) -> Sig
 @pytest.fixture
 def acme(run_cli: Run, keys: GeneratedKeys, tmp_path: Path) -> SignedJson:
     """The credit-scoring example with the organisation's own pack, signed as JSON only."""
-    system = copy_example("credit-scoring", tmp_path)
+    system = copy_example("credit-scoring", tmp_path / "credit-scoring")
     write(system / "policies" / "acme" / "pack.yaml", ACME_PACK)
     manifest = system / "govern.yaml"
     old = "policies: [builtin:eu-ai-act, builtin:iso-42001, builtin:nist-ai-rmf]"

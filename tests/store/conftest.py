@@ -20,7 +20,7 @@ import pytest
 
 from govern.assessment import Assessment
 from govern.store.fairness import FairnessMetric, read_assessed_reports
-from tests.conftest import REPO, edit
+from tests.conftest import copy_example, edit
 
 POSTGRES_ENV = "GOVERN_TEST_POSTGRES_URL"
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -49,15 +49,6 @@ def assess_folder(folder: Path, as_of: dt.date = AS_OF) -> Release:
     metrics, warnings = read_assessed_reports(assessment, folder)
     assert not warnings
     return Release(assessment, metrics, folder)
-
-
-def copy_example(name: str, target: Path) -> Path:
-    source = REPO / "examples" / name
-    # data/ holds the predictions behind the fairness report: large, and not evidence itself.
-    shutil.copytree(
-        source, target, ignore=lambda folder, _: ["data"] if folder == str(source) else []
-    )
-    return target
 
 
 def _lower_parity(folder: Path, by: float) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from govern.store.ledger import Ledger
-from tests.conftest import CliResult, edit
-from tests.store.conftest import copy_example, execute
+from tests.conftest import CliResult, copy_example, edit
+from tests.store.conftest import execute
 
 Run = Callable[..., CliResult]
 AS_OF = "2026-11-25"

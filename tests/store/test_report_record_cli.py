@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult
-from tests.store.conftest import copy_example
+from tests.conftest import CliResult, copy_example
 from tests.store.test_ledger_record_cli import AS_OF, _anchor
 
 Run = Callable[..., CliResult]
