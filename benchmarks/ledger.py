@@ -25,7 +25,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from govern.assessment import Assessment  # noqa: E402
+from govern.engine.assessment import Assessment  # noqa: E402
 from govern.store.fairness import FairnessMetric, read_assessed_reports  # noqa: E402
 from govern.store.ledger import Ledger  # noqa: E402
 
@@ -33,8 +33,8 @@ DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def example() -> tuple[Assessment, list[FairnessMetric]]:
-    from govern.engine import EngineOptions, assess
-    from govern.evidence import load_system
+    from govern.engine.evaluate import EngineOptions, assess
+    from govern.load.bundle import load_system
     from govern.policy.loader import load_packs
 
     folder = REPO / "examples" / "credit-scoring"

@@ -124,13 +124,16 @@ class Row:
 def measure(case: str, system: Path, out: Path, runs: int) -> Row:
     import weasyprint
 
-    from govern import pades
     from govern.cli.report import _assess
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
     from govern.report.build import Outputs, render_report
+    from govern.report.context import Signer
     from govern.report.html import TemplateSet, render_html
     from govern.report.pdf import Attachment, render_pdf
-    from govern.sign import generate_keys, load_signing_key, report_predicate, sign_report
+    from govern.sign import pades
+    from govern.sign.files import sign_report
+    from govern.sign.keys import generate_keys, load_signing_key
+    from govern.sign.statement import report_predicate
 
     keys = generate_keys(out / "key", certificate_subject="Benchmark signer", overwrite=True)
     key = load_signing_key(keys.private_key, cert_path=keys.certificate)
@@ -139,7 +142,8 @@ def measure(case: str, system: Path, out: Path, runs: int) -> Row:
     t_assess, (assessment, fairness, _) = median_time(
         lambda: _assess(system, EngineOptions(as_of=AS_OF)), runs
     )
-    base = render_report(assessment, fairness, templates, Outputs(json=out / "r.json"), key)
+    signer = Signer(key.keyid, key.certificate_subject)
+    base = render_report(assessment, fairness, templates, Outputs(json=out / "r.json"), signer)
     t_html, html = median_time(lambda: render_html(base.context, templates), runs)
     attachment = Attachment("assessment.json", base.json, "application/json", "assessment")
     t_pdf, pdf = median_time(lambda: render_pdf(html, AS_OF, (attachment,)), runs)

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from govern.classify import classify
-from govern.documents import load_document
-from govern.manifest import Manifest
+from govern.engine.classify import classify
+from govern.load.documents import load_document
+from govern.load.manifest import Manifest
+from govern.load.validation import load_validate
 from govern.reference import ANNEX_III_POINTS, PROHIBITED_PRACTICES, load_catalogue
-from govern.validation import load_validate
 
 
 def manifest(**classification: Any) -> Manifest:

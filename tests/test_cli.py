@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from govern.assessment import Assessment
 from govern.cli.schema import SCHEMAS
+from govern.engine.assessment import Assessment
 from tests.conftest import CliResult, edit, write
 
 Run = Callable[..., CliResult]

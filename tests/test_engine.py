@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from govern.assessment import Assessment, RuleResult
-from govern.engine import EngineOptions, assess
+from govern.engine.assessment import Assessment, RuleResult
+from govern.engine.evaluate import EngineOptions, assess
 from govern.errors import InputError
-from govern.evidence import load_system
+from govern.load.bundle import load_system
 from govern.policy.loader import load_packs
 from tests.conftest import edit, write
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from tests.conftest import REPO, CliResult
 
 Run = Callable[..., CliResult]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govern.atomic import OutputError, check_outputs, write_atomic
+from govern.outputs import OutputError, check_outputs, write_atomic
 from tests.conftest import REPO, CliResult, copy_example, write
 
 Run = Callable[..., CliResult]

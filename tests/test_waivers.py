@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from govern.assessment import RuleResult
-from govern.engine import EngineOptions, assess
-from govern.evidence import load_system
+from govern.engine.assessment import RuleResult
+from govern.engine.evaluate import EngineOptions, assess
+from govern.load.bundle import load_system
 from govern.policy.loader import load_packs
 from tests.conftest import write
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from govern.choices import TRANSPARENCY_TRIGGERS
+from govern.load.choices import TRANSPARENCY_TRIGGERS
 
 _FORMATS = ("auto", "huggingface", "mct", "cyclonedx", "spdx3", "croissant", "govern")
 _FRAMEWORKS = ("eu-ai-act", "iso-42001", "nist-ai-rmf")
@@ -78,7 +78,7 @@ def lint_command(
     reports it names), or one model card or dataset record file in any supported format.
     Exits 1 when a blocking gap remains, 0 otherwise, 2 on bad input.
     """
-    from govern.card_lint import lint, profile_for, render_json, render_text
+    from govern.engine.card_gaps import lint, profile_for, render_json, render_text
 
     target_obj, defaults = _lint_target(target, source_format)
     chosen_tier = tier or defaults.get("tier") or "high"
@@ -100,11 +100,11 @@ def lint_command(
 
 
 def _lint_target(target: Path, source_format: str) -> tuple[Any, dict[str, Any]]:
-    from govern.card_lint import card_target, dataset_target, system_target
+    from govern.engine.card_gaps import card_target, dataset_target, system_target
 
     if target.is_dir() or target.name == "govern.yaml":
-        from govern.classify import classify
-        from govern.evidence import load_system
+        from govern.engine.classify import classify
+        from govern.load.bundle import load_system
 
         bundle = load_system(target)
         _warn(bundle.warnings)
@@ -126,9 +126,9 @@ def _lint_target(target: Path, source_format: str) -> tuple[Any, dict[str, Any]]
 
 def load_any(path: Path, source_format: str = "auto") -> tuple[Any, Any, str]:
     """A model card or dataset record in any supported format: (document, model, kind)."""
-    from govern.documents import read_text_file
     from govern.errors import UsageError
-    from govern.importers import detect_kind, load_evidence_model
+    from govern.load.documents import read_text_file
+    from govern.load.importers import detect_kind, load_evidence_model
 
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
@@ -148,7 +148,7 @@ def _warn(warnings: Any) -> None:
 
 
 def _looks_like_dataset(path: Path) -> bool:
-    from govern.documents import load_document
+    from govern.load.documents import load_document
 
     data = load_document(path).data
     return isinstance(data, dict) and "id" in data and "identity" not in data
@@ -193,9 +193,9 @@ def write_import(
     dataset_id: str | None = None,
 ) -> None:
     """Shared by `card import` and `dataset import`: import, write, and report what was left."""
-    from govern.atomic import write_atomic
     from govern.errors import UsageError
-    from govern.importers import describe, import_document
+    from govern.load.importers import describe, import_document
+    from govern.outputs import write_atomic
 
     if output is not None and output.exists() and not force:
         raise UsageError(f"{output} already exists (pass --force to overwrite it)")
@@ -322,9 +322,9 @@ def export_command(
     import json
 
     from govern import __version__
-    from govern.atomic import write_atomic
     from govern.errors import UsageError
-    from govern.importers.cyclonedx import ExportError, export_bom, validate_bom
+    from govern.load.importers.cyclonedx import ExportError, export_bom, validate_bom
+    from govern.outputs import write_atomic
 
     if output is not None and output.exists() and not force:
         raise UsageError(f"{output} already exists (pass --force to overwrite it)")
@@ -347,15 +347,15 @@ def export_command(
 def _export_inputs(
     source: Path, datasets: tuple[Path, ...], fairness: tuple[Path, ...]
 ) -> tuple[Any, list[Any], list[Any]]:
-    from govern.documents import load_document
     from govern.errors import UsageError
     from govern.evidence.fairness import FairnessReport
-    from govern.validation import load_validate
+    from govern.load.documents import load_document
+    from govern.load.validation import load_validate
 
     records: list[Any] = []
     reports: list[Any] = []
     if source.is_dir() or source.name == "govern.yaml":
-        from govern.evidence import load_system
+        from govern.load.bundle import load_system
 
         bundle = load_system(source)
         _warn(bundle.warnings)

@@ -15,7 +15,7 @@ from govern.cli.options import engine_options, record_assessment, record_options
 from govern.render import RENDERERS
 
 if TYPE_CHECKING:
-    from govern.assessment import Assessment
+    from govern.engine.assessment import Assessment
 
 FORMATS = list(RENDERERS)
 
@@ -129,7 +129,7 @@ def command(
         engine_options_from,
         load_system_and_packs,
     )
-    from govern.engine import assess
+    from govern.engine.evaluate import assess
 
     plan = _plan(outputs, fmt)
     bundle, packs = load_system_and_packs(target)
@@ -209,8 +209,8 @@ def _judge(
     Writing a baseline records every current failure, so nothing is new relative to it: the run
     is judged against the file it writes, unless --baseline names the one to judge against.
     """
-    from govern.baseline import apply_baseline, build_baseline, dump_baseline, load_baseline
-    from govern.documents import load_document
+    from govern.engine.baseline import apply_baseline, build_baseline, dump_baseline, load_baseline
+    from govern.load.documents import load_document
 
     baseline_text = None
     judged_against = None
@@ -266,7 +266,7 @@ def _write(path: Path, body: str) -> bool:
     Devices and pipes (/dev/null, a FIFO) are written in place: renaming a temporary file over
     them would replace the device.
     """
-    from govern.atomic import write_atomic
+    from govern.outputs import write_atomic
 
     if path.exists() and not path.is_file():
         with open(path, "w", encoding="utf-8") as handle:

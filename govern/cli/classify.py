@@ -20,11 +20,11 @@ import click
 )
 def command(target: Path, fmt: str) -> None:
     """Print the EU AI Act risk tier of the system in TARGET, with the provisions behind it."""
-    from govern.classify import classify
-    from govern.documents import load_document
-    from govern.evidence import find_manifest
-    from govern.manifest import Manifest
-    from govern.validation import load_validate
+    from govern.engine.classify import classify
+    from govern.load.bundle import find_manifest
+    from govern.load.documents import load_document
+    from govern.load.manifest import Manifest
+    from govern.load.validation import load_validate
 
     path = find_manifest(target)
     document = load_document(path, path.name)

@@ -82,7 +82,7 @@ def command(
     diff = compare(sides[0], sides[1], tolerance)
     text = DIFF[fmt](diff)
     if output is not None:
-        from govern.atomic import write_atomic
+        from govern.outputs import write_atomic
 
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
@@ -105,11 +105,11 @@ def _snapshot(reference: str, system: str | None, ledger: Ledger | None) -> Snap
 
 
 def _from_file(path: Path) -> Snapshot:
-    from govern.assessment import ASSESSMENT_FORMAT, Assessment
-    from govern.documents import load_document
+    from govern.engine.assessment import ASSESSMENT_FORMAT, Assessment
     from govern.errors import InputError
+    from govern.load.documents import load_document
+    from govern.load.validation import load_validate
     from govern.store.diff import Snapshot
-    from govern.validation import load_validate
 
     document = load_document(path, str(path), fmt="json")
     data = document.data
@@ -120,7 +120,7 @@ def _from_file(path: Path) -> Snapshot:
 
 def _looks_like(data: object) -> str:
     """A hint at what the file is, for the usual mix-ups in a CI workspace."""
-    from govern.assessment import ASSESSMENT_FORMAT
+    from govern.engine.assessment import ASSESSMENT_FORMAT
 
     if isinstance(data, dict):
         if "runs" in data and "$schema" in data and "sarif" in str(data.get("$schema")):

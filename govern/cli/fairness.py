@@ -177,8 +177,8 @@ def command(
         -o reports/fairness.json
     """
     # Imported here so that other commands never load numpy or pyarrow.
-    from govern.atomic import check_outputs, write_atomic
     from govern.fairness.report import Spec, fairness_report, render
+    from govern.outputs import check_outputs, write_atomic
 
     if output != "-" and predictions != "-":
         check_outputs([Path(output)], inputs=[Path(predictions)])

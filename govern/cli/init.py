@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from govern.choices import TIERS, TRANSPARENCY_TRIGGERS
+from govern.load.choices import TIERS, TRANSPARENCY_TRIGGERS
 
 if TYPE_CHECKING:
     from govern.scaffold import Answers
@@ -40,8 +40,8 @@ def command(
     Every field still to fill is marked TODO; `govern card lint` then lists them with the
     provisions each serves, and `govern check` passes once they are filled in.
     """
-    from govern.atomic import write_atomic
     from govern.errors import UsageError
+    from govern.outputs import write_atomic
     from govern.scaffold import ATTESTATIONS, attestations, render
 
     answers = _ask(directory, tier, name, no_input)
@@ -147,10 +147,10 @@ def _comma_list(allowed: tuple[str, ...], what: str) -> Callable[[str], tuple[st
 
 def _controls(directory: Path) -> list[tuple[str, list[str]]]:
     """The attestation controls the new system's packs ask for (read back from its manifest)."""
-    from govern.documents import load_document
-    from govern.manifest import MANIFEST_NAME, Manifest
+    from govern.load.documents import load_document
+    from govern.load.manifest import MANIFEST_NAME, Manifest
+    from govern.load.validation import load_validate
     from govern.scaffold import attestation_controls
-    from govern.validation import load_validate
 
     manifest = load_validate(Manifest, load_document(directory / MANIFEST_NAME, MANIFEST_NAME))
     return attestation_controls(manifest)

@@ -61,7 +61,7 @@ def generate(
     Give the .pub file (or the .crt) to the people who will verify your reports; keep the .key.
     """
     from govern.errors import UsageError
-    from govern.sign import generate_keys
+    from govern.sign.keys import generate_keys
 
     secret = None
     if passphrase:

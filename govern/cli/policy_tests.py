@@ -37,7 +37,7 @@ def command(targets: tuple[Path, ...], as_of: dt.date | None, verbose: bool) -> 
     mapping rule ids to the status each should get. Exits 0 when every case passes, 1 when one
     fails or cannot run, 2 when there is no case to run.
     """
-    from govern.policy.testing import discover, run_case
+    from govern.engine.pack_tests import discover, run_case
 
     today = as_of or dt.date.today()
     results = [run_case(pack, case, today) for pack, case in discover(list(targets))]

@@ -11,10 +11,10 @@ import click
 from govern.cli.options import engine_options, record_assessment, record_options
 
 if TYPE_CHECKING:  # kept out of the start-up path
-    from govern.assessment import Assessment
-    from govern.engine import EngineOptions
+    from govern.engine.assessment import Assessment
+    from govern.engine.evaluate import EngineOptions
     from govern.report.inputs import ReportInput
-    from govern.sign import SigningKey
+    from govern.sign.keys import SigningKey
 
 
 @click.command("report")
@@ -94,8 +94,10 @@ def command(
     """
     from govern.cli.run import engine_options_from
     from govern.errors import UsageError
-    from govern.report.build import Outputs, render_report, write_report
+    from govern.report.build import Outputs, render_report
+    from govern.report.context import Signer
     from govern.report.html import TemplateSet
+    from govern.sign.files import sign_and_write
 
     if pdf is None and html is None and json_out is None:
         raise UsageError("nothing to write: give --pdf, --html or --json (or several)")
@@ -110,11 +112,20 @@ def command(
     if key is not None:
         planned.append(outputs.signature_path())
     assessment, inputs, system_dir = _assess(target, options, planned)
-    rendered = render_report(assessment, inputs, templates, outputs, key)
+    signer = None if key is None else Signer(key.keyid, key.certificate_subject)
+    rendered = render_report(assessment, inputs, templates, outputs, signer)
     font_warning = rendered.font_warning()
     if font_warning is not None:
         click.echo(f"warning: {font_warning}", err=True)
-    written = write_report(rendered, assessment, outputs, key)
+    files: list[tuple[Path, bytes]] = []
+    if pdf is not None and rendered.pdf is not None:
+        files.append((pdf, rendered.pdf))
+    if html is not None:
+        files.append((html, rendered.html.html.encode("utf-8")))
+    if json_out is not None:
+        files.append((json_out, rendered.json))
+    envelope_file = outputs.signature_path() if key is not None else None
+    written = sign_and_write(files, pdf, assessment, rendered.json, envelope_file, key)
     for path in written.files:
         suffix = f" ({rendered.pages} pages, PDF/A-3b)" if path == pdf else ""
         click.echo(f"wrote {path}{suffix}", err=True)
@@ -139,7 +150,7 @@ def _signing_key(key_path: Path | None, cert_path: Path | None, pades: bool) -> 
     """The key to sign with and, for a PDF, its certificate: --sign-cert, else KEY's .crt."""
     if key_path is None:
         return None
-    from govern.sign import KeyFileError, certificate_beside, load_signing_key
+    from govern.sign.keys import KeyFileError, certificate_beside, load_signing_key
 
     passphrase = _passphrase(key_path)
     found = cert_path is None and pades
@@ -165,7 +176,7 @@ def _passphrase(key_path: Path) -> bytes | None:
     import os
     import sys
 
-    from govern.sign import KeyFileError, private_key_is_encrypted
+    from govern.sign.keys import KeyFileError, private_key_is_encrypted
 
     if not private_key_is_encrypted(key_path):
         return None
@@ -188,7 +199,7 @@ def _assess(
     The output paths are checked as soon as the inputs are known, before the slow rendering.
     """
     from govern.cli.run import check_outputs_spare_inputs, load_system_and_packs
-    from govern.engine import assess
+    from govern.engine.evaluate import assess
     from govern.report.inputs import collect
 
     bundle, packs = load_system_and_packs(target)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from govern.engine import EngineOptions
-    from govern.evidence import EvidenceBundle
+    from govern.engine.evaluate import EngineOptions
+    from govern.load.bundle import EvidenceBundle
     from govern.policy.loader import PackSet
 
 
@@ -17,7 +17,7 @@ def load_system_and_packs(target: Path) -> tuple[EvidenceBundle, PackSet]:
     """The system in TARGET and the packs its govern.yaml names, refused if a pack cites a
     provision id the reference catalogues do not have."""
     from govern.errors import InputError
-    from govern.evidence import load_system
+    from govern.load.bundle import load_system
     from govern.policy.lint import reference_problems
     from govern.policy.loader import load_packs
 
@@ -37,7 +37,7 @@ def engine_options_from(
     allow_unattested: bool,
 ) -> EngineOptions:
     """What the options of `govern.cli.options.engine_options` ask of the engine."""
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
 
     return EngineOptions(
         as_of=as_of or dt.date.today(),
@@ -52,7 +52,7 @@ def check_outputs_spare_inputs(
     outputs: Iterable[Path], bundle: EvidenceBundle, packs: PackSet
 ) -> None:
     """Refuse outputs that cannot be written or would replace a file the run read."""
-    from govern.atomic import check_outputs
+    from govern.outputs import check_outputs
 
     check_outputs(
         outputs,

@@ -8,14 +8,14 @@ import json
 import click
 
 SCHEMAS = {
-    "manifest": "govern.manifest:Manifest",
+    "manifest": "govern.load.manifest:Manifest",
     "model-card": "govern.evidence.model_card:ModelCard",
     "dataset": "govern.evidence.dataset:DatasetRecord",
     "fairness": "govern.evidence.fairness:FairnessReport",
     "attestations": "govern.evidence.attestation:AttestationFile",
     "pack": "govern.policy.model:PackInfo",
     "rule": "govern.policy.model:RuleSpec",
-    "assessment": "govern.assessment:Assessment",
+    "assessment": "govern.engine.assessment:Assessment",
 }
 
 

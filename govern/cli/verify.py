@@ -35,7 +35,9 @@ def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     usage.
     """
     from govern.errors import UsageError
-    from govern.sign import envelope_path, load_public_key, verify_report
+    from govern.sign.files import envelope_path
+    from govern.sign.keys import load_public_key
+    from govern.sign.verify import verify_report
 
     if report.is_dir():
         raise UsageError(f"{report}: is a folder; name the report's PDF, HTML or JSON file")

@@ -13,7 +13,7 @@ import click
 from govern.cli.options import DATE
 
 if TYPE_CHECKING:
-    from govern.waivers import WaiverEntry
+    from govern.engine.waivers import WaiverEntry
 
 _ORDER = {"expired": 0, "malformed": 1, "expiring": 2, "active": 3}
 
@@ -53,11 +53,11 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
     A waiver is expiring within 30 days of its expiry date (or within --expiring DAYS). Expired
     and malformed waivers waive nothing: the rules they name fail again.
     """
-    from govern.documents import load_document
-    from govern.evidence import find_manifest
-    from govern.manifest import Manifest
-    from govern.validation import load_validate
-    from govern.waivers import parse_waivers
+    from govern.engine.waivers import parse_waivers
+    from govern.load.bundle import find_manifest
+    from govern.load.documents import load_document
+    from govern.load.manifest import Manifest
+    from govern.load.validation import load_validate
 
     path = find_manifest(target)
     document = load_document(path, path.name)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from govern.evidence.placeholders import has_value, is_placeholder
 from govern.policy.paths import (
     ITEM_ROOT,
     MISSING,
@@ -38,12 +39,6 @@ OPERATORS = (
     "any",
     "not",
     "attestation",
-)
-
-_PLACEHOLDER = re.compile(
-    r"^\s*(\[?more information needed\]?|todo\b.*|tbd\b.*|fixme\b.*|n/?a|lorem ipsum.*"
-    r"|<[^>]*>|\.\.\.)\s*$",
-    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -451,19 +446,8 @@ def is_automated(check: Check) -> bool:
     return True
 
 
-def is_placeholder(value: Any) -> bool:
-    """Text that stands in for an answer still to be written: TODO, TBD, N/A, `...`, blank."""
-    return isinstance(value, str) and (not value.strip() or bool(_PLACEHOLDER.match(value)))
-
-
 def is_present(value: Any) -> bool:
-    if value is MISSING or value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip()) and not _PLACEHOLDER.match(value)
-    if isinstance(value, list | dict | tuple):
-        return len(value) > 0
-    return True
+    return value is not MISSING and has_value(value)
 
 
 def evaluate(check: Check, ctx: Context) -> Outcome:

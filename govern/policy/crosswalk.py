@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from govern.documents import SourceDocument, load_document
 from govern.errors import Problem
+from govern.load.documents import SourceDocument, load_document
 from govern.reference import load_catalogue
 
 # section -> ((field, framework, is_list), ...); the NIST characteristics are NIST catalogue ids.

@@ -8,8 +8,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from govern.documents import SourceDocument, load_document
 from govern.errors import InputError, Problem
+from govern.load.documents import SourceDocument, load_document
+from govern.load.validation import load_validate
 from govern.policy.checks import CheckSyntaxError, compile_check
 from govern.policy.model import (
     SEVERITY_RANK,
@@ -20,7 +21,6 @@ from govern.policy.model import (
     RuleSpec,
     Tightening,
 )
-from govern.validation import load_validate
 
 BUILTIN_PREFIX = "builtin:"
 PACK_FILE = "pack.yaml"

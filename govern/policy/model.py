@@ -9,9 +9,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from govern.documents import SourceDocument
 from govern.evidence.base import Record
-from govern.manifest import Framework, TransparencyTrigger
+from govern.load.documents import SourceDocument
+from govern.load.manifest import Framework, TransparencyTrigger
 from govern.policy.checks import Check
 
 Severity = Literal["critical", "high", "medium", "low"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from govern.assessment import Assessment
+    from govern.engine.assessment import Assessment
 
 Renderer = Callable[["Assessment"], str]
 

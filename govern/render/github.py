@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from govern.assessment import STATUSES, Assessment, RuleResult
+from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.render import text
 from govern.render.locations import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 
 
 def render(assessment: Assessment) -> str:

@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from govern.assessment import Assessment, RuleResult
+from govern.engine.assessment import Assessment, RuleResult
 from govern.reference import FRAMEWORK_TITLES
 from govern.render.locations import column_of, line_of, located_findings, repo_path
 

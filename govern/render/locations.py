@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from govern.assessment import Assessment, Finding, Location, RuleResult
+from govern.engine.assessment import Assessment, Finding, Location, RuleResult
 
 # The statuses CI outputs report as results. Passing and not-applicable rules are left out, as
 # code-scanning tools do: an alert or annotation for every rule that holds would bury the ones

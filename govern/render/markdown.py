@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govern.assessment import STATUSES, Assessment, RuleResult
+from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.render.locations import line_of, located_findings, repo_path
 

@@ -7,8 +7,8 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-from govern.assessment import Assessment, Finding, Location, RuleResult
-from govern.baseline import fingerprint
+from govern.engine.assessment import Assessment, Finding, Location, RuleResult
+from govern.engine.baseline import fingerprint
 from govern.reference import FRAMEWORK_TITLES
 from govern.render.locations import (
     REPORTED_STATUSES,
@@ -185,8 +185,9 @@ def _result(
         "message": {"text": _message(result, finding)},
         "locations": [_location(location, base_path)],
         # GitHub matches alerts across runs by primaryLocationLineHash and computes one from the
-        # line's text when none is given; ours leaves lines out (see govern.baseline.fingerprint),
-        # so filling in a neighbouring field does not close the alert and open a new one.
+        # line's text when none is given; ours leaves lines out (see
+        # govern.engine.baseline.fingerprint), so filling in a neighbouring field does not close
+        # the alert and open a new one.
         "partialFingerprints": {
             "primaryLocationLineHash": f"{identity[:16]}:{seen[identity]}",
             "governFinding/v1": identity,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from govern.assessment import STATUSES, Assessment, Options, RuleResult
+from govern.engine.assessment import STATUSES, Assessment, Options, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import FRAMEWORK_TITLES
 

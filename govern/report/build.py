@@ -1,4 +1,4 @@
-"""One report run: JSON, HTML and PDF rendered from one Assessment, then signed and written."""
+"""One report run: JSON, HTML and PDF bytes rendered from one Assessment; govern.sign signs them."""
 
 from __future__ import annotations
 
@@ -6,23 +6,16 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from govern.assessment import Assessment
-from govern.atomic import write_atomic
+from govern.engine.assessment import ATTACHMENT_NAME, Assessment
 from govern.render.json import render as render_json
 from govern.report.context import ReportContext, ReportFiles, Signer, build_context
 from govern.report.html import RenderedHtml, TemplateSet, render_html
 from govern.report.inputs import ReportInput
-from govern.sign import (
-    ATTACHMENT_NAME,
-    Envelope,
-    SigningKey,
-    envelope_path,
-    report_predicate,
-    sign_report,
-    signing_time,
-)
 
 MAX_SHOWN = 8
+# Kept equal to govern.sign.files.ENVELOPE_SUFFIX (tests/sign checks it); report/ names the
+# envelope file on the cover without depending on the signer.
+ENVELOPE_SUFFIX = ".intoto.jsonl"
 
 
 @dataclass(frozen=True)
@@ -41,7 +34,8 @@ class Outputs:
         return first
 
     def signature_path(self) -> Path:
-        return self.envelope or envelope_path(self.primary)
+        """The envelope beside the main report file: report.pdf -> report.intoto.jsonl."""
+        return self.envelope or self.primary.with_name(self.primary.stem + ENVELOPE_SUFFIX)
 
     def names(self, signed: bool) -> ReportFiles:
         return ReportFiles(
@@ -84,17 +78,14 @@ def render_report(
     inputs: ReportInput,
     templates: TemplateSet,
     outputs: Outputs,
-    key: SigningKey | None = None,
+    signer: Signer | None = None,
 ) -> RenderedReport:
-    """Render every format from the same Assessment; the PDF embeds the exact JSON bytes."""
+    """Render every format from the same Assessment; the PDF embeds the exact JSON bytes.
+
+    `signer` names who will sign the files, for the cover; signing itself happens afterwards,
+    over these exact bytes (govern.sign.files.sign_and_write).
+    """
     json_bytes = render_json(assessment).encode("utf-8")
-    signer = None
-    if key is not None:
-        subject = None
-        if key.certificate is not None:
-            names = key.certificate.subject.rfc4514_string()
-            subject = names or None
-        signer = Signer(key.keyid, subject)
     renderer = ""
     if outputs.pdf is not None:
         from govern.report.pdf import RENDERER
@@ -105,7 +96,7 @@ def render_report(
         inputs,
         assessment_sha256=hashlib.sha256(json_bytes).hexdigest(),
         attachment=ATTACHMENT_NAME,
-        files=outputs.names(signed=key is not None),
+        files=outputs.names(signed=signer is not None),
         signer=signer,
         renderer=renderer,
     )
@@ -121,48 +112,3 @@ def render_report(
         result = render_pdf(html, assessment.options.as_of, (attachment,))
         pdf, pages, missing = result.data, result.pages, result.missing_characters
     return RenderedReport(context, json_bytes, html, pdf, pages, missing)
-
-
-@dataclass(frozen=True)
-class WrittenReport:
-    files: tuple[Path, ...]
-    envelope: Path | None
-    pades: bool
-
-
-def write_report(
-    rendered: RenderedReport,
-    assessment: Assessment,
-    outputs: Outputs,
-    key: SigningKey | None = None,
-) -> WrittenReport:
-    """Sign (PAdES first, so the envelope covers the final PDF bytes) and write every file.
-
-    The envelope is written last: a run interrupted before it leaves an unsigned report, which
-    verify reports as unsigned, never a signature over files that were not all written.
-    """
-    pdf = rendered.pdf
-    pades = False
-    signed_at = signing_time()
-    if pdf is not None and key is not None and key.certificate is not None:
-        from govern import pades as pades_signer
-
-        reason = f"govern assessment {assessment.system.id}"
-        pdf = pades_signer.sign(pdf, key, reason=reason, when=signed_at)
-        pades = True
-    files: list[tuple[Path, bytes]] = []
-    if outputs.pdf is not None and pdf is not None:
-        files.append((outputs.pdf, pdf))
-    if outputs.html is not None:
-        files.append((outputs.html, rendered.html.html.encode("utf-8")))
-    if outputs.json is not None:
-        files.append((outputs.json, rendered.json))
-    for path, data in files:
-        write_atomic(path, data)
-    envelope_file = None
-    if key is not None:
-        envelope_file = outputs.signature_path()
-        predicate = report_predicate(assessment, rendered.json, key, signed_at)
-        envelope: Envelope = sign_report(files, envelope_file, predicate, key)
-        write_atomic(envelope_file, envelope.to_json())
-    return WrittenReport(tuple(p for p, _ in files), envelope_file, pades)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from govern.assessment import (
+from govern.engine.assessment import (
     STATUSES,
     Assessment,
     AttestationInfo,

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.errors import GovernError
 from govern.evidence.fairness import FairnessReport
 
 if TYPE_CHECKING:
-    from govern.evidence import EvidenceBundle
+    from govern.load.bundle import EvidenceBundle
     from govern.policy.loader import PackSet
 
 _GATE_PATH = re.compile(

@@ -13,14 +13,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.policy.checks import AttestationCheck, Check, PathRef
 from govern.policy.paths import ITEM_ROOT, EvidencePath
 from govern.report.fairness import FairnessInput
 from govern.report.fairness import collect as collect_fairness
 
 if TYPE_CHECKING:
-    from govern.evidence import EvidenceBundle
+    from govern.load.bundle import EvidenceBundle
     from govern.policy.loader import PackSet
 
 # Evidence kinds (as in the Assessment's evidence records) behind each root of a check path.

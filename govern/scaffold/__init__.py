@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from govern.choices import TIERS
+from govern.load.choices import TIERS
 
 MANIFEST = "govern.yaml"
 MODEL_CARD = "docs/model_card.yaml"
@@ -513,8 +513,8 @@ def attestation_controls(manifest: Any) -> list[tuple[str, list[str]]]:
     import datetime as dt
     from pathlib import Path
 
-    from govern.classify import classify
-    from govern.engine import applies
+    from govern.engine.classify import classify
+    from govern.engine.evaluate import applies
     from govern.policy.checks import PASS, Context, evaluate
     from govern.policy.loader import load_packs
 

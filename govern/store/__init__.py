@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.store.runs import HistoryEntry, RecordedRun, SystemSummary
 
 __all__ = ["HistoryEntry", "RecordedRun", "SystemSummary", "default_url", "record"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from govern.assessment import Assessment, RuleResult
+from govern.engine.assessment import Assessment, RuleResult
 from govern.store.fairness import FairnessMetric, by_key, higher_is_better
 
 BAD_STATUSES = ("fail", "error", "needs_attestation")

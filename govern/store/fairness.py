@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.evidence.fairness import FairnessReport
 
 # Shown by `govern history`: the fairness gates of the EU AI Act pack look at these two.
@@ -65,9 +65,9 @@ def read_assessed_reports(
     that is gone or whose sha256 differs from the assessed one is left out with a warning:
     recording numbers the assessment did not see would make the ledger lie.
     """
-    from govern.documents import load_document
     from govern.errors import GovernError
-    from govern.validation import load_validate
+    from govern.load.documents import load_document
+    from govern.load.validation import load_validate
 
     metrics: list[FairnessMetric] = []
     warnings: list[str] = []

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.store import database, migrate
 from govern.store.chain import (
     Anchor,

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.store.chain import canonical_json, canonical_time, digest, sha256_hex
 from govern.store.fairness import FairnessMetric
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-from govern.documents import load_document
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
-from govern.importers.cyclonedx import validate_bom
-from govern.validation import load_validate
+from govern.load.documents import load_document
+from govern.load.importers.cyclonedx import validate_bom
+from govern.load.validation import load_validate
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "credit-scoring"
@@ -112,7 +112,7 @@ def test_command_modules_import_nothing_heavy() -> None:
     code = (
         "import sys\n"
         "import govern.cli.card, govern.cli.dataset, govern.cli.init\n"
-        "bad = [m for m in ('govern.importers', 'govern.card_lint', 'govern.scaffold', "
+        "bad = [m for m in ('govern.load.importers', 'govern.engine.card_gaps', 'govern.scaffold', "
         "'cyclonedx', 'jsonschema', 'yaml') if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )
@@ -125,8 +125,8 @@ def test_check_does_not_import_the_importers() -> None:
         "import sys\nfrom govern.cli import main\n"
         f"try:\n    main(['check', {str(EXAMPLE)!r}, '--as-of', '2026-11-25'])\n"
         "except SystemExit:\n    pass\n"
-        "print('LOADED:' + ','.join(m for m in ('govern.importers', 'govern.card_lint') "
-        "if m in sys.modules))\n"
+        "print('LOADED:' + ','.join(m for m in "
+        "('govern.load.importers', 'govern.engine.card_gaps') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     line = next(x for x in out.stdout.splitlines() if x.startswith("LOADED:"))
@@ -141,7 +141,7 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not
 def test_import_to_standard_output_keeps_what_it_could_not_map(
     govern: Callable[..., Any],
 ) -> None:
-    from govern.importers import import_file
+    from govern.load.importers import import_file
 
     source = CORPUS / "model_cards" / "hf_sample_simple_model_index.md"
     result = govern("card", "import", source)
@@ -160,7 +160,7 @@ def test_import_to_standard_output_keeps_what_it_could_not_map(
 def test_dataset_import_keeps_every_unmapped_field_beside_the_record(
     govern: Callable[..., Any], tmp_path: Path
 ) -> None:
-    from govern.importers import import_file
+    from govern.load.importers import import_file
 
     source = CORPUS / "datasets" / "croissant_dices-350_metadata.json"
     out = tmp_path / "dices.yaml"
@@ -180,7 +180,7 @@ def test_card_lint_of_a_missing_file_exits_2(govern: Callable[..., Any], tmp_pat
 
 
 def _parse(text: str) -> Any:
-    from govern.documents import parse_document
+    from govern.load.documents import parse_document
 
     return parse_document(text, text.encode("utf-8"), Path("card.yaml"), "card.yaml")
 

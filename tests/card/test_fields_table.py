@@ -11,9 +11,9 @@ import pytest
 import yaml
 from sync_fields import CATALOGUE, FIELDS, merged, parse_catalogue, render
 
-from govern.card_lint import load_fields
-from govern.choices import TIERS, TRANSPARENCY_TRIGGERS
-from govern.manifest import TransparencyTrigger
+from govern.engine.card_gaps import load_fields
+from govern.load.choices import TIERS, TRANSPARENCY_TRIGGERS
+from govern.load.manifest import TransparencyTrigger
 from govern.reference import FRAMEWORKS, load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]

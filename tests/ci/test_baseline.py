@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from govern.assessment import Assessment
-from govern.baseline import result_fingerprints
+from govern.engine.assessment import Assessment
+from govern.engine.baseline import result_fingerprints
 from tests.conftest import REPO, CliResult, edit
 
 Run = Callable[..., CliResult]

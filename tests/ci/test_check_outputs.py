@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from junitparser import JUnitXml
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from tests.conftest import REPO, CliResult, write
 from tests.render.conftest import sarif_errors
 

@@ -8,8 +8,8 @@ import re
 import click
 import yaml
 
-from govern.baseline import Baseline
 from govern.cli.check import command as check
+from govern.engine.baseline import Baseline
 from govern.render import RENDERERS
 from tests.conftest import REPO
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from govern.errors import GovernError
-from govern.importers import import_document
-from govern.importers.markdown import split_front_matter
+from govern.load.importers import import_document
+from govern.load.importers.markdown import split_front_matter
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"

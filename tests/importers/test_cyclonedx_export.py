@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from govern.documents import load_document
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
 from govern.evidence.model_card import ModelCard
-from govern.importers import import_file
-from govern.importers.cyclonedx import export_bom, validate_bom
-from govern.validation import load_validate
+from govern.load.documents import load_document
+from govern.load.importers import import_file
+from govern.load.importers.cyclonedx import export_bom, validate_bom
+from govern.load.validation import load_validate
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "credit-scoring"

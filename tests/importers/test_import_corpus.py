@@ -10,7 +10,7 @@ import pytest
 
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
-from govern.importers import detect_format, import_file, load_evidence_model
+from govern.load.importers import detect_format, import_file, load_evidence_model
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 MODEL_CARDS = CORPUS / "model_cards"

@@ -10,7 +10,7 @@ import pytest
 from govern.errors import InputError, UsageError
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
-from govern.importers import get_importer, import_file, load_evidence_model
+from govern.load.importers import get_importer, import_file, load_evidence_model
 
 DATA = Path(__file__).parent / "data"
 
@@ -126,7 +126,7 @@ def test_dataset_card() -> None:
 
 
 def test_card_kind_is_told_apart(tmp_path: Path) -> None:
-    from govern.importers import detect_format
+    from govern.load.importers import detect_format
 
     dataset = detect_format(DATA / "hf_dataset_card.md")
     model = detect_format(DATA / "hf_full_template.md")

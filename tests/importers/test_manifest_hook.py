@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from govern.evidence import load_system
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
+from govern.load.bundle import load_system
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -232,8 +232,8 @@ def test_manifest_schema_describes_foreign_evidence(run_cli: Callable[..., Any])
 
 
 def test_manifest_module_imports_on_its_own() -> None:
-    # govern.manifest builds on govern.evidence.base; importing it first must not be circular.
-    code = "import govern.manifest; print(govern.manifest.EvidenceRef.__name__)"
+    # govern.load.manifest builds on govern.evidence.base; importing it first must not be circular.
+    code = "import govern.load.manifest; print(govern.load.manifest.EvidenceRef.__name__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "EvidenceRef"

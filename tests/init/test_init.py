@@ -53,8 +53,8 @@ def test_no_input_writes_the_scaffold(scaffold: Path) -> None:
 
 
 def test_scaffold_loads_as_a_high_risk_system(scaffold: Path) -> None:
-    from govern.classify import classify
-    from govern.evidence import load_system
+    from govern.engine.classify import classify
+    from govern.load.bundle import load_system
 
     bundle = load_system(scaffold)
     assert classify(bundle.manifest).tier == "high"
@@ -165,8 +165,8 @@ def test_init_never_overwrites_without_force(govern: Callable[..., Any], scaffol
 
 @pytest.mark.parametrize("tier", ["limited", "minimal"])
 def test_other_tiers_load_and_lint(govern: Callable[..., Any], tmp_path: Path, tier: str) -> None:
-    from govern.classify import classify
-    from govern.evidence import load_system
+    from govern.engine.classify import classify
+    from govern.load.bundle import load_system
 
     target = tmp_path / tier
     assert govern("init", target, "--no-input", "--tier", tier).code == 0

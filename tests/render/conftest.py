@@ -11,9 +11,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from govern.assessment import Assessment
-from govern.engine import EngineOptions, assess
-from govern.evidence import load_system
+from govern.engine.assessment import Assessment
+from govern.engine.evaluate import EngineOptions, assess
+from govern.load.bundle import load_system
 from govern.policy.loader import load_packs
 from tests.conftest import REPO, edit
 

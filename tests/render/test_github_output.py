@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.render.github import _command, render
 from tests.conftest import REPO
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.render.junit import render
 from tests.conftest import REPO
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govern.assessment import STATUSES, Assessment
+from govern.engine.assessment import STATUSES, Assessment
 from govern.render.markdown import _cell, render
 
 

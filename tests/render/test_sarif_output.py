@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.render.sarif import LEVELS, SECURITY_SEVERITY, render
 from tests.conftest import REPO
 from tests.render.conftest import EXAMPLES, assess_folder, sarif_errors

@@ -37,7 +37,7 @@ def no_font_for(language: str) -> bool:
 @pytest.mark.skipif(not no_font_for("zh"), reason="a Chinese font is installed")
 def test_chinese_text_without_a_chinese_font_is_reported(system: Path, tmp_path: Path) -> None:
     from govern.cli.report import _assess
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
     from govern.report.build import Outputs, render_report
     from govern.report.html import TemplateSet
 
@@ -54,7 +54,7 @@ def test_chinese_text_without_a_chinese_font_is_reported(system: Path, tmp_path:
 
 def test_a_report_in_covered_scripts_has_no_font_warning(system: Path, tmp_path: Path) -> None:
     from govern.cli.report import _assess
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
     from govern.report.build import Outputs, render_report
     from govern.report.html import TemplateSet
 

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.reference import FRAMEWORK_TITLES
 from tests.conftest import REPO, copy_example, edit
 from tests.report.conftest import AS_OF, Rendered, render

@@ -164,7 +164,7 @@ class HostileReport:
 def hostile(hostile_system: Path) -> HostileReport:
     """Rendered through the library with the fetcher's log kept, as `govern report` renders."""
     from govern.cli.report import _assess
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
     from govern.report.build import Outputs, render_report
     from govern.report.pdf import Attachment, render_pdf
 

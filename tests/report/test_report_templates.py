@@ -63,7 +63,7 @@ def test_an_override_can_extend_the_default_page(
 
 def test_the_logo_is_the_only_resource_the_pdf_fetches(system: Path, tmp_path: Path) -> None:
     from govern.cli.report import _assess
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
     from govern.report.build import Outputs, render_report
     from govern.report.pdf import render_pdf
 

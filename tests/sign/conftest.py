@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from govern.sign import GeneratedKeys, generate_keys
+from govern.sign.keys import GeneratedKeys, generate_keys
 from tests.conftest import ATTESTATIONS, CARD, MANIFEST, PACK, RULES, write
 
 AS_OF = "2026-11-25"

@@ -9,19 +9,16 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from govern.sign import (
+from govern.sign.dsse import (
     PAYLOAD_TYPE,
-    STATEMENT_TYPE,
     Envelope,
     EnvelopeSignature,
-    SigningKey,
-    StatementBuilder,
-    Subject,
-    SystemRef,
     envelope_signed_by,
     pae,
     sign_envelope,
 )
+from govern.sign.keys import SigningKey
+from govern.sign.statement import STATEMENT_TYPE, StatementBuilder, Subject, SystemRef
 
 
 def test_pae_matches_the_dsse_specification_example() -> None:

@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from govern.sign import (
+from govern.sign.keys import (
     KeyFileError,
     fingerprint,
     load_certificate,

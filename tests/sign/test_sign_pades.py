@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govern import pades
-from govern.sign import generate_keys, load_signing_key
+from govern.sign import pades
+from govern.sign.keys import generate_keys, load_signing_key
 from tests.conftest import CliResult
 from tests.sign.conftest import AS_OF, flip, make_system
 

@@ -13,14 +13,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pypdf import PdfReader
 
-from govern.assessment import Assessment
-from govern.sign import (
-    PREDICATE_TYPE,
-    GeneratedKeys,
-    SignatureFormatError,
-    load_public_key,
-    verify_report,
-)
+from govern.engine.assessment import Assessment
+from govern.sign.dsse import SignatureFormatError
+from govern.sign.keys import GeneratedKeys, load_public_key
+from govern.sign.statement import PREDICATE_TYPE
+from govern.sign.verify import verify_report
 from tests.conftest import CliResult
 from tests.report.conftest import pdf_text
 from tests.sign.conftest import AS_OF, Signed, flip, make_system, sign
@@ -326,17 +323,19 @@ def test_signing_leaves_the_rendered_bytes_untouched(
     import datetime as dt
 
     from govern.cli.report import _assess
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
     from govern.report.build import Outputs, render_report
+    from govern.report.context import Signer
     from govern.report.html import TemplateSet
-    from govern.sign import load_signing_key
+    from govern.sign.keys import load_signing_key
 
     key = load_signing_key(keys.private_key, cert_path=keys.certificate)
     assessment, fairness, _ = _assess(
         signed_once.system, EngineOptions(as_of=dt.date(2026, 11, 25)), []
     )
     outputs = Outputs(pdf=signed_once.pdf, html=signed_once.html, json=signed_once.json)
-    rendered = render_report(assessment, fairness, TemplateSet.load(), outputs, key)
+    signer = Signer(key.keyid, key.certificate_subject)
+    rendered = render_report(assessment, fairness, TemplateSet.load(), outputs, signer)
     assert rendered.pdf is not None
     signed = signed_once.pdf.read_bytes()
     assert signed.startswith(rendered.pdf) and len(signed) > len(rendered.pdf)
@@ -346,7 +345,7 @@ def test_signed_output_is_reproducible_with_source_date_epoch(
     signed_once: Signed, keys: GeneratedKeys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the signing time fixed, the PAdES-signed PDF and the envelope repeat byte for byte."""
-    from govern import pades
+    from govern.sign import pades
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795564800")
     first = sign(signed_once.system, tmp_path / "a", keys.private_key, None)
@@ -366,12 +365,14 @@ def test_a_pades_signature_by_another_key_fails(
     """The envelope is fine, but the PDF's own signature was made by someone else."""
     import datetime as dt
 
-    from govern import pades
     from govern.cli.report import _assess
-    from govern.engine import EngineOptions
+    from govern.engine.evaluate import EngineOptions
     from govern.report.build import Outputs, render_report
     from govern.report.html import TemplateSet
-    from govern.sign import load_signing_key, report_predicate, sign_report, signing_time
+    from govern.sign import pades
+    from govern.sign.files import sign_report, signing_time
+    from govern.sign.keys import load_signing_key
+    from govern.sign.statement import report_predicate
 
     system = make_system(tmp_path / "system")
     assessment, fairness, _ = _assess(system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from govern.sign import GeneratedKeys, load_public_key, verify_report
+from govern.sign.keys import GeneratedKeys, load_public_key
+from govern.sign.verify import verify_report
 from tests.conftest import CliResult, copy_example, edit, write
 from tests.sign.conftest import AS_OF, make_system
 

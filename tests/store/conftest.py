@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.store.fairness import FairnessMetric, read_assessed_reports
 from tests.conftest import copy_example, edit
 
@@ -39,8 +39,8 @@ class Release:
 
 
 def assess_folder(folder: Path, as_of: dt.date = AS_OF) -> Release:
-    from govern.engine import EngineOptions, assess
-    from govern.evidence import load_system
+    from govern.engine.evaluate import EngineOptions, assess
+    from govern.load.bundle import load_system
     from govern.policy.loader import load_packs
 
     bundle = load_system(folder)

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 from multiprocessing.synchronize import Event
 
-from govern.assessment import Assessment
+from govern.engine.assessment import Assessment
 from govern.store.ledger import Ledger
 from tests.store.conftest import Release, execute
 

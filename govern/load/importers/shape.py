@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from govern.documents import FieldPath, SourceDocument
 from govern.errors import InputError
+from govern.load.documents import FieldPath, SourceDocument
 
 # (path pattern, expected kind): dot-separated keys, `*` for every item of a list.
 Rule = tuple[str, type | tuple[type, ...]]

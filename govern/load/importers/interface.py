@@ -8,7 +8,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from govern.documents import FieldPath, SourceDocument
+from govern.load.documents import FieldPath, SourceDocument
 
 Kind = Literal["model_card", "dataset"]
 KINDS: tuple[Kind, ...] = ("model_card", "dataset")

@@ -9,8 +9,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from govern.documents import SourceDocument
 from govern.evidence.base import Record
+from govern.load.documents import SourceDocument
 
 WaiverState = Literal["active", "expiring", "expired", "malformed"]
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from govern.classify import ClassificationResult
+from govern.engine.classify import ClassificationResult
 from govern.evidence.base import Record
-from govern.manifest import System
+from govern.load.manifest import System
 
 ASSESSMENT_FORMAT = "govern.assessment/1"
+# The file name the assessment JSON travels under inside a report PDF and in its signed statement.
+ATTACHMENT_NAME = "assessment.json"
 Status = Literal["pass", "fail", "error", "not_applicable", "waived", "needs_attestation"]
 STATUSES: tuple[str, ...] = (
     "fail",

@@ -9,10 +9,10 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from govern.documents import SourceDocument, load_document, read_text_file
 from govern.errors import InputError, UsageError
-from govern.importers.interface import KINDS, Importer, ImportResult, Kind
-from govern.validation import load_validate
+from govern.load.documents import SourceDocument, load_document, read_text_file
+from govern.load.importers.interface import KINDS, Importer, ImportResult, Kind
+from govern.load.validation import load_validate
 
 __all__ = [
     "FORMATS",
@@ -30,13 +30,13 @@ __all__ = [
 NATIVE = "govern"
 # (format name, kind) -> "module:class". Detection tries them in this order; the first match wins.
 _REGISTRY: dict[tuple[str, Kind], str] = {
-    ("cyclonedx", "model_card"): "govern.importers.cyclonedx:CycloneDXModelCard",
-    ("spdx3", "model_card"): "govern.importers.spdx3:Spdx3AIPackage",
-    ("spdx3", "dataset"): "govern.importers.spdx3:Spdx3DatasetPackage",
-    ("croissant", "dataset"): "govern.importers.croissant:Croissant",
-    ("mct", "model_card"): "govern.importers.mct:ModelCardToolkit",
-    ("huggingface", "model_card"): "govern.importers.huggingface:HuggingFaceModelCard",
-    ("huggingface", "dataset"): "govern.importers.huggingface:HuggingFaceDatasetCard",
+    ("cyclonedx", "model_card"): "govern.load.importers.cyclonedx:CycloneDXModelCard",
+    ("spdx3", "model_card"): "govern.load.importers.spdx3:Spdx3AIPackage",
+    ("spdx3", "dataset"): "govern.load.importers.spdx3:Spdx3DatasetPackage",
+    ("croissant", "dataset"): "govern.load.importers.croissant:Croissant",
+    ("mct", "model_card"): "govern.load.importers.mct:ModelCardToolkit",
+    ("huggingface", "model_card"): "govern.load.importers.huggingface:HuggingFaceModelCard",
+    ("huggingface", "dataset"): "govern.load.importers.huggingface:HuggingFaceDatasetCard",
 }
 FORMATS: tuple[str, ...] = (NATIVE, *dict.fromkeys(name for name, _ in _REGISTRY))
 
@@ -151,7 +151,7 @@ def load_evidence_model(
         document = load_document(path, display)
         return LoadedEvidence(document, load_validate(model_type, document), [], NATIVE)
     document, result = import_document(path, kind, fmt, display, select)  # type: ignore[arg-type]
-    from govern.importers.result import positions_for
+    from govern.load.importers.result import positions_for
 
     located = dataclasses.replace(document, _yaml_positions=positions_for(result, document))
     warnings = [f"{display}: {w}" for w in result.warnings]

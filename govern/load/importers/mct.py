@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from govern.documents import FieldPath, SourceDocument, parse_document
 from govern.errors import InputError
 from govern.evidence.model_card import ModelCard
-from govern.importers.interface import ImportResult, Kind
-from govern.importers.mapping import Mapping, date, guess_role, number, text
-from govern.importers.result import finish
-from govern.importers.shape import Rule, check_shape
+from govern.load.documents import FieldPath, SourceDocument, parse_document
+from govern.load.importers.interface import ImportResult, Kind
+from govern.load.importers.mapping import Mapping, date, guess_role, number, text
+from govern.load.importers.result import finish
+from govern.load.importers.shape import Rule, check_shape
 
 _SIGNATURE = re.compile(r'"(model_details|quantitative_analysis|model_parameters)"\s*:')
 _SECTIONS = ("model_details", "model_parameters", "quantitative_analysis", "considerations")

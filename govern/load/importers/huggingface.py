@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from govern.documents import FieldPath, SourceDocument
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
-from govern.importers.interface import ImportResult, Kind
-from govern.importers.mapping import (
+from govern.load.documents import FieldPath, SourceDocument
+from govern.load.importers.interface import ImportResult, Kind
+from govern.load.importers.mapping import (
     Mapping,
     integer,
     number,
@@ -24,7 +24,7 @@ from govern.importers.mapping import (
     text,
     texts,
 )
-from govern.importers.markdown import (
+from govern.load.importers.markdown import (
     MARKDOWN_KEY,
     Section,
     bullet_items,
@@ -33,8 +33,8 @@ from govern.importers.markdown import (
     read_card,
     split_front_matter,
 )
-from govern.importers.result import finish
-from govern.importers.shape import Rule, check_shape
+from govern.load.importers.result import finish
+from govern.load.importers.shape import Rule, check_shape
 
 _SUFFIXES = (".md", ".markdown", ".mdx")
 # Defaults the templates write when a section was left empty: as good as absent.

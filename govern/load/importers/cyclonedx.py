@@ -13,15 +13,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from govern.documents import FieldPath, SourceDocument, parse_document
 from govern.errors import GovernError, InputError
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
 from govern.evidence.model_card import ModelCard
-from govern.importers.interface import ImportResult, Kind
-from govern.importers.mapping import Mapping, guess_role, number, pointer, slug, text, texts
-from govern.importers.result import finish
-from govern.importers.shape import Rule, check_shape
+from govern.load.documents import FieldPath, SourceDocument, parse_document
+from govern.load.importers.interface import ImportResult, Kind
+from govern.load.importers.mapping import Mapping, guess_role, number, pointer, slug, text, texts
+from govern.load.importers.result import finish
+from govern.load.importers.shape import Rule, check_shape
 
 SPEC_VERSION = "1.6"
 PROPERTY_PREFIX = "govern:"

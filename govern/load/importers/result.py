@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from govern.documents import FieldPath, Position, SourceDocument, format_field_path
 from govern.errors import InputError
-from govern.importers.interface import ImportResult
-from govern.importers.mapping import ABSENT, Mapping, child, pointer
+from govern.load.documents import FieldPath, Position, SourceDocument, format_field_path
+from govern.load.importers.interface import ImportResult
+from govern.load.importers.mapping import ABSENT, Mapping, child, pointer
 
 M = TypeVar("M", bound=BaseModel)
 

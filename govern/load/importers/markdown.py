@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from govern.documents import FieldPath, Position, SourceDocument, parse_document
 from govern.errors import InputError, Problem
-from govern.importers.mapping import text
+from govern.load.documents import FieldPath, Position, SourceDocument, parse_document
+from govern.load.importers.mapping import text
 
 MARKDOWN_KEY = "markdown"
 

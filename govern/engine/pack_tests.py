@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from govern.assessment import Assessment, Status
-from govern.documents import load_document
+from govern.engine.assessment import Assessment, Status
 from govern.errors import InputError, UsageError
 from govern.evidence.base import Record
-from govern.manifest import MANIFEST_NAME
+from govern.load.documents import load_document
+from govern.load.manifest import MANIFEST_NAME
 
 TESTS_FOLDER = "tests"
 EXPECTED_FILE = "expected.yaml"
@@ -107,7 +107,7 @@ def run_case(pack: Path, case: Path, as_of: dt.date) -> CaseResult:
 
 
 def _expectation(case: Path) -> Expectation:
-    from govern.validation import load_validate
+    from govern.load.validation import load_validate
 
     # Named relative to the case folder, as load_system names the case's evidence files.
     path = case / EXPECTED_FILE
@@ -119,8 +119,8 @@ def _expectation(case: Path) -> Expectation:
 
 
 def _assess(pack: Path, case: Path, expectation: Expectation, as_of: dt.date) -> Assessment:
-    from govern.engine import EngineOptions, assess
-    from govern.evidence import load_system
+    from govern.engine.evaluate import EngineOptions, assess
+    from govern.load.bundle import load_system
     from govern.policy.lint import reference_problems
     from govern.policy.loader import load_packs, resolve_source
 

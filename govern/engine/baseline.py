@@ -11,12 +11,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from govern.assessment import STATUSES, Assessment, Finding, RuleResult, Summary
-from govern.documents import SourceDocument
-from govern.engine import GATING_STATUSES
+from govern.engine.assessment import STATUSES, Assessment, Finding, RuleResult, Summary
+from govern.engine.evaluate import GATING_STATUSES
 from govern.errors import InputError
 from govern.evidence.base import Record
-from govern.validation import load_validate
+from govern.load.documents import SourceDocument
+from govern.load.validation import load_validate
 
 BASELINE_FORMAT = "govern.baseline/1"
 

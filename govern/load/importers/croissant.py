@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from govern.documents import FieldPath, SourceDocument, parse_document
 from govern.errors import InputError
 from govern.evidence.dataset import DatasetRecord
-from govern.importers.interface import ImportResult, Kind
-from govern.importers.mapping import Mapping, date, integer, pointer, slug, text
-from govern.importers.result import finish
-from govern.importers.shape import Rule, check_shape
+from govern.load.documents import FieldPath, SourceDocument, parse_document
+from govern.load.importers.interface import ImportResult, Kind
+from govern.load.importers.mapping import Mapping, date, integer, pointer, slug, text
+from govern.load.importers.result import finish
+from govern.load.importers.shape import Rule, check_shape
 
 SCHEMA = "https://schema.org/"
 CROISSANT = "http://mlcommons.org/croissant/"

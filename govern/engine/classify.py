@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from govern.documents import SourceDocument
 from govern.evidence.base import Record
-from govern.manifest import Classification, Manifest
-from govern.policy.checks import is_placeholder, show_value
+from govern.evidence.placeholders import is_placeholder
+from govern.load.documents import SourceDocument
+from govern.load.manifest import Classification, Manifest
+from govern.policy.checks import show_value
 from govern.reference import ANNEX_III_POINTS, PROHIBITED_PRACTICES
 
 Tier = Literal["prohibited", "high", "limited", "minimal"]

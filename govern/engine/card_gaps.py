@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from govern.documents import FieldPath, Position, SourceDocument, format_field_path
+from govern.load.documents import FieldPath, Position, SourceDocument, format_field_path
 from govern.policy.checks import (
     ERROR,
     FAIL,

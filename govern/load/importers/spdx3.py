@@ -11,14 +11,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from govern.documents import FieldPath, SourceDocument, parse_document
 from govern.errors import InputError
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
-from govern.importers.interface import ImportResult, Kind
-from govern.importers.mapping import Mapping, date, integer, number, pointer, slug, text, texts
-from govern.importers.result import finish
-from govern.importers.shape import Rule, check_shape
+from govern.load.documents import FieldPath, SourceDocument, parse_document
+from govern.load.importers.interface import ImportResult, Kind
+from govern.load.importers.mapping import Mapping, date, integer, number, pointer, slug, text, texts
+from govern.load.importers.result import finish
+from govern.load.importers.shape import Rule, check_shape
 
 _SIGNATURE = re.compile(r"spdx\.org/rdf/3\.")
 _ROLE_RELATIONSHIPS = {"trainedOn": "training", "testedOn": "testing"}

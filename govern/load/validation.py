@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from govern.documents import FieldPath, SourceDocument
 from govern.errors import InputError, Problem
+from govern.load.documents import FieldPath, SourceDocument
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from govern.documents import FieldPath
-from govern.policy.checks import is_present
+from govern.evidence.placeholders import has_value as is_present
+from govern.load.documents import FieldPath
 
 ABSENT: Any = object()  # what `child` returns for a step that is not there
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from govern import __version__
-from govern.assessment import (
+from govern.engine.assessment import (
     STATUSES,
     Assessment,
     AttestationInfo,
@@ -27,16 +27,16 @@ from govern.assessment import (
     Tool,
     WaiverInfo,
 )
-from govern.classify import ClassificationResult, classify
-from govern.documents import SourceDocument, format_field_path
-from govern.evidence import EvidenceBundle
+from govern.engine.classify import ClassificationResult, classify
+from govern.engine.waivers import WaiverEntry, parse_waivers
+from govern.load.bundle import EvidenceBundle
+from govern.load.documents import SourceDocument, format_field_path
 from govern.policy.checks import Context, LeafFinding, evaluate, is_automated, show_value
 from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
 from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
-from govern.waivers import WaiverEntry, parse_waivers
 
 GATING_STATUSES = {"fail", "error", "needs_attestation"}
 

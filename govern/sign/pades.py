@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from govern.errors import GovernError
-from govern.sign import SigningKey, fingerprint
+from govern.sign.keys import SigningKey, fingerprint
 
 SIGNATURE_FIELD = "govern-signature"
 

@@ -149,8 +149,8 @@ class Manifest(Record):
         description="Packs to apply: builtin:NAME or a folder relative to govern.yaml. "
         "Default: the built-in pack of each framework in scope.",
     )
-    # Waivers are validated one by one by govern.waivers, so that a malformed waiver is reported and
-    # ignored (fail closed) rather than stopping the whole run.
+    # Waivers are validated one by one by govern.engine.waivers, so that a malformed waiver is
+    # reported and ignored (fail closed) rather than stopping the whole run.
     waivers: list[Any] = []
 
     def policy_sources(self) -> list[str]:

@@ -1,0 +1,1 @@
+"""Rules x evidence -> Assessment: applicability, checks, waivers, baselines and the verdict."""

@@ -1,0 +1,1 @@
+"""Reading a system: documents with positions, validation, manifest, importers, evidence bundle."""

@@ -1,0 +1,214 @@
+"""Load the manifest and every evidence file it names into one validated, hashed bundle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from govern.errors import InputError, Problem, UsageError
+from govern.evidence.attestation import Attestation, AttestationFile
+from govern.evidence.dataset import DatasetRecord
+from govern.evidence.fairness import FairnessReport
+from govern.evidence.model_card import ModelCard
+from govern.load.documents import SourceDocument, load_document
+from govern.load.validation import load_validate
+
+if TYPE_CHECKING:
+    # The manifest model is imported where it is used, so that loading this module stays cheap.
+    from govern.load.manifest import EvidenceRef, Manifest
+
+__all__ = ["EvidenceBundle", "EvidenceItem", "find_manifest", "load_system"]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One evidence document: its kind, where it is, its digest, and its validated model.
+
+    `source_format` is `govern` for our own schema, or the foreign format the model was imported
+    from; the document is then the foreign file itself (its bytes, digest and lines).
+    """
+
+    kind: str
+    document: SourceDocument
+    model: Any
+    source_format: str = "govern"
+
+    @property
+    def path(self) -> str:
+        return self.document.display
+
+    @property
+    def sha256(self) -> str:
+        return self.document.sha256
+
+
+@dataclass(frozen=True)
+class EvidenceBundle:
+    root: Path
+    manifest_document: SourceDocument
+    manifest: Manifest
+    model_card: EvidenceItem | None = None
+    datasets: tuple[EvidenceItem, ...] = ()
+    fairness: tuple[EvidenceItem, ...] = ()
+    attestations: EvidenceItem | None = None
+    files: tuple[EvidenceItem, ...] = field(default=())
+    # What importing foreign evidence files left behind (fields with no place in our model...).
+    warnings: tuple[str, ...] = ()
+
+    def input_paths(self) -> list[Path]:
+        """Every file this system was read from, which no output may overwrite."""
+        return [self.manifest_document.path, *(item.document.path for item in self.files)]
+
+    def attestation_list(self) -> list[Attestation]:
+        if self.attestations is None:
+            return []
+        model: AttestationFile = self.attestations.model
+        return list(model.attestations)
+
+
+def find_manifest(target: Path) -> Path:
+    """Accept a system directory or a manifest file; name what is missing if neither is there."""
+    from govern.load.manifest import MANIFEST_NAME
+
+    if target.is_dir():
+        candidate = target / MANIFEST_NAME
+        if not candidate.exists():
+            raise UsageError(f"{target}: no {MANIFEST_NAME} here (run `govern init` to create one)")
+        return candidate
+    if target.exists():
+        return target
+    raise UsageError(f"{target}: no such file or directory")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_system(target: Path) -> EvidenceBundle:
+    """Load govern.yaml and all its evidence; report every problem of every file at once.
+
+    A model card or dataset in another format (Hugging Face, Model Card Toolkit, CycloneDX, SPDX 3,
+    Croissant) goes through its importer: the item keeps that file's digest, and its positions
+    point into that file, so findings cite the engineer's own lines.
+    """
+    from govern.load.manifest import Manifest
+
+    manifest_path = find_manifest(target)
+    root = manifest_path.parent
+    manifest_doc = load_document(manifest_path, _display(manifest_path, root))
+    data = manifest_doc.data
+    if isinstance(data, dict) and not {"govern", "system"} & set(data):
+        # A model card or other evidence file given where the manifest belongs: one line, not a
+        # page of unknown-field errors.
+        raise UsageError(
+            f"{target}: not a govern.yaml manifest (it has no 'govern:' or 'system:' key); "
+            "give the system's folder or its govern.yaml"
+        )
+    manifest = load_validate(Manifest, manifest_doc)
+
+    errors: list[Problem] = []
+    warnings: list[str] = []
+    refs = manifest.evidence
+
+    def load(
+        kind: str,
+        model: type[Any],
+        ref: str | EvidenceRef,
+        field_path: tuple[str | int, ...],
+    ) -> EvidenceItem | None:
+        rel, fmt, select = _reference(ref)
+        path = root / rel
+        if not path.is_file():
+            reason = "is a directory" if path.is_dir() else "does not exist"
+            where = field_path if isinstance(ref, str) else (*field_path, "path")
+            errors.append(manifest_doc.problem(where, f"evidence file {rel!r} {reason}"))
+            return None
+        display = _display(path, root)
+        try:
+            if kind in _IMPORTABLE and _maybe_foreign(path, fmt):
+                # Imported lazily: a system of our own YAML files never loads the importers.
+                from govern.load.importers import load_evidence_model
+
+                loaded = load_evidence_model(path, display, kind, fmt, select)
+                warnings.extend(loaded.warnings)
+                return EvidenceItem(kind, loaded.document, loaded.model, loaded.format)
+            document = load_document(path, display)
+            return EvidenceItem(kind, document, load_validate(model, document))
+        except InputError as exc:
+            errors.extend(exc.problems)
+            return None
+
+    card = (
+        load("model_card", ModelCard, refs.model_card, ("evidence", "model_card"))
+        if refs.model_card
+        else None
+    )
+    datasets = [
+        load("dataset", DatasetRecord, ref, ("evidence", "datasets", i))
+        for i, ref in enumerate(refs.datasets)
+    ]
+    fairness = [
+        load("fairness", FairnessReport, rel, ("evidence", "fairness", i))
+        for i, rel in enumerate(refs.fairness)
+    ]
+    attest = (
+        load("attestations", AttestationFile, refs.attestations, ("evidence", "attestations"))
+        if refs.attestations
+        else None
+    )
+    if errors:
+        raise InputError(errors)
+
+    loaded_datasets = tuple(d for d in datasets if d is not None)
+    _check_unique_dataset_ids(loaded_datasets)
+    loaded_fairness = tuple(f for f in fairness if f is not None)
+    files = tuple(x for x in (card, *loaded_datasets, *loaded_fairness, attest) if x is not None)
+    return EvidenceBundle(
+        root,
+        manifest_doc,
+        manifest,
+        card,
+        loaded_datasets,
+        loaded_fairness,
+        attest,
+        files,
+        tuple(warnings),
+    )
+
+
+_IMPORTABLE = ("model_card", "dataset")
+# Our own documents are YAML or JSON; no foreign format govern reads is written in YAML files.
+_NATIVE_SUFFIXES = (".yaml", ".yml")
+
+
+def _reference(ref: str | EvidenceRef) -> tuple[str, str | None, str | None]:
+    """(path, format or None to detect it, selection) of a manifest evidence entry."""
+    if isinstance(ref, str):
+        return ref, None, None
+    return ref.path, None if ref.format == "auto" else ref.format, ref.select
+
+
+def _maybe_foreign(path: Path, fmt: str | None) -> bool:
+    if fmt is not None:
+        return fmt != "govern"
+    return path.suffix.lower() not in _NATIVE_SUFFIXES
+
+
+def _check_unique_dataset_ids(datasets: tuple[EvidenceItem, ...]) -> None:
+    seen: dict[str, str] = {}
+    problems = []
+    for item in datasets:
+        record: DatasetRecord = item.model
+        if record.id in seen:
+            problems.append(
+                item.document.problem(
+                    ("id",), f"dataset id {record.id!r} is already used by {seen[record.id]}"
+                )
+            )
+        seen.setdefault(record.id, item.path)
+    if problems:
+        raise InputError(problems)
