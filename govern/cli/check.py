@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govern.cli.options import engine_options, record_assessment, record_options
-from govern.render import RENDERERS
+from govern.render import RENDERERS, get_renderer
+from govern.render.interface import RenderOptions
 
 if TYPE_CHECKING:
     from govern.engine.assessment import Assessment
@@ -136,7 +137,7 @@ def command(
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     full = assess(bundle, packs, options)
     reported, baseline_text = _judge(full, baseline, write_baseline)
-    render_options = {"verbose": verbose, "base_path": _base_path(bundle.root, repo_root)}
+    render_options = RenderOptions(verbose=verbose, base_path=_base_path(bundle.root, repo_root))
 
     # Render everything before writing anything: a failing renderer leaves no file half-done.
     rendered = [(spec, _render(spec.format or "text", reported, render_options)) for spec in plan]
@@ -227,15 +228,8 @@ def _judge(
     return apply_baseline(full, recorded, label).assessment, baseline_text
 
 
-def _render(fmt: str, assessment: Assessment, options: dict[str, Any]) -> str:
-    """Call a renderer with the options it declares (verbose, base_path, ...)."""
-    import importlib
-    import inspect
-
-    renderer = importlib.import_module(RENDERERS[fmt]).render
-    accepted = inspect.signature(renderer).parameters
-    body: str = renderer(assessment, **{k: v for k, v in options.items() if k in accepted})
-    return body
+def _render(fmt: str, assessment: Assessment, options: RenderOptions) -> str:
+    return get_renderer(fmt).render(assessment, options)
 
 
 def _base_path(system_root: Path, repo_root: Path | None) -> str:

@@ -1,17 +1,17 @@
-"""Output formats: each module renders an Assessment; this registry maps format names to them."""
+"""Output formats: each module renders an Assessment; this registry maps format names to them.
+
+Adding a format means adding a module that defines `RENDERER` (see `govern.render.interface`)
+and one line here. Modules are imported on use, so `govern check` loads only the formats asked for.
+"""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from govern.engine.assessment import Assessment
+    from govern.render.interface import Renderer
 
-Renderer = Callable[["Assessment"], str]
-
-# Adding a format means adding a module with `render(assessment) -> str` and one line here.
 RENDERERS: dict[str, str] = {
     "text": "govern.render.text",
     "json": "govern.render.json",
@@ -23,6 +23,7 @@ RENDERERS: dict[str, str] = {
 
 
 def get_renderer(name: str) -> Renderer:
+    """The renderer registered under `name` (a key of RENDERERS)."""
     module = importlib.import_module(RENDERERS[name])
-    renderer: Renderer = module.render
+    renderer: Renderer = module.RENDERER
     return renderer

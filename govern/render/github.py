@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import click
-
 from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.render import text
+from govern.render.interface import FunctionRenderer
 from govern.render.locations import (
     REPORTED_STATUSES,
     column_of,
@@ -14,6 +13,7 @@ from govern.render.locations import (
     located_findings,
     repo_path,
 )
+from govern.render.style import unstyle
 
 # GitHub shows at most 10 annotations of each level per step, so each rule gets one annotation
 # (at its first finding, listing the others) rather than one per finding.
@@ -48,7 +48,7 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
             )
     for warning in assessment.warnings:
         lines.append(f"::warning title=govern::{_data(warning)}")
-    report = click.unstyle(text.render(assessment))
+    report = unstyle(text.render(assessment))
     return "\n".join(lines) + ("\n" if lines else "") + report
 
 
@@ -103,3 +103,10 @@ def _data(value: str) -> str:
 def _property(value: str) -> str:
     """Escaped as GitHub's toolkit does for a command's property values."""
     return _data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+RENDERER = FunctionRenderer(
+    "github",
+    "text/plain",
+    lambda assessment, options: render(assessment, base_path=options.base_path),
+)

@@ -8,6 +8,7 @@ from collections import Counter
 
 from govern.engine.assessment import Assessment, RuleResult
 from govern.reference import FRAMEWORK_TITLES
+from govern.render.interface import FunctionRenderer
 from govern.render.locations import column_of, line_of, located_findings, repo_path
 
 # Statuses as test outcomes. A waived rule is a known failure someone accepted, so it is skipped
@@ -115,3 +116,10 @@ def _where(file: str, line: int, base_path: str) -> str:
 
 def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
+
+
+RENDERER = FunctionRenderer(
+    "junit",
+    "application/xml",
+    lambda assessment, options: render(assessment, base_path=options.base_path),
+)

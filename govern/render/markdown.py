@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.policy.model import SEVERITY_RANK
+from govern.render.interface import FunctionRenderer
 from govern.render.locations import line_of, located_findings, repo_path
 
 _LABEL = {
@@ -135,3 +136,10 @@ def _cell(text: str) -> str:
         .replace("\r", " ")
         .replace("\n", " ")
     )
+
+
+RENDERER = FunctionRenderer(
+    "markdown",
+    "text/markdown",
+    lambda assessment, options: render(assessment, base_path=options.base_path),
+)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from govern.engine.assessment import Assessment, Finding, Location, RuleResult
 from govern.engine.baseline import fingerprint
 from govern.reference import FRAMEWORK_TITLES
+from govern.render.interface import FunctionRenderer
 from govern.render.locations import (
     REPORTED_STATUSES,
     column_of,
@@ -247,3 +248,10 @@ def _artifact(file: str, base_path: str) -> dict[str, Any]:
     if path.startswith("/"):
         return {"uri": "file://" + quote(path)}
     return {"uri": quote(path), "uriBaseId": SRCROOT}
+
+
+RENDERER = FunctionRenderer(
+    "sarif",
+    "application/sarif+json",
+    lambda assessment, options: render(assessment, base_path=options.base_path),
+)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import click
-
 from govern.engine.assessment import STATUSES, Assessment, Options, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import FRAMEWORK_TITLES
+from govern.render.interface import FunctionRenderer
+from govern.render.style import style
 
 _LABEL = {
     "fail": ("FAIL", "red"),
@@ -28,7 +28,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
     system = assessment.system
     cls = assessment.classification
     lines.append(
-        click.style(f"{system.name} {system.version}", bold=True)
+        style(f"{system.name} {system.version}", bold=True)
         + f" ({system.id}) · govern {assessment.tool.version} · as of "
         f"{assessment.options.as_of}"
     )
@@ -40,7 +40,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
         + f" · role: {cls.role}"
     )
     for warning in assessment.warnings:
-        lines.append(click.style(f"warning: {warning}", fg="yellow"))
+        lines.append(style(f"warning: {warning}", fg="yellow"))
 
     order = {status: i for i, status in enumerate(STATUSES)}
     for framework in assessment.summary.frameworks:
@@ -55,7 +55,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
             )
         lines.append("")
         lines.append(
-            click.style(f"{framework.title}", bold=True) + f": {framework.rules} rules ({counts})"
+            style(f"{framework.title}", bold=True) + f": {framework.rules} rules ({counts})"
         )
         shown = [r for r in group if verbose or _detailed(r)]
         for result in shown:
@@ -63,7 +63,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
         hidden = len(group) - len(shown)
         if hidden:
             lines.append(
-                click.style(
+                style(
                     f"  {hidden} passed or not applicable (--verbose lists them)", fg="bright_black"
                 )
             )
@@ -76,10 +76,7 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
 def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[str]:
     label, colour = _LABEL[result.status]
     severity = f"{result.severity}{', blocking' if result.blocking else ''}"
-    head = (
-        f"  {click.style(label, fg=colour, bold=True)}  {result.rule_id} "
-        f"[{severity}]  {result.title}"
-    )
+    head = f"  {style(label, fg=colour, bold=True)}  {result.rule_id} [{severity}]  {result.title}"
     lines = [head]
     indent = "        "
     refs = " · ".join(
@@ -101,7 +98,7 @@ def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[s
     for note in result.notes:
         where = f"{note.location.file}:{note.location.line}:{note.location.column}"
         lines.append(
-            click.style(
+            style(
                 f"{indent}warning   {note.found}  at {where} ({note.location.field})", fg="yellow"
             )
         )
@@ -145,10 +142,10 @@ def _verdict(assessment: Assessment) -> str:
     summary = assessment.summary
     options = assessment.options
     if summary.verdict == "pass":
-        text = click.style("PASS", fg="green", bold=True)
+        text = style("PASS", fg="green", bold=True)
         detail = f"no blocking rule at or above {options.fail_on} fails"
     else:
-        text = click.style("FAIL", fg="red", bold=True)
+        text = style("FAIL", fg="red", bold=True)
         detail = (
             f"{len(summary.gating)} blocking rule(s) at or above {options.fail_on}: "
             + ", ".join(summary.gating)
@@ -176,3 +173,8 @@ def _verdict(assessment: Assessment) -> str:
         )
     suffix = f" ({'; '.join(notes)})" if notes else ""
     return f"Verdict: {text}: {detail}{suffix}"
+
+
+RENDERER = FunctionRenderer(
+    "text", "text/plain", lambda assessment, options: render(assessment, options.verbose)
+)
