@@ -37,7 +37,7 @@ def group() -> None:
     "--as-of",
     type=DATE,
     envvar="GOVERN_AS_OF",
-    help="Judge the waivers as of this date (default: today).",
+    help="Judge the waivers as of this date (default: today in UTC).",
 )
 @click.option(
     "--format",
@@ -55,6 +55,7 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
     """
     from govern.documents import load_document
     from govern.evidence import find_manifest
+    from govern.evidence.filled import utc_today
     from govern.manifest import Manifest
     from govern.validation import load_validate
     from govern.waivers import parse_waivers
@@ -62,7 +63,7 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
     path = find_manifest(target)
     document = load_document(path, path.name)
     manifest = load_validate(Manifest, document)
-    today = as_of or dt.date.today()
+    today = as_of or utc_today()
     window = 30 if days is None else days
     entries = parse_waivers(manifest.waivers, document)
     rows = [

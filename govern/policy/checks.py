@@ -42,7 +42,7 @@ OPERATORS = (
 
 _PLACEHOLDER = re.compile(
     r"^\s*(\[?more information needed\]?|todo\b.*|tbd\b.*|fixme\b.*|n/?a|lorem ipsum.*"
-    r"|<[^>]*>|\.\.\.)\s*$",
+    r"|<[^>]*>|\.\.\.|[-?\u2013\u2014]+)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -452,7 +452,7 @@ def is_automated(check: Check) -> bool:
 
 
 def is_placeholder(value: Any) -> bool:
-    """Text that stands in for an answer still to be written: TODO, TBD, N/A, `...`, blank."""
+    """Text that stands in for an answer still to be written: TODO, TBD, N/A, `-`, `...`, blank."""
     return isinstance(value, str) and (not value.strip() or bool(_PLACEHOLDER.match(value)))
 
 
@@ -739,6 +739,9 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
 
 
 def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None) -> str | None:
+    unsigned = _unsigned(attestation)
+    if unsigned is not None:
+        return unsigned
     who = attestation.attested_by.name
     if attestation.date > as_of:
         return (
@@ -748,6 +751,24 @@ def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None
         return f"attestation by {who} expired on {attestation.expires}"
     if max_age is not None and (as_of - attestation.date).days > max_age:
         return f"attestation by {who} dated {attestation.date} is older than {_show(max_age)} days"
+    return None
+
+
+def _unsigned(attestation: Any) -> str | None:
+    """A signer or statement left as a placeholder attests nothing, as a placeholder approver
+    waives nothing: the attestation is malformed."""
+    signer = attestation.attested_by
+    fields = (
+        ("attested_by.name", signer.name),
+        ("attested_by.role", signer.role),
+        ("statement", attestation.statement),
+    )
+    for name, value in fields:
+        if value is not None and is_placeholder(value):
+            return (
+                f"attestation {name} is {_describe_absent(value)}; "
+                "a malformed attestation attests nothing"
+            )
     return None
 
 
