@@ -83,23 +83,36 @@ def unknown_paths(check: Check) -> list[str]:
     if not _ROOTS:
         _ROOTS.update(_root_types())
     problems: list[str] = []
-    _visit(check, Any, problems)
+    _visit(check, _Item(Any, ITEM_ROOT), problems)
     return problems
 
 
 def rule_path_problems(rule: Rule) -> list[Problem]:
     """`unknown_paths` of a rule, as lint problems at the rule's check."""
-    return [rule.document.problem((*rule.where, "check"), m) for m in unknown_paths(rule.check)]
+    return [
+        rule.document.problem((*rule.where, "check"), f"rule {rule.id}: {message}")
+        for message in unknown_paths(rule.check)
+    ]
 
 
-def _visit(check: Check, item: Any, problems: list[str]) -> None:
+@dataclass(frozen=True)
+class _Item:
+    """What `item` is inside an `each`: the type its path reaches, and how to name it."""
+
+    type: Any
+    label: str
+
+
+def _visit(check: Check, item: _Item, problems: list[str]) -> None:
     if isinstance(check, Combine):
         for part in check.items:
             _visit(part, item, problems)
     elif isinstance(check, Not):
         _visit(check.item, item, problems)
     elif isinstance(check, Each):
-        inner = _walk(check.path, item, problems)
+        inner = _Item(
+            _walk(check.path, item, problems), f"item (an entry of {_short(check.path.text)})"
+        )
         if check.when is not None:
             _visit(check.when, inner, problems)
         _visit(check.check, inner, problems)
@@ -116,11 +129,13 @@ def _visit(check: Check, item: Any, problems: list[str]) -> None:
         _walk(check.path, item, problems)
 
 
-def _walk(path: EvidencePath, item: Any, problems: list[str]) -> Any:
+def _walk(path: EvidencePath, item: _Item, problems: list[str]) -> Any:
     """The type a path reaches, or Any after reporting where it leaves the schema."""
     first, *rest = path.steps
-    here = first.key
-    current = item if first.key == ITEM_ROOT else _ROOTS[first.key]
+    if first.key == ITEM_ROOT:
+        here, current = item.label, item.type
+    else:
+        here, current = first.key, _ROOTS[first.key]
     for step in rest:
         current = _unwrap(current)
         if current is Any:
