@@ -10,12 +10,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from govern.assessment import RuleResult
 from govern.engine import EngineOptions, assess
 from govern.evidence import load_system
 from govern.evidence.filled import calendar_day, utc_today
+from govern.policy.checks import is_placeholder
 from govern.policy.loader import load_packs
+from govern.waivers import Waiver
 from tests.conftest import CliResult, edit, write
 
 TODAY = dt.date(2026, 11, 25)
@@ -135,6 +140,25 @@ def test_an_expiry_timestamp_counts_on_its_utc_day(
     after = _rule(_assess(system, as_of=day + dt.timedelta(days=1)), RULE)
     assert after.status == "fail" and after.waiver is not None
     assert after.waiver.state == "expired"
+
+
+_TEXT = st.one_of(
+    st.sampled_from([*PLACEHOLDERS, "", " ", "\t\n", "Head of Risk", "Q1 migration"]),
+    st.text(max_size=20),
+)
+
+
+@given(_TEXT, _TEXT, st.one_of(st.integers(), st.floats(), st.booleans(), st.dates()))
+def test_a_waiver_validates_only_with_real_text_and_a_date(
+    reason: str, approver: str, expires: object
+) -> None:
+    data = {"rule": "R-1", "reason": reason, "approved_by": approver, "expires": expires}
+    try:
+        waiver = Waiver.model_validate(data)
+    except ValidationError:
+        return
+    assert not is_placeholder(waiver.reason) and not is_placeholder(waiver.approved_by)
+    assert isinstance(expires, dt.date) and waiver.expires == expires
 
 
 def test_calendar_day_refuses_numbers_and_reduces_to_utc() -> None:
