@@ -43,7 +43,8 @@ def engine_options(function: Any) -> Any:
             "--as-of",
             type=DATE,
             envvar="GOVERN_AS_OF",
-            help="Assess as of this date (default: today): same inputs and date, same result.",
+            help="Assess as of this date (default: today in UTC): same inputs and date, same "
+            "result.",
         ),
         click.option(
             "--only-in-force",

@@ -37,7 +37,7 @@ def group() -> None:
     "--as-of",
     type=DATE,
     envvar="GOVERN_AS_OF",
-    help="Judge the waivers as of this date (default: today).",
+    help="Judge the waivers as of this date (default: today in UTC).",
 )
 @click.option(
     "--format",
@@ -54,6 +54,7 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
     and malformed waivers waive nothing: the rules they name fail again.
     """
     from govern.engine.waivers import parse_waivers
+    from govern.evidence.filled import utc_today
     from govern.load.bundle import find_manifest
     from govern.load.documents import load_document
     from govern.load.manifest import Manifest
@@ -62,7 +63,7 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
     path = find_manifest(target)
     document = load_document(path, path.name)
     manifest = load_validate(Manifest, document)
-    today = as_of or dt.date.today()
+    today = as_of or utc_today()
     window = 30 if days is None else days
     entries = parse_waivers(manifest.waivers, document)
     rows = [

@@ -31,11 +31,19 @@ from govern.engine.classify import ClassificationResult, classify
 from govern.engine.waivers import WaiverEntry, parse_waivers
 from govern.load.bundle import EvidenceBundle
 from govern.load.documents import SourceDocument, format_field_path
-from govern.policy.checks import Context, LeafFinding, evaluate, is_automated, show_value
+from govern.policy.checks import (
+    Context,
+    LeafFinding,
+    Outcome,
+    evaluate,
+    is_automated,
+    show_value,
+)
 from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
+from govern.policy.schema_paths import unknown_paths
 from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
 
 GATING_STATUSES = {"fail", "error", "needs_attestation"}
@@ -157,8 +165,12 @@ def _assess_rule(
     if not applicable:
         return RuleResult(**base, status="not_applicable", gating=False, message=why_not)
 
-    outcome = evaluate(rule.check, ctx)
-    findings = [_finding(f, bundle) for f in outcome.findings]
+    unknown = unknown_paths(rule.check)
+    outcome = evaluate(rule.check, ctx) if not unknown else _unknown_path_outcome(unknown)
+    findings = [
+        _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle)
+        for f in outcome.findings
+    ]
     notes = [_finding(f, bundle) for f in outcome.warnings]
     attestations = [_attestation_info(use) for use in outcome.attestations]
     status = outcome.status
@@ -197,6 +209,32 @@ def _assess_rule(
         waiver=waiver_info,
         attestations=attestations,
     )
+
+
+# The path of a finding about the rule's own check rather than about the evidence.
+_RULE_CHECK: tuple[str | int, ...] = ("<check>",)
+
+
+def _unknown_path_outcome(problems: list[str]) -> Outcome:
+    """A rule whose check names fields the evidence schema lacks checks nothing: an error, so that
+    a misspelt path never passes as "nothing to check"."""
+    findings = [
+        LeafFinding("a path to a field the evidence schema has", problem, _RULE_CHECK, "error")
+        for problem in problems
+    ]
+    return Outcome("error", findings)
+
+
+def _rule_finding(leaf: LeafFinding, rule: Rule) -> Finding:
+    position = rule.document.locate((*rule.where, "check"))
+    location = Location(
+        file=rule.file,
+        line=position.line,
+        column=position.column,
+        field="check",
+        sha256=rule.document.sha256,
+    )
+    return Finding(expected=leaf.expected, found=leaf.found, location=location, status="error")
 
 
 UNANSWERED_RULE = "GOVERN-CLASSIFICATION-ANSWERED"

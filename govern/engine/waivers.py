@@ -1,4 +1,9 @@
-"""Waivers from govern.yaml, judged one by one: a malformed or expired waiver never waives."""
+"""Waivers from govern.yaml, judged one by one: a malformed or expired waiver never waives.
+
+`check` and `waivers list` both judge waivers here, so they agree on which are malformed: a blank
+or placeholder reason or approver (the placeholder rule the engine applies to evidence), or an
+expiry that is not a date (a number such as 20270331 is not). Expiry is a UTC calendar day.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from govern.evidence.base import Record
+from govern.evidence.filled import CalendarDate, FilledText, calendar_day
 from govern.load.documents import SourceDocument
 
 WaiverState = Literal["active", "expiring", "expired", "malformed"]
@@ -17,9 +23,9 @@ WaiverState = Literal["active", "expiring", "expired", "malformed"]
 
 class Waiver(Record):
     rule: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
-    approved_by: str = Field(min_length=1)
-    expires: dt.date
+    reason: FilledText
+    approved_by: FilledText
+    expires: CalendarDate
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,8 @@ class WaiverEntry:
         return value if isinstance(value, str) and value.strip() else None
 
     def given_date(self) -> dt.date | None:
-        value = self.given.get("expires")
-        if isinstance(value, dt.date):
-            return value
         try:
-            return dt.date.fromisoformat(str(value))
+            return calendar_day(self.given.get("expires"))
         except ValueError:
             return None
 
@@ -99,7 +102,15 @@ def _describe(exc: ValidationError) -> str:
         elif error["type"] == "extra_forbidden":
             parts.append(f"unknown field {field!r}")
         elif field == "expires":
-            parts.append(f"expires is not a valid date ({error.get('input')!r})")
+            given = _excerpt(error.get("input"))
+            parts.append(f"expires is not a valid date ({given}; write YYYY-MM-DD)")
+        elif error["type"] == "value_error":
+            parts.append(f"{field}: {error['msg'].removeprefix('Value error, ')}")
         else:
             parts.append(f"{field}: {error['msg']}")
     return "; ".join(parts)
+
+
+def _excerpt(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

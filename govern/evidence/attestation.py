@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field
 
 from govern.evidence.base import Person, Record
+from govern.evidence.filled import CalendarDate
 
 
 class Attestation(Record):
     control: str = Field(min_length=1, description="The id that attestation rules refer to.")
     statement: str = Field(min_length=1)
     attested_by: Person
-    date: dt.date
-    expires: dt.date | None = None
+    date: CalendarDate
+    expires: CalendarDate | None = None
     evidence: str | None = Field(default=None, description="Where the underlying record is kept.")
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 _PLACEHOLDER = re.compile(
     r"^\s*(\[?more information needed\]?|todo\b.*|tbd\b.*|fixme\b.*|n/?a|lorem ipsum.*"
-    r"|<[^>]*>|\.\.\.)\s*$",
+    r"|<[^>]*>|\.\.\.|[-?\u2013\u2014]+)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 def is_placeholder(value: Any) -> bool:
-    """Text that stands in for an answer still to be written: TODO, TBD, N/A, `...`, blank."""
+    """Text that stands in for an answer still to be written: TODO, TBD, N/A, `-`, `...`, blank."""
     return isinstance(value, str) and (not value.strip() or bool(_PLACEHOLDER.match(value)))
 
 

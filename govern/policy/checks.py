@@ -8,7 +8,6 @@ Each leaf reports what it expected and what it found, at the concrete evidence p
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,8 +22,12 @@ from govern.policy.paths import (
     parse_path,
     resolve,
 )
+from govern.policy.regex import PackPattern, PatternError, compile_pattern
 
 CI_MODES = ("point", "interval", "conservative")
+# How deep `not`/`all`/`any`/`each` may nest. Real rules stay under ten levels; a limit keeps a
+# hostile pack from exhausting the stack, and evaluation is linear in the check's size below it.
+MAX_CHECK_DEPTH = 64
 OPERATORS = (
     "contains",
     "each",
@@ -108,7 +111,7 @@ class OneOf(Check):
 @dataclass(frozen=True)
 class Matches(Check):
     path: EvidencePath
-    pattern: re.Pattern[str]
+    pattern: PackPattern
 
     def describe(self, params: dict[str, Any]) -> str:
         return f"{self.path} matches /{self.pattern.pattern}/"
@@ -233,7 +236,15 @@ class AttestationCheck(Check):
         return f"a signed attestation of control {self.control!r}{age}"
 
 
-def compile_check(data: Any, where: tuple[str | int, ...] = (), in_each: bool = False) -> Check:
+def compile_check(
+    data: Any, where: tuple[str | int, ...] = (), in_each: bool = False, depth: int = 0
+) -> Check:
+    if depth >= MAX_CHECK_DEPTH:
+        raise CheckSyntaxError(
+            f"checks nest more than {MAX_CHECK_DEPTH} levels deep (not/all/any/each); "
+            "flatten the rule",
+            where,
+        )
     if not isinstance(data, dict) or len(data) != 1:
         raise CheckSyntaxError(
             f"a check is a mapping with exactly one operator ({', '.join(OPERATORS)})", where
@@ -249,17 +260,19 @@ def compile_check(data: Any, where: tuple[str | int, ...] = (), in_each: bool = 
             raise CheckSyntaxError(f"'{operator}' takes a non-empty list of checks", here)
         return Combine(
             operator,
-            tuple(compile_check(item, (*here, i), in_each) for i, item in enumerate(arg)),
+            tuple(
+                compile_check(item, (*here, i), in_each, depth + 1) for i, item in enumerate(arg)
+            ),
         )
     if operator == "not":
-        return Not(compile_check(arg, here, in_each))
+        return Not(compile_check(arg, here, in_each, depth + 1))
     if operator == "each":
         args = _args(arg, here, required=("path", "check"), optional=("when",))
         when = args.get("when")
         return Each(
             _path(args["path"], here, in_each),
-            compile_check(args["check"], (*here, "check"), in_each=True),
-            compile_check(when, (*here, "when"), in_each=True) if when is not None else None,
+            compile_check(args["check"], (*here, "check"), True, depth + 1),
+            compile_check(when, (*here, "when"), True, depth + 1) if when is not None else None,
         )
     if operator == "present":
         return Present(_path(arg, here, in_each))
@@ -301,8 +314,8 @@ def compile_check(data: Any, where: tuple[str | int, ...] = (), in_each: bool = 
         return OneOf(_path(args["path"], here, in_each), tuple(args["values"]))
     args = _args(arg, here, required=("path", "pattern"))
     try:
-        pattern = re.compile(str(args["pattern"]))
-    except re.error as exc:
+        pattern = compile_pattern(str(args["pattern"]))
+    except PatternError as exc:
         raise CheckSyntaxError(f"invalid regular expression: {exc}", (*here, "pattern")) from None
     return Matches(_path(args["path"], here, in_each), pattern)
 
@@ -415,12 +428,29 @@ class AttestationUse:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class Held:
+    """Where a check that holds found what it needs, and what is there: the subject a failed
+    `not` points at. `text` describes it when it is not one value ("3 entries")."""
+
+    path: tuple[str | int, ...]
+    value: Any = None
+    text: str | None = None
+
+    def found(self) -> str:
+        return self.text if self.text is not None else show_value(self.value)
+
+
 @dataclass
 class Outcome:
+    """A check's result. `held` is gathered in the same pass, so that `not` over `all`/`any`
+    never evaluates its operand again: evaluation stays linear in the size of the check."""
+
     status: str
     findings: list[LeafFinding] = field(default_factory=list)
     attestations: list[AttestationUse] = field(default_factory=list)
     warnings: list[LeafFinding] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -466,7 +496,7 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     findings = [f for f in results if f.status != WARN]
     warnings = [f for f in results if f.status == WARN]
     if not findings:
-        return Outcome(PASS, warnings=warnings)
+        return Outcome(PASS, warnings=warnings, held=[Held(x.path, x.value) for x in leaves])
     status = FAIL if any(f.status == FAIL for f in findings) else ERROR
     return Outcome(status, findings, warnings=warnings)
 
@@ -474,54 +504,12 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
 def _negate(check: Not, ctx: Context) -> Outcome:
     inner = evaluate(check.item, ctx)
     if inner.status == FAIL:
-        return Outcome(PASS)
+        return Outcome(PASS, held=[Held(f.path, text=f.found) for f in inner.findings])
     if inner.status != PASS:
         return inner
     expected = check.describe(ctx.params)
-    held = _holding(check.item, ctx) or [((), "it holds")]
-    return Outcome(FAIL, [LeafFinding(expected, found, path, held=True) for path, found in held])
-
-
-_Held = list[tuple[tuple[str | int, ...], str]]
-
-
-def _holding(check: Check, ctx: Context) -> _Held:
-    """Where a check that holds finds what it needs, and what is there: the subject a failed
-    `not` points at. For `all`/`any`, the first item that holds; for `each`, every entry."""
-    if isinstance(check, Combine):
-        for item in check.items:
-            if evaluate(item, ctx).status == PASS and (held := _holding(item, ctx)):
-                return held
-        return []
-    if isinstance(check, Not):
-        return [(f.path, f.found) for f in evaluate(check.item, ctx).findings]
-    if isinstance(check, AttestationCheck):
-        uses = [u for u in evaluate(check, ctx).attestations if u.attestation is not None]
-        return [(("attestations",), f"attested by {u.attestation.attested_by.name}") for u in uses]
-    if isinstance(check, Each):
-        return _each_holding(check, ctx)
-    leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
-    if isinstance(check, Count):
-        count = sum(1 for leaf in leaves if is_present(leaf.value))
-        return [(_count_location(leaves), f"{count} entries")]
-    return [(leaf.path, show_value(leaf.value)) for leaf in leaves]
-
-
-def _each_holding(check: Each, ctx: Context) -> _Held:
-    held: _Held = []
-    for leaf in resolve(check.path, ctx.view):
-        if leaf.value is MISSING:
-            continue
-        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
-        if check.when is not None and evaluate(check.when, inner).status != PASS:
-            continue
-        for path, found in _holding(check.check, inner):
-            moved = (*leaf.path, *path[1:]) if path[:1] == (ITEM_ROOT,) else path
-            held.append((moved, found))
-    if held:
-        return held
-    leaves = resolve(check.path, ctx.view)
-    return [(_count_location(leaves), "no entries")]
+    held = inner.held or [Held((), text="it holds")]
+    return Outcome(FAIL, [LeafFinding(expected, h.found(), h.path, held=True) for h in held])
 
 
 def show_value(value: Any) -> str:
@@ -553,27 +541,30 @@ def _each(check: Each, ctx: Context) -> Outcome:
         outcomes.append(_rebase(outcome, leaf.path))
     statuses = [o.status for o in outcomes]
     status = next((s for s in (FAIL, ERROR, NEEDS_ATTESTATION) if s in statuses), PASS)
+    held = [h for o in outcomes for h in o.held]
+    if not held:
+        held = [Held(_count_location(resolve(check.path, ctx.view)), text="no entries")]
     return Outcome(
         status,
         [f for o in outcomes if o.status != PASS for f in o.findings],
         [a for o in outcomes for a in o.attestations],
         [w for o in outcomes for w in o.warnings],
+        held,
     )
 
 
 def _rebase(outcome: Outcome, base: tuple[str | int, ...]) -> Outcome:
     """Turn `item.x` paths of an `each` body into the concrete path of the entry."""
 
-    def move(finding: LeafFinding) -> LeafFinding:
-        if finding.path[:1] == (ITEM_ROOT,):
-            return replace(finding, path=(*base, *finding.path[1:]))
-        return finding
+    def move(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        return (*base, *path[1:]) if path[:1] == (ITEM_ROOT,) else path
 
     return Outcome(
         outcome.status,
-        [move(f) for f in outcome.findings],
+        [replace(f, path=move(f.path)) for f in outcome.findings],
         outcome.attestations,
-        [move(w) for w in outcome.warnings],
+        [replace(w, path=move(w.path)) for w in outcome.warnings],
+        [replace(h, path=move(h.path)) for h in outcome.held],
     )
 
 
@@ -601,7 +592,8 @@ def _combine(check: Combine, ctx: Context) -> Outcome:
         order = (PASS, NEEDS_ATTESTATION, ERROR)
         status = next((s for s in order if s in statuses), FAIL)
         findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
-    return Outcome(status, findings, attestations, warnings)
+    held = next((o.held for o in outcomes if o.status == PASS and o.held), [])
+    return Outcome(status, findings, attestations, warnings, held)
 
 
 def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
@@ -688,7 +680,7 @@ def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
     low = _limit(check.at_least, ctx) if check.at_least is not None else None
     high = _limit(check.at_most, ctx) if check.at_most is not None else None
     if (low is None or count >= low) and (high is None or count <= high):
-        return Outcome(PASS)
+        return Outcome(PASS, held=[Held(_count_location(leaves), text=f"{count} entries")])
     where = _count_location(leaves)
     return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), f"{count} entries", where)])
 
@@ -713,7 +705,8 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
     for index, attestation in candidates:
         problem = _attestation_problem(attestation, ctx.as_of, max_age)
         if problem is None:
-            return Outcome(PASS, [], [AttestationUse(check.control, attestation)])
+            signed = Held(("attestations",), text=f"attested by {attestation.attested_by.name}")
+            return Outcome(PASS, [], [AttestationUse(check.control, attestation)], held=[signed])
         problems.append((index, attestation, problem))
     index, attestation, problem = problems[-1]
     finding = LeafFinding(expected, problem, ("attestations", index), NEEDS_ATTESTATION)
@@ -723,6 +716,9 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
 
 
 def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None) -> str | None:
+    unsigned = _unsigned(attestation)
+    if unsigned is not None:
+        return unsigned
     who = attestation.attested_by.name
     if attestation.date > as_of:
         return (
@@ -732,6 +728,24 @@ def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None
         return f"attestation by {who} expired on {attestation.expires}"
     if max_age is not None and (as_of - attestation.date).days > max_age:
         return f"attestation by {who} dated {attestation.date} is older than {_show(max_age)} days"
+    return None
+
+
+def _unsigned(attestation: Any) -> str | None:
+    """A signer or statement left as a placeholder attests nothing, as a placeholder approver
+    waives nothing: the attestation is malformed."""
+    signer = attestation.attested_by
+    fields = (
+        ("attested_by.name", signer.name),
+        ("attested_by.role", signer.role),
+        ("statement", attestation.statement),
+    )
+    for name, value in fields:
+        if value is not None and is_placeholder(value):
+            return (
+                f"attestation {name} is {_describe_absent(value)}; "
+                "a malformed attestation attests nothing"
+            )
     return None
 
 

@@ -15,6 +15,7 @@ from govern.policy.loader import (
     load_packs,
 )
 from govern.policy.model import Pack, Rule
+from govern.policy.schema_paths import rule_path_problems
 from govern.reference import load_catalogue
 
 
@@ -68,6 +69,9 @@ def lint(targets: list[Path], crosswalk: Path | None = None) -> LintReport:
         for rule in pack.rules:
             errors, warnings = rule_problems(rule)
             report.problems.extend(errors)
+            # Not in rule_problems: `check` refuses packs with those, but runs a rule with a bad
+            # path and reports it as that rule's error.
+            report.problems.extend(rule_path_problems(rule))
             report.warnings.extend(warnings)
     return report
 

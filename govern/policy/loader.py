@@ -136,7 +136,8 @@ def _rules_in(document: SourceDocument, info: PackInfo, problems: list[Problem])
         try:
             check = compile_check(spec.check)
         except CheckSyntaxError as exc:
-            problems.append(document.problem((*where, "check", *exc.where), str(exc)))
+            message = f"rule {spec.id}: {exc}"
+            problems.append(document.problem((*where, "check", *exc.where), message))
             continue
         missing = sorted({name for name, _ in check.params()} - set(spec.params))
         if missing:
