@@ -36,7 +36,7 @@ from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
 from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
-from govern.waivers import WaiverEntry, parse_waivers
+from govern.waivers import WaiverEntry, judge_waivers
 
 GATING_STATUSES = {"fail", "error", "needs_attestation"}
 
@@ -55,10 +55,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     classification = classify(manifest, bundle.manifest_document)
     view = _evidence_view(bundle, classification)
     known = {rule.id for rule in packs.rules}
-    waivers = [
-        entry.unknown_rule() if entry.waiver is not None and entry.rule not in known else entry
-        for entry in parse_waivers(manifest.waivers, bundle.manifest_document)
-    ]
+    waivers = judge_waivers(manifest.waivers, bundle.manifest_document, known)
     attestations = bundle.attestation_list()
 
     def find_attestation(control: str) -> list[tuple[int, Any]]:
