@@ -33,7 +33,7 @@ def test_model_card_schema_forbids_unknown_keys(run_cli: Run) -> None:
 
 def test_json_output_is_the_assessment(system: Path, run_cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "a.json"
-    result = run_cli("check", system, "--format", "json", "--as-of", "2026-11-25", "-o", out)
+    result = run_cli("check", system, "--as-of", "2026-11-25", "-o", f"json={out}")
     assert result.code == 0
     assessment = Assessment.model_validate_json(out.read_text())
     assert assessment.format == "govern.assessment/1"

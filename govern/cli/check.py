@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govern.cli.options import engine_options, record_assessment, record_options
+from govern.overwrite import FORMAT_KINDS
 from govern.render import RENDERERS
 
 if TYPE_CHECKING:
     from govern.assessment import Assessment
+    from govern.overwrite import OutputKind
 
 FORMATS = list(RENDERERS)
 
@@ -24,12 +26,12 @@ FORMATS = list(RENDERERS)
 class OutputSpec:
     """One requested output: a format, and a file (None for standard output)."""
 
-    format: str | None  # None: the --format format (the older `-o FILE` form)
+    format: str
     path: Path | None
 
 
 class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
-    """FORMAT, FORMAT=PATH, or (as before) a bare PATH for the --format output."""
+    """FORMAT (standard output) or FORMAT=PATH; anything else is refused with a suggestion."""
 
     name = "FORMAT[=PATH]"
 
@@ -48,10 +50,27 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
         fmt, sep, path = raw.partition("=")
         if sep and fmt.lower() in RENDERERS:
             return OutputSpec(fmt.lower(), None if path in ("", "-") else Path(path))
-        # A word before "=" is a mistyped format, never part of a file name worth guessing.
-        if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", fmt):
-            self.fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param, ctx)
-        return OutputSpec(None, Path(raw))
+        self.fail(_not_an_output(raw, fmt if sep else None), param, ctx)
+
+
+def _not_an_output(raw: str, fmt: str | None) -> str:
+    """Why RAW is no output, and the closest thing the user may have meant."""
+    import difflib
+
+    choices = ", ".join(FORMATS)
+    if fmt is not None:
+        close = difflib.get_close_matches(fmt.lower(), FORMATS, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown format {fmt!r}{hint} (choose from {choices})"
+    # A file name: suggest the format its suffix names, else the closest format name.
+    by_suffix = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"}
+    suffix = Path(raw).suffix.lower()
+    if suffix in by_suffix or suffix == ".txt":
+        suggestion = f"-o {by_suffix.get(suffix, 'text')}={raw}"
+    else:
+        close = difflib.get_close_matches(raw.lower(), FORMATS, n=1, cutoff=0.5)
+        suggestion = f"-o {close[0]}" if close else f"-o FORMAT={raw}"
+    return f"{raw!r} is neither a format ({choices}) nor FORMAT=PATH; did you mean {suggestion!r}?"
 
 
 @click.command("check")
@@ -65,7 +84,7 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
     envvar="GOVERN_OUTPUT",
     help=f"Write FORMAT ({', '.join(FORMATS)}) to PATH, or to standard output without =PATH. "
     "Repeat for several outputs from one run; at most one goes to standard output. "
-    "A bare PATH writes the --format output there. Env: space- or comma-separated list.",
+    "Env: space- or comma-separated list.",
 )
 @click.option(
     "--format",
@@ -102,6 +121,13 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
     envvar="GOVERN_VERBOSE",
     help="List passing and not-applicable rules too.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    envvar="GOVERN_FORCE",
+    help="Replace output files that hold another kind of content (an earlier run's output of "
+    "the same kind is always replaced).",
+)
 @record_options
 def command(
     target: Path,
@@ -116,6 +142,7 @@ def command(
     write_baseline: Path | None,
     repo_root: Path | None,
     verbose: bool,
+    force: bool,
     record: bool,
     db_url: str | None,
 ) -> None:
@@ -130,6 +157,7 @@ def command(
         load_system_and_packs,
     )
     from govern.engine import assess
+    from govern.overwrite import refuse_replacing_other_kinds
 
     plan = _plan(outputs, fmt)
     bundle, packs = load_system_and_packs(target)
@@ -139,19 +167,20 @@ def command(
     render_options = {"verbose": verbose, "base_path": _base_path(bundle.root, repo_root)}
 
     # Render everything before writing anything: a failing renderer leaves no file half-done.
-    rendered = [(spec, _render(spec.format or "text", reported, render_options)) for spec in plan]
+    rendered = [(spec, _render(spec.format, reported, render_options)) for spec in plan]
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     step_summary = None
     if summary_file and any(spec.format == "github" for spec in plan):
         step_summary = _render("markdown", reported, render_options)
 
     files = _planned_files(rendered, write_baseline, baseline_text)
-    check_outputs_spare_inputs([path for path, _ in files], bundle, packs)
+    check_outputs_spare_inputs([path for path, _, _ in files], bundle, packs)
+    refuse_replacing_other_kinds([(path, kind) for path, _, kind in files], force)
     if record:
         # The full assessment, not the baseline-filtered view. Recorded before any file is
         # written, so an unreachable ledger leaves no outputs claiming a recorded run.
         record_assessment(full, db_url, bundle.root)
-    for path, body in files:
+    for path, body, _ in files:
         if _write(path, body):
             click.echo(f"wrote {path}", err=True)
     for spec, body in rendered:
@@ -166,10 +195,14 @@ def command(
 
 def _planned_files(
     rendered: list[tuple[OutputSpec, str]], write_baseline: Path | None, baseline_text: str | None
-) -> list[tuple[Path, str]]:
-    files = [(spec.path, body) for spec, body in rendered if spec.path is not None]
+) -> list[tuple[Path, str, OutputKind]]:
+    files: list[tuple[Path, str, OutputKind]] = [
+        (spec.path, body, FORMAT_KINDS.get(spec.format, "text"))
+        for spec, body in rendered
+        if spec.path is not None
+    ]
     if write_baseline is not None and baseline_text is not None:
-        files.append((write_baseline, baseline_text))
+        files.append((write_baseline, baseline_text, "json"))
     return files
 
 
@@ -177,9 +210,8 @@ def _plan(outputs: tuple[OutputSpec, ...], fmt: str | None) -> list[OutputSpec]:
     """Resolve -o and --format into the outputs to write, refusing ambiguous combinations."""
     from govern.errors import UsageError
 
-    plan = [OutputSpec(spec.format or fmt or "text", spec.path) for spec in outputs]
-    legacy = any(spec.format is None for spec in outputs)
-    if fmt is not None and not legacy:
+    plan = list(outputs)
+    if fmt is not None:
         plan.insert(0, OutputSpec(fmt, None))
     if not plan:
         plan = [OutputSpec("text", None)]
