@@ -164,7 +164,12 @@ def command(
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     full = assess(bundle, packs, options)
     reported, baseline_text = _judge(full, baseline, write_baseline)
-    render_options = {"verbose": verbose, "base_path": _base_path(bundle.root, repo_root)}
+    render_options = {
+        "verbose": verbose,
+        "base_path": _base_path(bundle.root, repo_root),
+        # Blocking rules that still fail but were hidden as known: the verdict says so.
+        "baselined": tuple(r for r in full.summary.gating if r not in reported.summary.gating),
+    }
 
     # Render everything before writing anything: a failing renderer leaves no file half-done.
     rendered = [(spec, _render(spec.format, reported, render_options)) for spec in plan]
