@@ -195,7 +195,10 @@ def _passphrase(key_path: Path) -> bytes | None:
 
 
 def _assess(
-    target: Path, options: EngineOptions, planned: list[tuple[Path, OutputKind]], force: bool
+    target: Path,
+    options: EngineOptions,
+    planned: list[tuple[Path, OutputKind]],
+    force: bool = False,
 ) -> tuple[Assessment, ReportInput, Path]:
     """The same run as `govern check`, keeping what the report needs from the loaded bundle.
 
