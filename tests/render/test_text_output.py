@@ -79,3 +79,15 @@ def test_verdict_with_a_baseline_names_the_known_blocking_failures(
     assert verdict.startswith("Verdict: PASS: no new blocking rule at or above high fails")
     assert "2 known blocking rule(s) still fail but are in the baseline" in verdict
     assert "DEMO-12-LOG-RETENTION" in verdict and "DEMO-16-PROVIDER" in verdict
+
+
+def test_markdown_verdict_names_a_handful_of_ids(run_cli: Run, tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    system = tmp_path / "fresh"
+    assert run_cli("init", system, "--no-input", "--tier", "high").code == 0
+    out = run_cli("check", system, *AS_OF, "--format", "markdown").out
+    html = MarkdownIt("commonmark").render(out)
+    verdict = next(ln for ln in out.splitlines() if "blocking rule(s) at or above high fail" in ln)
+    assert verdict.count("`") == 10 and re.search(r" and \d+ more\.\s*$", verdict), verdict
+    assert html.count("<code>") > 50  # the table still names every rule
