@@ -73,3 +73,15 @@ def test_content_kind(tmp_path: Path, head: bytes, kind: str) -> None:
     path = tmp_path / "file"
     path.write_bytes(head)
     assert content_kind(path) == kind
+
+
+def test_diff_follows_the_same_rule(run_cli: Run, system: Path, tmp_path: Path) -> None:
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    run_cli("check", system, *AS_OF, "-o", f"json={before}")
+    run_cli("check", system, *AS_OF, "-o", f"json={after}")
+    comment = tmp_path / "comment.md"
+    args = ("diff", before, after, "--format", "markdown", "-o", comment)
+    assert run_cli(*args).code == 0 and run_cli(*args).code == 0  # its own earlier comment
+    refused = run_cli("diff", before, after, "--format", "markdown", "-o", before)
+    assert refused.code == 2 and "holds json, not text" in refused.err
+    assert content_kind(before) == "json"
