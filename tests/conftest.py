@@ -138,7 +138,12 @@ def copy_example(name: str, target: Path) -> Path:
     """A private copy of examples/NAME at `target`, so no test sees an example change halfway.
 
     data/ holds the predictions behind the fairness report: large, and not evidence itself.
+    .govern/ is state a command may have left in the example (a ledger): never part of it.
     """
     source = REPO / "examples" / name
-    shutil.copytree(source, target, ignore=lambda d, _: ["data"] if Path(d) == source else [])
+
+    def skipped(folder: str, names: list[str]) -> list[str]:
+        return [".govern"] + (["data"] if Path(folder) == source else [])
+
+    shutil.copytree(source, target, ignore=skipped)
     return target

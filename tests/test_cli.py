@@ -12,7 +12,7 @@ import pytest
 
 from govern.cli.schema import SCHEMAS
 from govern.engine.assessment import Assessment
-from tests.conftest import CliResult, edit, write
+from tests.conftest import REPO, CliResult, edit, write
 
 Run = Callable[..., CliResult]
 
@@ -33,7 +33,7 @@ def test_model_card_schema_forbids_unknown_keys(run_cli: Run) -> None:
 
 def test_json_output_is_the_assessment(system: Path, run_cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "a.json"
-    result = run_cli("check", system, "--format", "json", "--as-of", "2026-11-25", "-o", out)
+    result = run_cli("check", system, "--as-of", "2026-11-25", "-o", f"json={out}")
     assert result.code == 0
     assessment = Assessment.model_validate_json(out.read_text())
     assert assessment.format == "govern.assessment/1"
@@ -128,7 +128,9 @@ def test_text_says_why_a_failure_does_not_gate(system: Path, run_cli: Run) -> No
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["chek"], "error: No such command 'chek'. (see 'govern --help')"),
+        (["chek"], "error: no such command 'chek'; did you mean 'check'? (see 'govern --help')"),
+        (["polcies", "lint"], "error: no such command 'polcies'; did you mean 'policies'?"),
+        (["frobnicate"], "error: no such command 'frobnicate' (see 'govern --help')"),
         (["check", "--fail-on", "x"], "error: Invalid value for '--fail-on'"),
         (["verify", "report.pdf"], "error: Missing option '--key'"),
     ],
@@ -169,3 +171,46 @@ def test_mistyped_output_format_is_refused(system: Path, run_cli: Run, tmp_path:
     result = run_cli("check", system, "-o", f"jsn={tmp_path / 'out.json'}")
     assert result.code == 2 and "unknown format 'jsn'" in result.err
     assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("args", [[], ["card"], ["policies"]])
+def test_bare_command_prints_its_help(run_cli: Run, args: list[str]) -> None:
+    """`govern` alone is how a newcomer starts: the help, not an error."""
+    result = run_cli(*args)
+    assert result.code == 0
+    assert result.out.startswith("Usage: govern") and "Commands:" in result.out
+    assert "error" not in result.err
+
+
+def test_linting_a_copy_of_a_builtin_pack_reports_no_duplicates(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """A checkout's policies/ (a copy of the installed built-in packs) lints on its own."""
+    import shutil
+
+    from govern.policy.loader import builtin_root
+
+    copy = tmp_path / "policies"
+    shutil.copytree(builtin_root(), copy)
+    for target in (copy, copy / "eu-ai-act"):
+        result = run_cli("policies", "lint", target)
+        assert result.code == 0, result.err
+        assert "duplicate" not in result.err
+    alone = run_cli("policies", "lint", copy / "eu-ai-act")
+    assert "eu-ai-act" in alone.out and "iso-42001" not in alone.out
+
+
+def test_builtin_pack_name_is_a_lint_target(run_cli: Run) -> None:
+    result = run_cli("policies", "lint", "builtin:eu-ai-act")
+    assert result.code == 0, result.err
+    assert result.out.startswith("ok: 0 problem(s)") and "eu-ai-act" in result.out
+    unknown = run_cli("policies", "lint", "builtin:eu-ai-akt")
+    assert unknown.code == 2 and "no built-in pack 'builtin:eu-ai-akt'" in unknown.err
+
+
+def test_pre_commit_lint_hook_default_lints_clean(run_cli: Run) -> None:
+    """The repository's own hook default (policies/) passes on a clean checkout."""
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert '"${@:-policies}"' in hooks
+    result = run_cli("policies", "lint", REPO / "policies")
+    assert result.code == 0, result.err

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO, CliResult, copy_example
 
@@ -47,3 +50,51 @@ def test_readme_override_example_tightens_the_builtin_rule(
     assert rule["severity"] == "critical"
     assert rule["tightened"] and "acme" in json.dumps(rule["tightened"])
     assert rule["status"] == "pass"  # the example keeps logs 1826 days, above the new 365
+
+
+def _sh_block_after(heading: str) -> list[str]:
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index(heading) :]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block, f"README lost the commands under {heading}"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_ledger_commands_leave_the_example_untouched(
+    tmp_path: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newcomer runs the ledger example as written; examples/ must not change under them."""
+    example = REPO / "examples" / "credit-scoring"
+    before = sorted(p.relative_to(example) for p in example.rglob("*"))
+    lines = _sh_block_after("### The audit ledger")
+    assert lines[0].startswith('export GOVERN_DATABASE_URL="sqlite:///$(mktemp -d)/')
+    monkeypatch.setenv("GOVERN_DATABASE_URL", f"sqlite:///{tmp_path / 'ledger.db'}")
+    for line in lines[1:]:
+        args = shlex.split(line)
+        assert args[0] == "govern", line
+        result = run_cli(*args[1:])
+        assert result.code in (0, 1), f"{line}: {result.err}"
+    assert (tmp_path / "ledger.db").is_file()
+    assert sorted(p.relative_to(example) for p in example.rglob("*")) == before
+
+
+def test_readme_signing_keys_stay_out_of_the_repository() -> None:
+    lines = _sh_block_after("### Signed reports")
+    generate = next(line for line in lines if "keys generate" in line)
+    assert '--out "$keys/' in generate and "$HOME" in lines[0]
+    assert "--sign-key acme-signing.key" not in "\n".join(lines)
+
+
+def test_copy_example_leaves_out_state_left_in_the_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger an earlier `--record` left in an example never reaches a test's copy."""
+    import tests.conftest as shared
+
+    fake_repo = tmp_path / "repo"
+    (fake_repo / "examples" / "demo" / ".govern").mkdir(parents=True)
+    (fake_repo / "examples" / "demo" / ".govern" / "ledger.db").write_text("left over")
+    (fake_repo / "examples" / "demo" / "govern.yaml").write_text("govern: 1\n")
+    monkeypatch.setattr(shared, "REPO", fake_repo)
+    copy = copy_example("demo", tmp_path / "copy")
+    assert (copy / "govern.yaml").is_file() and not (copy / ".govern").exists()

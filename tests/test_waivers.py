@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from govern.engine.assessment import RuleResult
 from govern.engine.evaluate import EngineOptions, assess
 from govern.load.bundle import load_system
 from govern.policy.loader import load_packs
-from tests.conftest import write
+from tests.conftest import CliResult, write
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -103,3 +105,33 @@ def test_waiver_for_unknown_rule_is_warned(system: Path) -> None:
     assert listed.state == "malformed"  # never reported as active: it waives nothing
     assert "names no rule of the loaded packs" in (listed.problem or "")
     assert listed.approved_by == "a" and listed.expires == dt.date(2027, 1, 1)
+
+
+def test_waivers_list_judges_a_misspelt_rule_as_check_does(
+    system: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """A typo in a waiver's rule id is malformed in `waivers list` too, never EXPIRING."""
+    misspelt = waiver(expires="2026-12-01").replace("DEMO-12-LOG-RETENTION", "DEMO-12-LOG-RETENTON")
+    (system / "govern.yaml").write_text(
+        (system / "govern.yaml").read_text() + "waivers:\n" + misspelt
+    )
+    listed = run_cli("waivers", "list", system, "--as-of", TODAY.isoformat())
+    assert listed.code == 1
+    assert listed.out.startswith("MALFORMED  DEMO-12-LOG-RETENTON  govern.yaml:")
+    assert "names no rule of the loaded packs" in listed.out
+    as_json = run_cli("waivers", "list", system, "--as-of", TODAY.isoformat(), "--format", "json")
+    checked = run_cli("check", system, "--as-of", TODAY.isoformat(), "--format", "json")
+    (row,) = json.loads(as_json.out)["waivers"]
+    (judged,) = json.loads(checked.out)["waivers"]
+    assert row["state"] == judged["state"] == "malformed"
+    assert row["problem"] == judged["problem"]
+
+
+def test_waivers_list_exits_0_when_every_waiver_is_usable(
+    system: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    (system / "govern.yaml").write_text(
+        (system / "govern.yaml").read_text() + "waivers:\n" + waiver(expires="2026-12-01")
+    )
+    listed = run_cli("waivers", "list", system, "--as-of", TODAY.isoformat())
+    assert listed.code == 0 and listed.out.startswith("EXPIRING")

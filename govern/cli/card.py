@@ -193,12 +193,11 @@ def write_import(
     dataset_id: str | None = None,
 ) -> None:
     """Shared by `card import` and `dataset import`: import, write, and report what was left."""
-    from govern.errors import UsageError
     from govern.load.importers import describe, import_document
-    from govern.outputs import write_atomic
+    from govern.outputs import refuse_replacing_other_kinds, write_atomic
 
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} already exists (pass --force to overwrite it)")
+    if output is not None:
+        refuse_replacing_other_kinds([(output, "yaml")], force)
     fmt = None if source_format == "auto" else source_format
     document, result = import_document(source, kind, fmt, str(source), select)  # type: ignore[arg-type]
     model = result.model
@@ -305,7 +304,9 @@ def render_unmapped(unmapped: dict[str, Any], document: Any, fmt: str) -> str:
     multiple=True,
     help="Fairness report to include as fairness assessments (repeatable).",
 )
-@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite OUTPUT when it holds something other than JSON."
+)
 def export_command(
     source: Path,
     target_format: str,
@@ -322,12 +323,11 @@ def export_command(
     import json
 
     from govern import __version__
-    from govern.errors import UsageError
     from govern.load.importers.cyclonedx import ExportError, export_bom, validate_bom
-    from govern.outputs import write_atomic
+    from govern.outputs import refuse_replacing_other_kinds, write_atomic
 
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} already exists (pass --force to overwrite it)")
+    if output is not None:
+        refuse_replacing_other_kinds([(output, "json")], force)
     card, records, reports = _export_inputs(source, datasets, fairness)
     bom = export_bom(card, records, reports, __version__)
     problems = validate_bom(bom)

@@ -17,6 +17,11 @@ from govern.render.interface import RenderOptions
 
 if TYPE_CHECKING:
     from govern.engine.assessment import Assessment
+from govern.outputs import FORMAT_KINDS
+
+if TYPE_CHECKING:
+    from govern.engine.assessment import Assessment
+    from govern.outputs import OutputKind
 
 FORMATS = list(RENDERERS)
 
@@ -25,12 +30,12 @@ FORMATS = list(RENDERERS)
 class OutputSpec:
     """One requested output: a format, and a file (None for standard output)."""
 
-    format: str | None  # None: the --format format (the older `-o FILE` form)
+    format: str
     path: Path | None
 
 
 class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
-    """FORMAT, FORMAT=PATH, or (as before) a bare PATH for the --format output."""
+    """FORMAT (standard output) or FORMAT=PATH; anything else is refused with a suggestion."""
 
     name = "FORMAT[=PATH]"
 
@@ -49,10 +54,27 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
         fmt, sep, path = raw.partition("=")
         if sep and fmt.lower() in RENDERERS:
             return OutputSpec(fmt.lower(), None if path in ("", "-") else Path(path))
-        # A word before "=" is a mistyped format, never part of a file name worth guessing.
-        if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", fmt):
-            self.fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param, ctx)
-        return OutputSpec(None, Path(raw))
+        self.fail(_not_an_output(raw, fmt if sep else None), param, ctx)
+
+
+def _not_an_output(raw: str, fmt: str | None) -> str:
+    """Why RAW is no output, and the closest thing the user may have meant."""
+    import difflib
+
+    choices = ", ".join(FORMATS)
+    if fmt is not None:
+        close = difflib.get_close_matches(fmt.lower(), FORMATS, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown format {fmt!r}{hint} (choose from {choices})"
+    # A file name: suggest the format its suffix names, else the closest format name.
+    by_suffix = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"}
+    suffix = Path(raw).suffix.lower()
+    if suffix in by_suffix or suffix == ".txt":
+        suggestion = f"-o {by_suffix.get(suffix, 'text')}={raw}"
+    else:
+        close = difflib.get_close_matches(raw.lower(), FORMATS, n=1, cutoff=0.5)
+        suggestion = f"-o {close[0]}" if close else f"-o FORMAT={raw}"
+    return f"{raw!r} is neither a format ({choices}) nor FORMAT=PATH; did you mean {suggestion!r}?"
 
 
 @click.command("check")
@@ -66,7 +88,7 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
     envvar="GOVERN_OUTPUT",
     help=f"Write FORMAT ({', '.join(FORMATS)}) to PATH, or to standard output without =PATH. "
     "Repeat for several outputs from one run; at most one goes to standard output. "
-    "A bare PATH writes the --format output there. Env: space- or comma-separated list.",
+    "Env: space- or comma-separated list.",
 )
 @click.option(
     "--format",
@@ -103,6 +125,13 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
     envvar="GOVERN_VERBOSE",
     help="List passing and not-applicable rules too.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    envvar="GOVERN_FORCE",
+    help="Replace output files that hold another kind of content (an earlier run's output of "
+    "the same kind is always replaced).",
+)
 @record_options
 def command(
     target: Path,
@@ -117,6 +146,7 @@ def command(
     write_baseline: Path | None,
     repo_root: Path | None,
     verbose: bool,
+    force: bool,
     record: bool,
     db_url: str | None,
 ) -> None:
@@ -131,28 +161,35 @@ def command(
         load_system_and_packs,
     )
     from govern.engine.evaluate import assess
+    from govern.outputs import refuse_replacing_other_kinds
 
     plan = _plan(outputs, fmt)
     bundle, packs = load_system_and_packs(target)
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     full = assess(bundle, packs, options)
     reported, baseline_text = _judge(full, baseline, write_baseline)
-    render_options = RenderOptions(verbose=verbose, base_path=_base_path(bundle.root, repo_root))
+    render_options = RenderOptions(
+        verbose=verbose,
+        base_path=_base_path(bundle.root, repo_root),
+        # Blocking rules that still fail but were hidden as known: the verdict says so.
+        baselined=tuple(r for r in full.summary.gating if r not in reported.summary.gating),
+    )
 
     # Render everything before writing anything: a failing renderer leaves no file half-done.
-    rendered = [(spec, _render(spec.format or "text", reported, render_options)) for spec in plan]
+    rendered = [(spec, _render(spec.format, reported, render_options)) for spec in plan]
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     step_summary = None
     if summary_file and any(spec.format == "github" for spec in plan):
         step_summary = _render("markdown", reported, render_options)
 
     files = _planned_files(rendered, write_baseline, baseline_text)
-    check_outputs_spare_inputs([path for path, _ in files], bundle, packs)
+    check_outputs_spare_inputs([path for path, _, _ in files], bundle, packs)
+    refuse_replacing_other_kinds([(path, kind) for path, _, kind in files], force)
     if record:
         # The full assessment, not the baseline-filtered view. Recorded before any file is
         # written, so an unreachable ledger leaves no outputs claiming a recorded run.
         record_assessment(full, db_url, bundle.root)
-    for path, body in files:
+    for path, body, _ in files:
         if _write(path, body):
             click.echo(f"wrote {path}", err=True)
     for spec, body in rendered:
@@ -167,10 +204,14 @@ def command(
 
 def _planned_files(
     rendered: list[tuple[OutputSpec, str]], write_baseline: Path | None, baseline_text: str | None
-) -> list[tuple[Path, str]]:
-    files = [(spec.path, body) for spec, body in rendered if spec.path is not None]
+) -> list[tuple[Path, str, OutputKind]]:
+    files: list[tuple[Path, str, OutputKind]] = [
+        (spec.path, body, FORMAT_KINDS.get(spec.format, "text"))
+        for spec, body in rendered
+        if spec.path is not None
+    ]
     if write_baseline is not None and baseline_text is not None:
-        files.append((write_baseline, baseline_text))
+        files.append((write_baseline, baseline_text, "json"))
     return files
 
 
@@ -178,9 +219,8 @@ def _plan(outputs: tuple[OutputSpec, ...], fmt: str | None) -> list[OutputSpec]:
     """Resolve -o and --format into the outputs to write, refusing ambiguous combinations."""
     from govern.errors import UsageError
 
-    plan = [OutputSpec(spec.format or fmt or "text", spec.path) for spec in outputs]
-    legacy = any(spec.format is None for spec in outputs)
-    if fmt is not None and not legacy:
+    plan = list(outputs)
+    if fmt is not None:
         plan.insert(0, OutputSpec(fmt, None))
     if not plan:
         plan = [OutputSpec("text", None)]

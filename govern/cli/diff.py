@@ -50,6 +50,12 @@ REFERENCES = "a run id, latest, latest~N, previous, approved, or an assessment J
     help="Write the output to this file (atomically).",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    envvar="GOVERN_FORCE",
+    help="Replace an existing -o file that holds another kind of content.",
+)
+@click.option(
     "--fail-on-regression",
     is_flag=True,
     envvar="GOVERN_FAIL_ON_REGRESSION",
@@ -64,15 +70,19 @@ def command(
     tolerance: float,
     fmt: str,
     output: Path | None,
+    force: bool,
     fail_on_regression: bool,
 ) -> None:
     """Compare BEFORE with AFTER (default: previous and latest run). Each is a run id, latest,
     latest~N, previous, approved (the newest passing run before the latest) or an assessment
     JSON file: new failures, fixed rules, changed statuses, expired waivers, fairness moves."""
+    from govern.outputs import refuse_replacing_other_kinds
     from govern.store.diff import compare
     from govern.store.ledger import Ledger, is_run_reference
     from govern.store.render import DIFF
 
+    if output is not None:
+        refuse_replacing_other_kinds([(output, "json" if fmt == "json" else "text")], force)
     runs = [ref for ref in (before, after) if is_run_reference(ref) and not Path(ref).is_file()]
     if runs:
         with Ledger.open(database_url(db, directory)) as ledger:

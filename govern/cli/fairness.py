@@ -128,6 +128,12 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Where to write the report JSON (- for stdout).",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    envvar=f"{ENV}FORCE",
+    help="Replace an existing -o file that holds something other than JSON.",
+)
+@click.option(
     "--created",
     type=CreatedType(),
     envvar=f"{ENV}CREATED",
@@ -158,6 +164,7 @@ def command(
     min_group_size: int,
     seed: int | None,
     output: str,
+    force: bool,
     created: dt.date | dt.datetime | None,
     model_version: str | None,
     dataset: str | None,
@@ -178,10 +185,12 @@ def command(
     """
     # Imported here so that other commands never load numpy or pyarrow.
     from govern.fairness.report import Spec, fairness_report, render
-    from govern.outputs import check_outputs, write_atomic
+    from govern.outputs import check_outputs, refuse_replacing_other_kinds, write_atomic
 
     if output != "-" and predictions != "-":
         check_outputs([Path(output)], inputs=[Path(predictions)])
+    if output != "-":
+        refuse_replacing_other_kinds([(Path(output), "json")], force)
 
     spec = Spec(
         y_true=y_true,

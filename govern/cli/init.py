@@ -88,6 +88,7 @@ def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) ->
     )
     chosen_tier = tier or click.prompt("Risk tier", type=click.Choice(TIERS), default="high")
     annex_iii = annex_i = None
+    profiling = False
     triggers: tuple[str, ...] = ()
     if chosen_tier == "high":
         point = click.prompt(
@@ -105,6 +106,12 @@ def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) ->
                 show_default=False,
             )
             annex_i = act or None
+        # Profiling natural persons rules out the Art.6(3) derogation (Art.6(3) last subparagraph).
+        profiling = click.confirm(
+            "Does the system profile natural persons (automated evaluation of personal aspects, "
+            "GDPR Art.4(4))?",
+            default=False,
+        )
     triggers = click.prompt(
         "Art.50 triggers (comma-separated, empty for none)",
         default="interacts_with_persons" if chosen_tier == "limited" else "",
@@ -125,6 +132,7 @@ def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) ->
         tier=chosen_tier,
         annex_iii=annex_iii,
         annex_i=annex_i,
+        profiling=profiling,
         transparency=triggers,
         frameworks=chosen_frameworks or ("eu-ai-act",),
     )

@@ -60,6 +60,7 @@ def generate(
 
     Give the .pub file (or the .crt) to the people who will verify your reports; keep the .key.
     """
+    from govern.cli.worktree import tracked_by_default
     from govern.errors import UsageError
     from govern.sign.keys import generate_keys
 
@@ -83,6 +84,12 @@ def generate(
         overwrite=force,
     )
     click.echo(f"wrote {keys.private_key} (private key, keep it secret)", err=True)
+    if tracked_by_default(keys.private_key):
+        click.echo(
+            f"warning: {keys.private_key} is inside a git work tree that does not ignore it; "
+            "add it to .gitignore or move it out of the repository",
+            err=True,
+        )
     click.echo(f"wrote {keys.public_key} (public key, give it to verifiers)", err=True)
     if keys.certificate is not None:
         click.echo(f"wrote {keys.certificate} (self-signed certificate for PAdES)", err=True)

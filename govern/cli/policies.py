@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from govern.cli.policy_tests import command as policy_test_command
+
+
+class PackTarget(click.ParamType):  # type: ignore[type-arg]
+    """A pack folder, a folder of packs, or a built-in pack named `builtin:NAME`."""
+
+    name = "DIR|builtin:NAME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from govern.policy.loader import BUILTIN_PREFIX, builtin_packs, resolve_source
+
+        if isinstance(value, Path):
+            return value
+        raw = str(value)
+        if raw.startswith(BUILTIN_PREFIX):
+            if raw.removeprefix(BUILTIN_PREFIX) not in builtin_packs():
+                known = ", ".join(f"{BUILTIN_PREFIX}{n}" for n in builtin_packs())
+                self.fail(f"no built-in pack {raw!r}; available: {known}", param, ctx)
+            return resolve_source(raw, Path.cwd())[0]
+        path = Path(raw)
+        if not path.is_dir():
+            self.fail(f"{raw!r} is not a folder (nor builtin:NAME)", param, ctx)
+        return path
 
 
 @click.group("policies")
@@ -18,12 +41,7 @@ group.add_command(policy_test_command)
 
 
 @group.command("lint")
-@click.argument(
-    "targets",
-    nargs=-1,
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
+@click.argument("targets", nargs=-1, required=True, type=PackTarget())
 @click.option(
     "--strict", is_flag=True, envvar="GOVERN_LINT_STRICT", help="Treat warnings as problems."
 )

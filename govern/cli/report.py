@@ -13,6 +13,7 @@ from govern.cli.options import engine_options, record_assessment, record_options
 if TYPE_CHECKING:  # kept out of the start-up path
     from govern.engine.assessment import Assessment
     from govern.engine.evaluate import EngineOptions
+    from govern.outputs import OutputKind
     from govern.report.inputs import ReportInput
     from govern.sign.keys import SigningKey
 
@@ -67,6 +68,13 @@ if TYPE_CHECKING:  # kept out of the start-up path
     envvar="GOVERN_TEMPLATE",
     help="Folder of templates and assets that override the built-in ones by name.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    envvar="GOVERN_FORCE",
+    help="Replace output files that hold another kind of content (an earlier report of the "
+    "same kind is always replaced).",
+)
 @engine_options
 @record_options
 def command(
@@ -78,6 +86,7 @@ def command(
     sign_cert: Path | None,
     envelope: Path | None,
     template_dir: Path | None,
+    force: bool,
     as_of: dt.date | None,
     fail_on: str,
     only_in_force: bool,
@@ -108,10 +117,15 @@ def command(
     key = _signing_key(sign_key, sign_cert, pades=pdf is not None)
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     outputs = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope)
-    planned = [p for p in (pdf, html, json_out) if p is not None]
+    wanted: list[tuple[Path | None, OutputKind]] = [
+        (pdf, "pdf"),
+        (html, "html"),
+        (json_out, "json"),
+    ]
+    kinds = [(path, kind) for path, kind in wanted if path is not None]
     if key is not None:
-        planned.append(outputs.signature_path())
-    assessment, inputs, system_dir = _assess(target, options, planned)
+        kinds.append((outputs.signature_path(), "json"))
+    assessment, inputs, system_dir = _assess(target, options, kinds, force)
     signer = None if key is None else Signer(key.keyid, key.certificate_subject)
     rendered = render_report(assessment, inputs, templates, outputs, signer)
     font_warning = rendered.font_warning()
@@ -192,7 +206,10 @@ def _passphrase(key_path: Path) -> bytes | None:
 
 
 def _assess(
-    target: Path, options: EngineOptions, planned: list[Path]
+    target: Path,
+    options: EngineOptions,
+    planned: list[tuple[Path, OutputKind]],
+    force: bool = False,
 ) -> tuple[Assessment, ReportInput, Path]:
     """The same run as `govern check`, keeping what the report needs from the loaded bundle.
 
@@ -200,9 +217,11 @@ def _assess(
     """
     from govern.cli.run import check_outputs_spare_inputs, load_system_and_packs
     from govern.engine.evaluate import assess
+    from govern.outputs import refuse_replacing_other_kinds
     from govern.report.inputs import collect
 
     bundle, packs = load_system_and_packs(target)
-    check_outputs_spare_inputs(planned, bundle, packs)
+    check_outputs_spare_inputs([path for path, _ in planned], bundle, packs)
+    refuse_replacing_other_kinds(planned, force)
     assessment = assess(bundle, packs, options)
     return assessment, collect(bundle, packs, assessment), bundle.root

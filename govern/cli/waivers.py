@@ -51,21 +51,26 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
     """List each waiver in TARGET's govern.yaml as active, expiring, expired or malformed.
 
     A waiver is expiring within 30 days of its expiry date (or within --expiring DAYS). Expired
-    and malformed waivers waive nothing: the rules they name fail again.
+    and malformed waivers waive nothing: the rules they name fail again. A waiver is malformed,
+    as `govern check` judges it, when a field is missing or wrong or its rule is in no loaded
+    pack. Exits 1 when a waiver is malformed (or, with --expiring, when any needs action).
     """
-    from govern.engine.waivers import parse_waivers
+    from govern.engine.waivers import judge_waivers
     from govern.evidence.filled import utc_today
     from govern.load.bundle import find_manifest
     from govern.load.documents import load_document
     from govern.load.manifest import Manifest
     from govern.load.validation import load_validate
+    from govern.policy.loader import load_packs
 
     path = find_manifest(target)
     document = load_document(path, path.name)
     manifest = load_validate(Manifest, document)
+    # The packs `check` would load: a waiver naming none of their rules waives nothing there.
+    packs = load_packs(manifest.policy_sources(), path.parent, document)
     today = as_of or utc_today()
     window = 30 if days is None else days
-    entries = parse_waivers(manifest.waivers, document)
+    entries = judge_waivers(manifest.waivers, document, {rule.id for rule in packs.rules})
     rows = [
         _Row.of(entry, entry.state(today, window), today)
         for entry in entries
@@ -77,7 +82,7 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
         click.echo(json.dumps(data, indent=2))
     else:
         _print(rows, len(entries), path.name, today)
-    if days is not None and rows:
+    if (days is not None and rows) or any(row.state == "malformed" for row in rows):
         raise click.exceptions.Exit(1)
 
 

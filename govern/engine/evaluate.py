@@ -28,7 +28,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.classify import ClassificationResult, classify
-from govern.engine.waivers import WaiverEntry, parse_waivers
+from govern.engine.waivers import WaiverEntry, judge_waivers
 from govern.load.bundle import EvidenceBundle
 from govern.load.documents import SourceDocument, format_field_path
 from govern.policy.checks import (
@@ -63,10 +63,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     classification = classify(manifest, bundle.manifest_document)
     view = _evidence_view(bundle, classification)
     known = {rule.id for rule in packs.rules}
-    waivers = [
-        entry.unknown_rule() if entry.waiver is not None and entry.rule not in known else entry
-        for entry in parse_waivers(manifest.waivers, bundle.manifest_document)
-    ]
+    waivers = judge_waivers(manifest.waivers, bundle.manifest_document, known)
     attestations = bundle.attestation_list()
 
     def find_attestation(control: str) -> list[tuple[int, Any]]:

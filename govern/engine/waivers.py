@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -91,6 +92,22 @@ def parse_waivers(raw: list[Any], manifest: SourceDocument) -> list[WaiverEntry]
         except ValidationError as exc:
             entries.append(WaiverEntry(index, rule, None, _describe(exc), line, item))
     return entries
+
+
+def judge_waivers(
+    raw: list[Any], manifest: SourceDocument, known_rules: Collection[str]
+) -> list[WaiverEntry]:
+    """The waivers as `check` judges them: one that names no loaded rule is malformed.
+
+    `check` and `waivers list` both call this, so a misspelt rule id is never listed as active
+    while the run ignores it.
+    """
+    return [
+        entry.unknown_rule()
+        if entry.waiver is not None and entry.rule not in known_rules
+        else entry
+        for entry in parse_waivers(raw, manifest)
+    ]
 
 
 def _describe(exc: ValidationError) -> str:

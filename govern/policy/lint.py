@@ -41,6 +41,21 @@ def pack_folders(targets: list[Path]) -> list[Path]:
     return folders
 
 
+def pack_id(folder: Path) -> str | None:
+    """The `id` a pack folder's pack.yaml declares, or None when it cannot be read.
+
+    The full load reports any problem later, with its place; here a bad file just matches nothing.
+    """
+    from govern.load.documents import load_document
+
+    try:
+        data = load_document(folder / PACK_FILE).data
+    except InputError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def lint(targets: list[Path], crosswalk: Path | None = None) -> LintReport:
     """Lint pack folders, and the crosswalk (the packaged one unless another is named)."""
     report = LintReport()
@@ -50,12 +65,15 @@ def lint(targets: list[Path], crosswalk: Path | None = None) -> LintReport:
         names = ", ".join(str(t) for t in targets)
         report.problems.append(Problem(names, 0, 0, "", f"no {PACK_FILE} found"))
         return report
-    linted = {str(f.resolve()) for f in folders}
-    # Built-in packs are loaded as context so that an organisation pack's overrides resolve.
+    # Built-in packs are loaded as context so that an organisation pack's overrides resolve;
+    # a linted pack that is a built-in one, or a copy of it, stands in for it.
+    linted = {f.resolve() for f in folders}
+    linted_ids = {pack_id(f) for f in folders}
     context = [
         f"builtin:{name}"
         for name in builtin_packs()
-        if str((builtin_root() / name).resolve()) not in linted
+        if (builtin_root() / name).resolve() not in linted
+        and pack_id(builtin_root() / name) not in linted_ids
     ]
     sources = context + [str(f) for f in folders]
     try:

@@ -19,6 +19,8 @@ class RenderOptions:
 
     verbose: bool = False
     base_path: str = ""
+    # Blocking rules that still fail but a baseline reported as known, for the verdict to name.
+    baselined: tuple[str, ...] = ()
 
 
 class Renderer(Protocol):

@@ -6,6 +6,7 @@ from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.render.interface import FunctionRenderer
 from govern.render.locations import line_of, located_findings, repo_path
+from govern.render.text import NAMED_IDS
 
 _LABEL = {
     "fail": "FAIL",
@@ -122,7 +123,10 @@ def _verdict(assessment: Assessment) -> str:
     fail_on = assessment.options.fail_on
     if summary.verdict == "pass":
         return f"No blocking rule at or above {fail_on} fails."
-    refs = ", ".join(f"`{rule}`" for rule in summary.gating)
+    # A handful of ids, then how many more: the table below lists every one.
+    refs = ", ".join(f"`{rule}`" for rule in summary.gating[:NAMED_IDS])
+    if len(summary.gating) > NAMED_IDS:
+        refs += f" and {len(summary.gating) - NAMED_IDS} more"
     return f"{len(summary.gating)} blocking rule(s) at or above {fail_on} fail: {refs}."
 
 

@@ -17,13 +17,18 @@ _LABEL = {
     "not_applicable": ("N/A", "bright_black"),
 }
 _DETAILED = {"fail", "error", "needs_attestation", "waived"}
+# Without --verbose a framework shows this many results in full and names the rest by id, so a
+# fresh scaffold with a hundred failures still fits a screen or two.
+DETAIL_LIMIT = 10
+NAMED_IDS = 5
 
 
 def _detailed(result: RuleResult) -> bool:
     return result.status in _DETAILED or bool(result.notes)
 
 
-def render(assessment: Assessment, verbose: bool = False) -> str:
+def render(assessment: Assessment, verbose: bool = False, baselined: tuple[str, ...] = ()) -> str:
+    """The report for a terminal. `baselined`: blocking rules whose failures a baseline hid."""
     lines: list[str] = []
     system = assessment.system
     cls = assessment.classification
@@ -43,10 +48,11 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
         lines.append(style(f"warning: {warning}", fg="yellow"))
 
     order = {status: i for i, status in enumerate(STATUSES)}
+    truncated = False
     for framework in assessment.summary.frameworks:
         group = [r for r in assessment.results if (r.framework or r.pack) == framework.framework]
         group.sort(key=lambda r: (order[r.status], -SEVERITY_RANK[r.severity], r.rule_id))
-        counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in framework.counts.items() if n)
+        counts = _counts_text(framework.counts, group)
         cov = framework.coverage
         if cov is not None:
             counts += (
@@ -58,8 +64,12 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
             style(f"{framework.title}", bold=True) + f": {framework.rules} rules ({counts})"
         )
         shown = [r for r in group if verbose or _detailed(r)]
-        for result in shown:
+        in_full = shown if verbose else shown[:DETAIL_LIMIT]
+        for result in in_full:
             lines.extend(_result_lines(result, verbose, assessment.options))
+        if len(in_full) < len(shown):
+            truncated = True
+            lines.extend(_named_rest(shown[len(in_full) :]))
         hidden = len(group) - len(shown)
         if hidden:
             lines.append(
@@ -69,13 +79,55 @@ def render(assessment: Assessment, verbose: bool = False) -> str:
             )
 
     lines.append("")
-    lines.append(_verdict(assessment))
+    if truncated:
+        lines.append(
+            f"Each framework shows its first {DETAIL_LIMIT} results in full; rerun the same "
+            "command with -v to list every result with its findings and fix."
+        )
+    lines.append(_verdict(assessment, baselined))
     return "\n".join(lines) + "\n"
+
+
+def _counts_text(counts: dict[str, int], group: list[RuleResult]) -> str:
+    """Counts by status, with passes that rest on an attestation apart, as the report shows them."""
+    attested = sum(1 for r in group if r.status == "pass" and not r.automated)
+    shown = {**counts, "pass": counts.get("pass", 0) - attested}
+    parts = [f"{n} {s.replace('_', ' ')}" for s, n in shown.items() if n]
+    if attested:
+        parts.insert(1 if shown["pass"] else 0, f"{attested} attested")
+    return ", ".join(parts)
+
+
+def _named_rest(results: list[RuleResult]) -> list[str]:
+    """One line per status and severity for results not shown in full, naming a few ids."""
+    lines = []
+    groups: dict[tuple[str, str], list[str]] = {}
+    for result in results:
+        groups.setdefault((result.status, result.severity), []).append(result.rule_id)
+    for (status, severity), ids in groups.items():
+        label, colour = _LABEL[status]
+        lines.append(
+            f"  … {len(ids)} more {style(label, fg=colour, bold=True)} [{severity}]: "
+            + name_some(ids)
+        )
+    return lines
+
+
+def name_some(ids: list[str], limit: int = NAMED_IDS) -> str:
+    """At most `limit` ids, then how many more: a summary line stays one line."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:limit])} and {len(ids) - limit} more"
+
+
+def blocks_now(result: RuleResult, options: Options) -> bool:
+    """The rule would fail this run if it failed: blocking, and at or above --fail-on."""
+    return result.blocking and SEVERITY_RANK[result.severity] >= SEVERITY_RANK[options.fail_on]
 
 
 def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[str]:
     label, colour = _LABEL[result.status]
-    severity = f"{result.severity}{', blocking' if result.blocking else ''}"
+    severity = f"{result.severity}{', blocking' if blocks_now(result, options) else ''}"
     head = f"  {style(label, fg=colour, bold=True)}  {result.rule_id} [{severity}]  {result.title}"
     lines = [head]
     indent = "        "
@@ -138,19 +190,25 @@ def _why_not_gating(result: RuleResult, options: Options) -> str:
     return "not yet in force (--only-in-force)"
 
 
-def _verdict(assessment: Assessment) -> str:
+def _verdict(assessment: Assessment, baselined: tuple[str, ...] = ()) -> str:
     summary = assessment.summary
     options = assessment.options
+    new = "new " if baselined else ""
     if summary.verdict == "pass":
         text = style("PASS", fg="green", bold=True)
-        detail = f"no blocking rule at or above {options.fail_on} fails"
+        detail = f"no {new}blocking rule at or above {options.fail_on} fails"
     else:
         text = style("FAIL", fg="red", bold=True)
         detail = (
-            f"{len(summary.gating)} blocking rule(s) at or above {options.fail_on}: "
-            + ", ".join(summary.gating)
+            f"{len(summary.gating)} {new}blocking rule(s) at or above {options.fail_on}: "
+            + name_some(summary.gating)
         )
     notes = []
+    if baselined:
+        notes.append(
+            f"{len(baselined)} known blocking rule(s) still fail but are in the baseline: "
+            + name_some(list(baselined))
+        )
     if summary.not_in_force_failures:
         verb = "not blocking (--only-in-force)" if options.only_in_force else "still blocking"
         notes.append(
@@ -169,12 +227,14 @@ def _verdict(assessment: Assessment) -> str:
         )
         notes.append(
             f"{unattested} rule(s) need an attestation of {len(controls)} control(s): "
-            + ", ".join(controls)
+            + name_some(controls)
         )
     suffix = f" ({'; '.join(notes)})" if notes else ""
     return f"Verdict: {text}: {detail}{suffix}"
 
 
 RENDERER = FunctionRenderer(
-    "text", "text/plain", lambda assessment, options: render(assessment, options.verbose)
+    "text",
+    "text/plain",
+    lambda assessment, options: render(assessment, options.verbose, options.baselined),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -30,6 +30,7 @@ from govern.reference import ANNEX_III_POINTS, FRAMEWORK_TITLES
 from govern.report import charts
 from govern.report.fairness import FairnessGate, FairnessSource
 from govern.report.inputs import ReportInput
+from govern.report.wording import field_labels
 
 STATUS_LABELS = {
     "pass": "Pass",
@@ -247,6 +248,10 @@ class ReportContext:
     packs: tuple[PackRecord, ...]
     status_labels: dict[str, str]
     renderer: str
+    # Severities whose blocking rules fail this run (--fail-on and above): "blocking" means that.
+    blocking_severities: tuple[str, ...] = ()
+    # Readable names for index paths such as fairness[0].features[1] (the feature's name).
+    field_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 def build_context(
@@ -295,6 +300,12 @@ def build_context(
         packs=tuple(assessment.packs),
         status_labels=STATUS_LABELS,
         renderer=renderer,
+        blocking_severities=tuple(
+            s
+            for s, rank in SEVERITY_RANK.items()
+            if rank >= SEVERITY_RANK[assessment.options.fail_on]
+        ),
+        field_labels=field_labels(fairness.sources),
     )
 
 

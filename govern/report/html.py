@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from govern.errors import GovernError
 from govern.report.context import ReportContext
+from govern.report.wording import readable_field, remediation_html
 
 REPORT_TEMPLATE = "report.html.j2"
 STYLESHEETS = ("style.css", "theme.css")
@@ -148,6 +149,8 @@ def environment(templates: TemplateSet) -> SandboxedEnvironment:
     env.filters["percent"] = lambda x: f"{float(x):.0f}%"
     env.filters["breakable"] = breakable
     env.filters["plural"] = plural
+    env.filters["readable_field"] = readable_field
+    env.filters["markdown"] = remediation_html
     return env
 
 

@@ -33,6 +33,7 @@ class Answers:
     annex_i: str | None = None
     transparency: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ("eu-ai-act",)
+    profiling: bool = False
     datasets: tuple[tuple[str, str], ...] = field(default=())  # (id, role)
 
     def dataset_files(self) -> list[tuple[str, str, str]]:
@@ -86,6 +87,9 @@ def manifest(a: Answers) -> str:
     if a.tier == "limited" and not triggers:
         triggers = ["interacts_with_persons"]
     datasets = ", ".join(path for path, _, _ in a.dataset_files())
+    unanswered = a.tier == "high" and not a.annex_iii and not a.annex_i
+    annex_todo = "TODO: " if unanswered else ""
+    profiling = "true" if a.profiling else "false"
     fairness_note = (
         "# TODO: `govern fairness PREDICTIONS ... -o reports/fairness.json`, then list it here"
         if a.tier == "high"
@@ -105,13 +109,13 @@ system:
   public_authority: false
 classification:                   # the EU AI Act screening questions (`govern classify` explains)
   prohibited_practices: []        # Art.5(1) letters a-h that apply; any one makes it prohibited
-  # Annex III point, e.g. "5(b)" for credit scoring (high-risk), or null
+  # {annex_todo}Annex III point, e.g. "5(b)" for credit scoring (high-risk), or null
   annex_iii: {_q(a.annex_iii)}
   # Annex I product legislation the system is a safety component of, or null
   annex_i: {_q(annex_i)}
   # {{conditions: [a-d], justification: ...}} to claim the Art.6(3) derogation, or null
   art6_3_exception: null
-  profiling: false                # profiling natural persons rules out the Art.6(3) derogation
+  profiling: {profiling:<21}# profiling natural persons rules out the Art.6(3) derogation
   gpai: false
   gpai_systemic_risk: false
   # Art.50 triggers: interacts_with_persons, synthetic_content, emotion_recognition,
@@ -139,7 +143,7 @@ identity:
   version: {version}
   previous_version: null          # TODO: the release this one replaces (or add a change_log entry)
   release_date: null              # TODO: YYYY-MM-DD
-  model_id: null
+  model_id: null                  # TODO: a stable identifier of the model (registry id, URI)
   repository: null
 """),
     ("provider", frozenset(TIERS), """\
@@ -155,7 +159,7 @@ intended_purpose:
   users: []                       # TODO: who uses the system (deployers, operators)
   deployment_context: "TODO: where, by whom and in which process the system is used"
   affected_persons: []            # TODO: the persons the system is used on
-  decisions_supported: null
+  decisions_supported: null       # TODO: the decisions its outputs inform, and who takes them
 """),
     ("out_of_scope", frozenset(TIERS), """\
 out_of_scope:
@@ -182,7 +186,7 @@ io:
   outputs:
     - modality: "TODO: e.g. tabular"
       format: "TODO: e.g. JSON"
-      description: null
+      description: "TODO: what the output means and its range"
   input_requirements: "TODO: what inputs must satisfy before they are processed"
 """),
     ("components", frozenset({"high"}), """\
@@ -213,10 +217,11 @@ compute_energy:
   training_hours: null            # TODO: hours of training
   training_flops: null
   energy_kwh:
-    training: null
+    training: null                # TODO: kWh used by training
+    inference_per_1k_requests: null  # TODO: kWh per 1,000 inference requests
   co2e_kg: null
   region: null
-  basis: null                     # measured | estimated
+  basis: null                     # TODO: measured | estimated
 """),
     ("datasets", frozenset(TIERS), "{dataset_refs}"),
     ("evaluation", frozenset(TIERS), """\
@@ -227,7 +232,7 @@ evaluation: []
     ("disaggregated", frozenset({"high"}), """\
 disaggregated:
   factors: []                     # TODO: attributes the results are broken down by
-  summary: null
+  summary: null                   # TODO: how performance differs between the groups
   fairness_report: "TODO: path of the fairness report (govern fairness)"
 """),
     ("robustness", frozenset({"high"}), """\
@@ -317,13 +322,13 @@ licence:
 """),
     ("release", frozenset({"high"}), """\
 release:
-  date: null
+  date: null                      # TODO: YYYY-MM-DD of the release
   channels: []
 """),
     ("feedback", frozenset(TIERS), """\
 feedback:
   contact: "TODO: where users and affected persons report problems"
-  appeal_process: null
+  appeal_process: null            # TODO: how affected persons contest an outcome
 """),
     ("risk_management", frozenset({"high"}), """\
 risk_management:
@@ -347,7 +352,7 @@ def model_card(a: Answers) -> str:
         refs += (
             f"  - id: {ident}{' ' * max(1, 28 - len(ident))}# {path}\n"
             f"    role: {role}\n"
-            "    version: null\n"
+            "    version: null               # TODO: the dataset version used\n"
             "    sha256: null                # TODO: sha256 of the dataset content\n"
         )
     values = {
@@ -366,7 +371,11 @@ def model_card(a: Answers) -> str:
         "schema_version: 1\n"
     ]
     for section, tiers, text in _CARD_SECTIONS:
-        wanted = a.tier in tiers or (section == "transparency" and bool(triggers))
+        wanted = (
+            a.tier in tiers
+            or (section == "transparency" and bool(triggers))
+            or (section in _FRAMEWORK_SECTIONS and _beyond_eu(a))
+        )
         if wanted:
             parts.append(text.format(**values))
     return "".join(parts)
@@ -395,15 +404,15 @@ preparation: []                   # TODO: {{step, description, tool}} per prepar
 annotation:
   protocol: "TODO: how labels were produced"
   platform: null
-  annotators: null
+  annotators: null                # TODO: who labelled the data (staff, crowd, vendor, model)
   annotations_per_item: null
   agreement: null
   quality_assurance: "TODO: how label quality was checked"
   machine_annotation: null
 synthetic:
   share: null                     # TODO: share of synthetic records, 0 to 1
-  generator: null                 # needed when share > 0
-  purpose: null                   # needed when share > 0
+  generator: null                 # TODO when share > 0: how synthetic records were made
+  purpose: null                   # TODO when share > 0: why synthetic records were added
 design_assumptions:
   measures: "TODO: what the data is meant to measure or represent"
   proxies: "TODO: proxies used, and attributes that may act as proxies"
@@ -446,6 +455,21 @@ uses:
   out_of_scope: []                # TODO: uses it does not suit
 """
 
+# What ISO/IEC 42001 and the NIST AI RMF ask of a dataset record whatever the EU AI Act tier.
+_DATASET_FRAMEWORKS = """\
+annotation:
+  annotators: null                # TODO: who labelled the data (staff, crowd, vendor, model)
+social_impact: "TODO: expected social impact of the data"
+"""
+
+# Model card sections the EU AI Act asks for only at high risk, but ISO/IEC 42001 and the NIST AI
+# RMF at every tier: written whenever one of those frameworks is in scope.
+_FRAMEWORK_SECTIONS = frozenset({"io", "components", "compute_energy", "disaggregated", "release"})
+
+
+def _beyond_eu(a: Answers) -> bool:
+    return bool(set(a.frameworks) - {"eu-ai-act"})
+
 
 def dataset_record(a: Answers, ident: str, role: str) -> str:
     head = f"""\
@@ -473,6 +497,8 @@ origin:
   derived_from: []
 """
     body = _DATASET_HIGH if a.tier == "high" else _DATASET_LOW
+    if a.tier != "high" and _beyond_eu(a):
+        body += _DATASET_FRAMEWORKS
     return head + body.format()
 
 

@@ -116,3 +116,56 @@ def test_every_check_path_is_well_formed() -> None:
         for item in entry.get("checks") or []:
             for path in _paths(item["check"]):
                 assert _PATH.match(path), f"{entry['key']}: {path}"
+
+
+# Words that state an expectation in the direction of each comparison: the message is printed
+# after "expected", so it says what passes, never what fails.
+_DIRECTION = {"min": ("at or above", "at least"), "max": ("at or below", "at most")}
+_OPPOSITE = {"min": ("below", "at most", "under"), "max": ("above", "at least", "over")}
+
+
+def _comparisons(check: Any) -> list[tuple[str, float]]:
+    if not isinstance(check, dict):
+        return []
+    found = [(op, check[op]["value"]) for op in _DIRECTION if isinstance(check.get(op), dict)]
+    for nested in check.values():
+        for item in nested if isinstance(nested, list) else [nested]:
+            found.extend(_comparisons(item))
+    return found
+
+
+def test_every_lint_message_states_its_comparison_the_right_way_round() -> None:
+    """A min check's message says "at or above" its number, a max check's "at or below"."""
+    entries = yaml.safe_load(FIELDS.read_text(encoding="utf-8"))["fields"]
+    compared = 0
+    for entry in entries:
+        for item in [*(entry.get("checks") or ()), *(entry.get("weak") or ())]:
+            message = item.get("message")
+            for op, value in _comparisons(item["check"]) if message else []:
+                compared += 1
+                stripped = message
+                for phrase in _DIRECTION[op]:
+                    stripped = stripped.replace(phrase, "")
+                assert stripped != message, f"{entry['key']}: {op} check, message {message!r}"
+                assert not any(re.search(rf"\b{w}\b", stripped) for w in _OPPOSITE[op]), message
+                if isinstance(value, (int, float)):  # else a threshold read from the evidence
+                    number = f"{value * 100:g}%" if "%" in message else f"{value:g}"
+                    assert number in message, f"{entry['key']}: {message!r} lacks {value}"
+    assert compared >= 4  # the fairness gates, data quality and log retention
+
+
+def test_card_lint_prints_the_gate_the_value_must_meet() -> None:
+    """The message a failing fairness value gets reads as the expectation it missed."""
+    from govern.engine.card_gaps import LintTarget, lint
+    from govern.load.documents import Position
+
+    ratio = {"value": 0.5, "ci": {"lower": 0.4, "upper": 0.6}}
+    view = {
+        "fairness": [
+            {"features": [{"disparities": {"demographic_parity_ratio": {"between_groups": ratio}}}]}
+        ]
+    }
+    target = LintTarget("fairness.json", view, lambda path: ("fairness.json", Position(1, 1)))
+    report = lint(target, frozenset({"high"}), ("eu-ai-act",))
+    messages = [g.expected for g in report.gaps if g.field == "bm.disparity" and g.kind == "weak"]
+    assert any(m.startswith("demographic parity ratio at or above") for m in messages), messages

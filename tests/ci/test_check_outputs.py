@@ -83,11 +83,31 @@ def test_only_files_means_nothing_on_stdout(run_cli: Run, system: Path, tmp_path
     assert result.code == 0 and result.out == ""
 
 
-def test_older_dash_o_file_form_still_works(run_cli: Run, system: Path, tmp_path: Path) -> None:
-    out = tmp_path / "a.json"
-    result = run_cli("check", system, *AS_OF, "--format", "json", "-o", out)
-    assert result.code == 0 and result.out == ""
-    assert json.loads(out.read_text())["format"] == "govern.assessment/1"
+@pytest.mark.parametrize(
+    ("argument", "hint"),
+    [
+        ("jsno", "did you mean '-o json'?"),
+        ("sarf", "did you mean '-o sarif'?"),
+        ("foo", "did you mean '-o FORMAT=foo'?"),
+        ("out.json", "did you mean '-o json=out.json'?"),
+        ("results.sarif", "did you mean '-o sarif=results.sarif'?"),
+        ("jsn=out.json", "unknown format 'jsn'; did you mean 'json'?"),
+    ],
+)
+def test_an_output_that_is_neither_format_nor_format_path_is_refused(
+    run_cli: Run,
+    system: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argument: str,
+    hint: str,
+) -> None:
+    """`-o foo` used to write a file named foo; now it says what was probably meant."""
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", system, *AS_OF, "--format", "json", "-o", argument)
+    assert result.code == 2
+    assert hint in result.err and len(result.err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == [system]  # nothing written
 
 
 def test_at_most_one_output_on_stdout(run_cli: Run, system: Path) -> None:

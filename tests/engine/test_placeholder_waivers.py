@@ -197,7 +197,11 @@ def test_waivers_list_judges_expiry_on_the_utc_day(
     # One of the two zones is a day off UTC at any hour: +14 from 10:00 UTC, -10 before 10:00.
     today = dt.datetime.now(dt.UTC).date()
     text = (system / "govern.yaml").read_text() + "waivers:\n"
-    for rule, expires in (("A-YESTERDAY", today - dt.timedelta(days=1)), ("B-TODAY", today)):
+    # Rules of the system's pack: a waiver naming no loaded rule is malformed whatever its date.
+    for rule, expires in (
+        ("DEMO-16-PROVIDER", today - dt.timedelta(days=1)),
+        ("DEMO-17-QMS", today),
+    ):
         text += (
             f"  - rule: {rule}\n    reason: Migration.\n    approved_by: Risk\n"
             f"    expires: {expires.isoformat()}\n"
@@ -207,7 +211,7 @@ def test_waivers_list_judges_expiry_on_the_utc_day(
     data = json.loads(result.out)
     assert data["as_of"] == today.isoformat(), machine_zone
     states = {w["rule"]: w["state"] for w in data["waivers"]}
-    assert states == {"A-YESTERDAY": "expired", "B-TODAY": "expiring"}, machine_zone
+    assert states == {"DEMO-16-PROVIDER": "expired", "DEMO-17-QMS": "expiring"}, machine_zone
 
 
 def test_check_judges_expiry_on_the_utc_day(

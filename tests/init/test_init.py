@@ -195,6 +195,7 @@ def test_questions_shape_the_manifest(tmp_path: Path) -> None:
             "Score consumer-loan applications for loan officers.",
             "high",
             "5(b)",  # Annex III point
+            "y",  # profiling natural persons
             "",  # Art.50 triggers
             "eu-ai-act, nist-ai-rmf",
         ]
@@ -206,6 +207,8 @@ def test_questions_shape_the_manifest(tmp_path: Path) -> None:
     assert manifest["system"]["version"] == "2.0.0"
     assert manifest["classification"]["annex_iii"] == "5(b)"
     assert manifest["classification"]["annex_i"] is None
+    assert manifest["classification"]["profiling"] is True
+    assert "profile natural persons" in result.output
     assert manifest["frameworks"] == ["eu-ai-act", "nist-ai-rmf"]
     card = yaml.safe_load((tmp_path / "sys" / "docs" / "model_card.yaml").read_text())
     assert card["intended_purpose"]["description"] == (
@@ -222,3 +225,53 @@ def test_unknown_answer_is_asked_again(tmp_path: Path) -> None:
     assert "unknown trigger(s) chatbot" in result.output
     assert "unknown framework(s) iso-9001" in result.output
     assert 'frameworks: ["iso-42001"]' in (tmp_path / "sys" / "govern.yaml").read_text()
+
+
+def _marked(lines: list[str], line: int) -> bool:
+    """The line holds a TODO, or the comment block right above it does."""
+    if "TODO" in lines[line - 1]:
+        return True
+    above = line - 2
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        if "TODO" in lines[above]:
+            return True
+        above -= 1
+    return False
+
+
+@pytest.mark.parametrize(
+    ("tier", "frameworks"),
+    [
+        ("high", ()),
+        ("high", ("eu-ai-act", "iso-42001", "nist-ai-rmf")),
+        ("limited", ()),
+        ("limited", ("eu-ai-act", "iso-42001", "nist-ai-rmf")),
+        ("minimal", ()),
+        ("minimal", ("iso-42001",)),
+    ],
+)
+def test_every_field_lint_requires_is_in_the_scaffold_and_marked(
+    govern: Callable[..., Any], tmp_path: Path, tier: str, frameworks: tuple[str, ...]
+) -> None:
+    """What `card lint` blocks on for the tier is there to fill, each marked TODO in place."""
+    from govern.scaffold import Answers, render
+
+    target = tmp_path / "sys"
+    answers = Answers(
+        name="Sys", system_id="sys", tier=tier, frameworks=frameworks or ("eu-ai-act",)
+    )
+    for path, text in render(answers).items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_text(text, encoding="utf-8")
+    result = govern("card", "lint", target, "--format", "json")
+    assert result.code == 1, result.err
+    gaps = [g for g in json.loads(result.out)["gaps"] if g["blocking"]]
+    assert gaps
+    unmarked = []
+    for gap in gaps:
+        lines = (target / gap["file"]).read_text(encoding="utf-8").splitlines()
+        key = gap["path"].rsplit(".", 1)[-1].split("[")[0]
+        at = lines[gap["line"] - 1] if gap["line"] else ""
+        if not (gap["line"] and key in at and _marked(lines, gap["line"])):
+            unmarked.append(f"{gap['file']}:{gap['line']} {gap['path']} ({gap['found']})")
+    assert not unmarked, "\n".join(unmarked)

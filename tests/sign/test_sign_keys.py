@@ -129,3 +129,51 @@ def test_a_passphrase_needs_a_terminal_or_the_variable(
     empty = run_cli("keys", "generate", "--out", tmp_path / "k", "--passphrase")
     assert empty.code == 2 and "the passphrase is empty" in empty.err
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def _git_init(folder: Path) -> Path:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(folder)], check=True, capture_output=True)
+    return folder
+
+
+def test_generate_warns_about_a_private_key_git_would_commit(tmp_path: Path, run_cli: Run) -> None:
+    repo = _git_init(tmp_path / "repo")
+    result = run_cli("keys", "generate", "--out", repo / "signing")
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "signing.key" in warnings[0] and ".gitignore" in warnings[0]
+
+
+def test_generate_is_quiet_when_the_key_is_ignored_or_outside_a_repository(
+    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _git_init(tmp_path / "repo")
+    (repo / ".gitignore").write_text("*.key\n")
+    ignored = run_cli("keys", "generate", "--out", repo / "signing")
+    outside = run_cli("keys", "generate", "--out", tmp_path / "elsewhere" / "signing")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))  # git missing: never a failure
+    (repo / ".gitignore").unlink()
+    no_git = run_cli("keys", "generate", "--out", repo / "other")
+    for result in (ignored, outside, no_git):
+        assert result.code == 0, result.err
+        assert "warning" not in result.err
+
+
+def test_repository_gitignore_covers_private_keys() -> None:
+    import subprocess
+
+    from tests.conftest import REPO
+
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name in ("govern-signing.key", "keys/acme-signing.key", "release-key.pem", "a.p12"):
+        done = subprocess.run(
+            ["git", "-C", str(REPO), "check-ignore", "-q", "--no-index", name], check=False
+        )
+        assert done.returncode == 0, f"{name} is not ignored by .gitignore"
