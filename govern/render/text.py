@@ -7,6 +7,7 @@ import click
 from govern.assessment import STATUSES, Assessment, Options, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import FRAMEWORK_TITLES
+from govern.render.display import visible_values
 
 _LABEL = {
     "fail": ("FAIL", "red"),
@@ -24,6 +25,12 @@ def _detailed(result: RuleResult) -> bool:
 
 
 def render(assessment: Assessment, verbose: bool = False) -> str:
+    """The report; evidence and pack text shows with control and bidi characters made visible.
+
+    Without that, an ANSI escape or a carriage return in a model card would repaint the terminal,
+    and a line break would let a value print lines that look like govern's own.
+    """
+    assessment = visible_values(assessment)
     lines: list[str] = []
     system = assessment.system
     cls = assessment.classification
