@@ -10,11 +10,11 @@ always literal text. `md_text` escapes every character that can open or close an
 (`\\`, backticks, `*`, `_`, `~`, `[`, `]`, `<`, `>`, `&`, `|`, `#`, `$` for GitHub's math) and
 every character an autolink needs inside one run of text (`:` for `https://`, `.` for `www.` and
 bare domains, `@` for e-mail addresses). What only means something at the start of a line is
-escaped there alone (a leading `-`, `+`, `=` or `1)`, leading blanks as `&#32;`), so the result
-is also safe at a line's start, and the rest stays readable. GFM tables split cells at `|`
-before inline parsing but honour `\\|`, so escaped text is also safe in a cell. Line breaks and
-other control characters are first shown as `<U+XXXX>` by `govern.render.display.visible`, so a
-value stays on its line.
+escaped there alone (a leading `-`, `+`, `=` or `1)`; leading blanks as references such as
+`&#32;`), so the result is also safe at a line's start, and the rest stays readable. GFM tables
+split cells at `|` before inline parsing but honour `\\|`, so escaped text is also safe in a cell.
+Line breaks and other control characters are first shown as `<U+XXXX>` by
+`govern.render.display.visible`, so a value stays on its line.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ def md_text(value: object) -> str:
     or a GFM table cell.
     """
     text = _ORDERED_LIST.sub(r"\g<0>\\", _ACTIVE.sub(r"\\\g<0>", visible(str(value))))
-    body = text.lstrip(" \t")
-    # Leading blanks as character references: four would start a code block at a line's start.
+    body = text.lstrip()
+    # Leading blanks as character references: four spaces would start a code block at a line's
+    # start, and parsers drop leading whitespace that a reader should still see.
     return "".join(f"&#{ord(c)};" for c in text[: len(text) - len(body)]) + body
 
 
