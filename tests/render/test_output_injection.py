@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -266,6 +266,12 @@ def _headings(tokens: list[Token]) -> list[str]:
 
 @BOUNDED
 @given(value=hostile)
+# Each class at least once, whatever hypothesis draws.
+@example(value="::error::forged\n##[warning]old\r::stop-commands::x")
+@example(value="\ufffe\uffff\x00\x0b]]><x/>")
+@example(value="\u202eevil\u202c\x1b[2J\x85\u2028")
+@example(value="<script>x</script> [x](http://evil.com) ![](http://evil.com/t.png) <http://e.com>")
+@example(value="www.evil.com | a || `b`` \\ # h")
 def test_every_output_format_contains_hostile_values(folder: Path, value: str) -> None:
     assessment = inject(folder, value)
     assume(assessment is not None)
