@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from govern.render.display import BIDI_CONTROLS, visible
 from govern.render.markdown_escape import md_code, md_text
 from govern.store.diff import Diff, RuleChange, Side, WaiverExpiry
 from govern.store.render import diff_markdown, diff_text, history_markdown
-from tests.conftest import REPO, copy_example, edit, write
+from tests.conftest import REPO, CliResult, copy_example, edit, write
 from tests.render.conftest import assess_folder
 
 # Fragments an attacker would try, one class of interpreter each; hypothesis joins them with
@@ -92,19 +92,19 @@ RULES = """\
   remediation: {remediation}
 - id: HOSTILE-2-WAIVED
   title: {title}
-  refs: {{eu-ai-act: ["Art.13"]}}
+  refs: {{eu-ai-act: ["Art.16(b)"]}}
   severity: high
   check: {{present: model_card.provider.no_such_field}}
   remediation: {remediation}
 - id: HOSTILE-3-LOW
   title: {title}
-  refs: {{eu-ai-act: ["Art.13"]}}
+  refs: {{eu-ai-act: ["Art.16(b)"]}}
   severity: low
   check: {{attestation: {{control: {control}}}}}
   remediation: {remediation}
 - id: HOSTILE-4-PASS
   title: {title}
-  refs: {{eu-ai-act: ["Art.13"]}}
+  refs: {{eu-ai-act: ["Art.16(b)"]}}
   severity: low
   check: {{present: model_card.identity.name}}
   remediation: {remediation}
@@ -417,3 +417,37 @@ def test_bidi_controls_in_the_html_report_are_shown_not_obeyed(
     shown = "".join(parser.text + parser.attrs)
     assert not [c for c in shown if c in BIDI_CONTROLS or c == "\x1b"]
     assert "Invoice <U+202E>exe.txt<U+202C> checker <U+2067>x<U+2069><U+001B>[2J" in shown
+
+
+# -- through the CLI, as a CI job runs it ---------------------------------------------------------
+
+NAME = "::error title=x::forged\n##[warning]old \u202eevil\u202c \x1b[2J [x](http://evil.com) <b>"
+
+
+def test_check_writes_every_output_escaped(
+    run_cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_example("support-chatbot", tmp_path / "chatbot")
+    assert inject(root, NAME) is not None
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = tmp_path / "out"
+    result = run_cli(
+        "check", root, "--as-of", AS_OF.isoformat(), "-o", "github",
+        "-o", f"junit={out / 'junit.xml'}", "-o", f"markdown={out / 'summary.md'}",
+        "-o", f"sarif={out / 'govern.sarif'}",
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert_github_safe(result.out, NAME)
+    ET.parse(out / "junit.xml")
+    json.loads((out / "govern.sarif").read_text(encoding="utf-8"))
+    for markdown in (summary.read_text(encoding="utf-8"), (out / "summary.md").read_text("utf-8")):
+        tokens = assert_markdown_safe(markdown)
+        assert _headings(tokens)[0].startswith(f"govern: {visible(NAME)} ")
+
+    text = run_cli("check", root, "--as-of", AS_OF.isoformat(), "-o", "text")
+    assert text.code == 1 and not _displayed_raw(click.unstyle(text.out).replace("\n", ""))
+    for command in (("waivers", "list", root), ("classify", root)):
+        listed = run_cli(*command)
+        assert listed.code == 0, listed.err
+        assert not _displayed_raw(click.unstyle(listed.out).replace("\n", ""))
