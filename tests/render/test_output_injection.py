@@ -451,3 +451,22 @@ def test_check_writes_every_output_escaped(
         listed = run_cli(*command)
         assert listed.code == 0, listed.err
         assert not _displayed_raw(click.unstyle(listed.out).replace("\n", ""))
+
+
+# -- the display rule itself ---------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(alphabet=st.characters(codec=None)) | hostile)
+def test_visible_shows_every_acting_character_and_keeps_the_rest(value: str) -> None:
+    shown = visible(value)
+    assert not _displayed_raw(shown)
+    assert visible(shown) == shown  # applying it twice (text inside github, say) changes nothing
+    shown.encode("utf-8")  # lone surrogates too: every output can write the result
+    # Nothing else changes: removing the <U+XXXX> forms leaves the value without those characters.
+    kept = re.sub(r"<U\+[0-9A-F]{4,6}>", "", shown)
+    assert kept == "".join(c for c in re.sub(r"<U\+[0-9A-F]{4,6}>", "", value) if not _acts(c))
+
+
+def _acts(char: str) -> bool:
+    return bool(_displayed_raw(char)) or char in "\u2028\u2029"
