@@ -33,7 +33,10 @@ def command(target: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True))
         return
-    system = manifest.system
+    from govern.render.display import visible_values
+
+    # Manifest text reaches the terminal with control and bidi characters shown, not obeyed.
+    system, result = visible_values(manifest.system), visible_values(result)
     click.echo(click.style(f"{system.name} {system.version}", bold=True) + f" ({system.id})")
     click.echo(
         f"EU AI Act tier: {click.style(result.label, bold=True)}"

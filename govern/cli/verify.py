@@ -35,6 +35,7 @@ def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     usage.
     """
     from govern.errors import UsageError
+    from govern.render.display import visible, visible_values
     from govern.sign.files import envelope_path
     from govern.sign.keys import load_public_key
     from govern.sign.verify import verify_report
@@ -54,11 +55,12 @@ def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     for check in result.checks:
         mark = {"ok": "ok  ", "fail": "FAIL", "skip": "--  "}[check.state]
         detail = f": {check.detail}" if check.detail else ""
-        click.echo(f"{mark} {check.what}{detail}")
+        # Names and details come from the envelope, which anyone can write: shown, never obeyed.
+        click.echo(visible(f"{mark} {check.what}{detail}"))
     predicate = result.predicate
     if predicate is not None:
-        system = predicate.system
-        click.echo(f"signer   {predicate.signer.keyid}")
+        system = visible_values(predicate.system)
+        click.echo(f"signer   {visible(predicate.signer.keyid)}")
         click.echo(f"signed   {predicate.signed_at.isoformat()} (signer's clock)")
         click.echo(
             f"verdict  {predicate.verdict.upper()}: {system.name} {system.version}, "

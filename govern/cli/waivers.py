@@ -113,7 +113,11 @@ class _Row:
 
 
 def _print(rows: list[_Row], total: int, manifest: str, today: dt.date) -> None:
+    from govern.render.display import visible, visible_values
+
     colours = {"active": "green", "expiring": "yellow", "expired": "red", "malformed": "red"}
+    # Manifest text reaches the terminal with control and bidi characters shown, not obeyed.
+    rows, manifest = visible_values(rows), visible(manifest)
     for row in rows:
         label = click.style(f"{row.state.upper():<9}", fg=colours[row.state], bold=True)
         where = f"{manifest}:{row.line}"

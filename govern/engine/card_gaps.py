@@ -375,6 +375,9 @@ def system_target(bundle: Any, classification: Any) -> LintTarget:
 
 
 def render_text(report: LintReport) -> str:
+    from govern.render.display import visible_values
+
+    report = visible_values(report)  # card values reach the terminal shown, never obeyed
     lines = [
         f"{report.target}: profile {', '.join(report.profile)}; "
         f"frameworks {', '.join(FRAMEWORK_TITLES[f] for f in report.frameworks)}"

@@ -1,10 +1,21 @@
-"""The assessment as GitHub Actions workflow commands: annotations on evidence, then the report."""
+"""The assessment as GitHub Actions workflow commands: annotations on evidence, then the report.
+
+The runner executes any line of a job log that starts, after leading whitespace, with `::` (or the
+older `##[`), so no value from evidence or a pack may start a line: values are made visible first
+(no line breaks or control characters; see govern.render.display), then escaped as GitHub's
+toolkit does (messages: `%`, CR, LF; properties also `:` and `,`). The plain-text report that
+follows the annotations is fenced by `::stop-commands::` with a token derived from its own text,
+which no value inside it can know, and no line of it may start a command even without the fence.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.render import text
+from govern.render.display import visible_values
 from govern.render.interface import FunctionRenderer
 from govern.render.locations import (
     REPORTED_STATUSES,
@@ -26,6 +37,7 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
     `base_path` is govern.yaml's folder under the repository root: GitHub places an annotation by
     its path relative to the workspace.
     """
+    assessment = visible_values(assessment)
     order = {status: i for i, status in enumerate(STATUSES)}
     ranked = sorted(
         assessment.results,
@@ -48,8 +60,8 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
             )
     for warning in assessment.warnings:
         lines.append(f"::warning title=govern::{_data(warning)}")
-    report = unstyle(text.render(assessment))
-    return "\n".join(lines) + ("\n" if lines else "") + report
+    lines += _inert_report(unstyle(text.render(assessment)))
+    return "\n".join(lines) + "\n"
 
 
 def _annotation(assessment: Assessment, result: RuleResult, base_path: str) -> str:
@@ -103,6 +115,29 @@ def _data(value: str) -> str:
 def _property(value: str) -> str:
     """Escaped as GitHub's toolkit does for a command's property values."""
     return _data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def _inert_report(report: str) -> list[str]:
+    """The plain-text report as lines the runner shows and never executes.
+
+    The stop token is a digest of the report itself: a value in the report would have to contain
+    the digest of a text that contains it to end the fence early.
+    """
+    token = "govern-" + hashlib.sha256(report.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return [
+        f"::stop-commands::{token}",
+        *(_inert(line) for line in report.splitlines()),
+        f"::{token}::",
+    ]
+
+
+def _inert(line: str) -> str:
+    """`line`, with the first character escaped if the runner would read it as a command."""
+    body = line.lstrip()
+    if body.startswith(("::", "##[")):
+        indent = line[: len(line) - len(body)]
+        return indent + ("%3A" if body[0] == ":" else "%23") + body[1:]
+    return line
 
 
 RENDERER = FunctionRenderer(

@@ -8,6 +8,7 @@ from collections import Counter
 
 from govern.engine.assessment import Assessment, RuleResult
 from govern.reference import FRAMEWORK_TITLES
+from govern.render.display import visible_values
 from govern.render.interface import FunctionRenderer
 from govern.render.locations import column_of, line_of, located_findings, repo_path
 
@@ -17,12 +18,19 @@ _FAILURE = {"fail", "needs_attestation"}
 _ERROR = {"error"}
 _SKIPPED = {"not_applicable", "waived"}
 
-# XML 1.0 cannot carry most control characters, and evidence values may hold them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What XML 1.0 cannot carry (its Char production): most C0 controls, lone surrogates and the
+# non-characters U+FFFE and U+FFFF. Evidence values may hold any of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(assessment: Assessment, *, base_path: str = "") -> str:
-    """JUnit XML. `base_path` is govern.yaml's folder under the repository root, for file paths."""
+    """JUnit XML. `base_path` is govern.yaml's folder under the repository root, for file paths.
+
+    Well-formed XML 1.0 whatever the evidence holds: values are shown as people should see them
+    (govern.render.display), and every attribute and text node is cleaned of what XML 1.0 cannot
+    carry just before serialising, so no element added later can forget it.
+    """
+    assessment = visible_values(assessment)
     root = ET.Element("testsuites", name=f"govern: {assessment.system.name}")
     _counts(root, assessment.results)
     for framework in assessment.summary.frameworks:
@@ -41,6 +49,10 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
             ET.SubElement(properties, "property", name=name, value=_clean(value))
         for result in group:
             _testcase(suite, assessment, result, base_path)
+    for element in root.iter():
+        element.text = None if element.text is None else _clean(element.text)
+        for key, value in list(element.attrib.items()):
+            element.set(key, _clean(value))
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -6,6 +6,7 @@ from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.render.interface import FunctionRenderer
 from govern.render.locations import line_of, located_findings, repo_path
+from govern.render.markdown_escape import md_code, md_text
 from govern.render.text import NAMED_IDS
 
 _LABEL = {
@@ -32,7 +33,8 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
     summary = assessment.summary
     options = assessment.options
     lines = [
-        f"## govern: {_cell(system.name)} {_cell(system.version)}: **{summary.verdict.upper()}**",
+        f"## govern: {md_text(system.name)} {md_text(system.version)}: "
+        f"**{summary.verdict.upper()}**",
         "",
         f"{_verdict(assessment)}  ",
         f"EU AI Act tier: {assessment.classification.label} · as of {options.as_of} · "
@@ -40,7 +42,7 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
         "",
     ]
     for warning in assessment.warnings:
-        lines.append(f"> **Warning:** {_cell(warning)}")
+        lines.append(f"> **Warning:** {md_text(warning)}")
     if assessment.warnings:
         lines.append("")
 
@@ -50,7 +52,7 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
     ]
     for framework in summary.frameworks:
         counts = " | ".join(str(framework.counts.get(s, 0)) for s in STATUSES)
-        lines.append(f"| {_cell(framework.title)} | {framework.rules} | {counts} |")
+        lines.append(f"| {md_text(framework.title)} | {framework.rules} | {counts} |")
     lines.append("")
 
     order = {status: i for i, status in enumerate(STATUSES)}
@@ -72,9 +74,10 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
         for result in waived:
             waiver = result.waiver
             lines.append(
-                f"| `{result.rule_id}` | {waiver.expires if waiver else ''} | "
-                f"{_cell(waiver.approved_by or '') if waiver else ''} | "
-                f"{_cell(waiver.reason or '') if waiver else ''} |"
+                f"| {md_code(result.rule_id, in_table=True)} | "
+                f"{waiver.expires if waiver else ''} | "
+                f"{md_text(waiver.approved_by or '') if waiver else ''} | "
+                f"{md_text(waiver.reason or '') if waiver else ''} |"
             )
         lines.append("")
     rest = [r for r in ranked if r.status in ("pass", "not_applicable")]
@@ -87,8 +90,8 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
         ]
         for result in rest:
             lines.append(
-                f"| {_LABEL[result.status]} | `{result.rule_id}` | {_cell(result.title)} | "
-                f"{_cell(result.message)} |"
+                f"| {_LABEL[result.status]} | {md_code(result.rule_id, in_table=True)} | "
+                f"{md_text(result.title)} | {md_text(result.message)} |"
             )
         lines += ["", "</details>", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -105,14 +108,15 @@ def _problems(
     ]
     for result in results:
         location, finding = located_findings(assessment, result)[0]
-        where = f"`{repo_path(location.file, base_path)}:{line_of(location)}`"
+        where = md_code(f"{repo_path(location.file, base_path)}:{line_of(location)}", in_table=True)
         found = f"{finding.found} ({finding.location.field})" if finding else result.message
         more = len(result.findings) - 1
         if more > 0:
             found += f" (+{more} more)"
         lines.append(
-            f"| {_LABEL[result.status]} | `{result.rule_id}` | {result.severity} | "
-            f"{_cell(result.title)} | {where} | {_cell(found)} | {_cell(result.remediation)} |"
+            f"| {_LABEL[result.status]} | {md_code(result.rule_id, in_table=True)} | "
+            f"{result.severity} | {md_text(result.title)} | {where} | {md_text(found)} | "
+            f"{md_text(result.remediation)} |"
         )
     lines.append("")
     return lines
@@ -124,22 +128,10 @@ def _verdict(assessment: Assessment) -> str:
     if summary.verdict == "pass":
         return f"No blocking rule at or above {fail_on} fails."
     # A handful of ids, then how many more: the table below lists every one.
-    refs = ", ".join(f"`{rule}`" for rule in summary.gating[:NAMED_IDS])
+    refs = ", ".join(md_code(rule) for rule in summary.gating[:NAMED_IDS])
     if len(summary.gating) > NAMED_IDS:
         refs += f" and {len(summary.gating) - NAMED_IDS} more"
     return f"{len(summary.gating)} blocking rule(s) at or above {fail_on} fail: {refs}."
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a table cell: pipes escaped, one line, no stray HTML."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )
 
 
 RENDERER = FunctionRenderer(

@@ -18,6 +18,7 @@ from govern.render.locations import (
     located_findings,
     repo_path,
 )
+from govern.render.markdown_escape import md_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -83,8 +84,10 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
 def _descriptor(result: RuleResult) -> dict[str, Any]:
     refs = _refs_text(result.refs)
     help_text = f"{result.remediation}\n\nReferences: {refs or 'none'}.\n" + _rule_facts(result)
-    help_markdown = f"{result.remediation}\n\n**References:** {refs or 'none'}\n\n" + "\n".join(
-        f"- {line}" for line in _rule_facts(result).splitlines()
+    # GitHub renders help.markdown: pack text goes through the one Markdown escape.
+    help_markdown = (
+        f"{md_text(result.remediation)}\n\n**References:** {md_text(refs or 'none')}\n\n"
+        + "\n".join(f"- {md_text(line)}" for line in _rule_facts(result).splitlines())
     )
     level = LEVELS[result.severity]
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from govern.engine.assessment import STATUSES, Assessment, Options, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import FRAMEWORK_TITLES
+from govern.render.display import visible_values
 from govern.render.interface import FunctionRenderer
 from govern.render.style import style
 
@@ -28,7 +29,13 @@ def _detailed(result: RuleResult) -> bool:
 
 
 def render(assessment: Assessment, verbose: bool = False, baselined: tuple[str, ...] = ()) -> str:
-    """The report for a terminal. `baselined`: blocking rules whose failures a baseline hid."""
+    """The report; evidence and pack text shows with control and bidi characters made visible.
+
+    Without that, an ANSI escape or a carriage return in a model card would repaint the terminal,
+    and a line break would let a value print lines that look like govern's own. `baselined`:
+    blocking rules whose failures a baseline hid.
+    """
+    assessment = visible_values(assessment)
     lines: list[str] = []
     system = assessment.system
     cls = assessment.classification

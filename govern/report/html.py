@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from govern.errors import GovernError
+from govern.render.display import visible_in_html
 from govern.report.context import ReportContext
 from govern.report.wording import readable_field, remediation_html
 
@@ -144,6 +145,7 @@ def environment(templates: TemplateSet) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters["thousands"] = lambda n: f"{int(n):,}"
     env.filters["percent"] = lambda x: f"{float(x):.0f}%"
@@ -152,6 +154,19 @@ def environment(templates: TemplateSet) -> SandboxedEnvironment:
     env.filters["readable_field"] = readable_field
     env.filters["markdown"] = remediation_html
     return env
+
+
+def _visible(value: object) -> object:
+    """Every `{{ expression }}` as it is shown: bidi and control characters as `<U+XXXX>`.
+
+    A name with U+202E in it would otherwise display reversed in the report. Markup (filters'
+    output, charts) is already escaped HTML, so its code points are written escaped.
+    """
+    if isinstance(value, Markup):
+        return Markup(visible_in_html(str(value), markup=True))  # noqa: S704
+    if isinstance(value, str):
+        return visible_in_html(value)
+    return value
 
 
 _BREAK_AFTER = re.compile(r"([._/])(?=[A-Za-z_])")

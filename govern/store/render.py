@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from govern.render.display import visible, visible_values
+from govern.render.markdown_escape import md_code, md_text
 from govern.store.chain import ChainReport
 from govern.store.diff import Diff, FairnessMove, RuleChange
 from govern.store.fairness import FairnessMetric
@@ -42,14 +44,15 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A GFM table; cells are Markdown already escaped by the caller (md_text or md_code)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
+
+
+def _md_rows(rows: Sequence[Sequence[str]]) -> list[list[str]]:
+    return [[md_text(c) for c in row] for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,6 +96,7 @@ _HISTORY_HEADER = (
 
 
 def history_text(system: str, database: str, entries: Sequence[HistoryEntry]) -> str:
+    system, entries = visible(system), visible_values(list(entries))
     title = f"{system}: {len(entries)} run(s) in {database}, oldest first"
     if not entries:
         return title + "\n"
@@ -100,9 +104,9 @@ def history_text(system: str, database: str, entries: Sequence[HistoryEntry]) ->
 
 
 def history_markdown(system: str, database: str, entries: Sequence[HistoryEntry]) -> str:
-    lines = [f"### govern history: {system}", ""]
+    lines = [f"### govern history: {md_text(system)}", ""]
     if entries:
-        lines += _md_table(_HISTORY_HEADER, _history_rows(entries))
+        lines += _md_table(_HISTORY_HEADER, _md_rows(_history_rows(entries)))
     else:
         lines.append("No recorded runs.")
     return "\n".join(lines) + "\n"
@@ -160,6 +164,7 @@ def _result(diff: Diff) -> str:
 
 
 def diff_text(diff: Diff) -> str:
+    diff = visible_values(diff)
     b, a = diff.before, diff.after
     lines = [
         f"govern diff: {_side(b.label, b.system_id, b.version, b.verdict)} -> "
@@ -204,21 +209,22 @@ def diff_text(diff: Diff) -> str:
 def diff_markdown(diff: Diff) -> str:
     b, a = diff.before, diff.after
     lines = [
-        f"### govern diff: {a.system_id} {b.version} ({b.label}) → {a.version} ({a.label})",
+        f"### govern diff: {md_text(a.system_id)} {md_text(b.version)} ({md_text(b.label)}) → "
+        f"{md_text(a.version)} ({md_text(a.label)})",
         "",
-        f"**{_result(diff)}** · verdict {b.verdict} → "
-        + (f"**{a.verdict}**" if diff.verdict_worse else a.verdict),
+        f"**{_result(diff)}** · verdict {md_text(b.verdict)} → "
+        + (f"**{md_text(a.verdict)}**" if diff.verdict_worse else md_text(a.verdict)),
     ]
-    lines += [f"> {_md_cell(note)}" for note in diff.notes]
+    lines += [f"> {md_text(note)}" for note in diff.notes]
     for title, changes in _sections(diff):
         if changes:
             rows = [
                 [
-                    f"`{c.rule_id}`",
-                    c.severity,
-                    f"{c.before or 'absent'} → {c.after or 'absent'}"
+                    md_code(c.rule_id, in_table=True),
+                    md_text(c.severity),
+                    md_text(f"{c.before or 'absent'} → {c.after or 'absent'}")
                     + (" ⚠" if _flagged(c, title) else ""),
-                    c.message,
+                    md_text(c.message),
                 ]
                 for c in changes
             ]
@@ -226,22 +232,22 @@ def diff_markdown(diff: Diff) -> str:
             lines += _md_table(("rule", "severity", "status", "why"), rows)
     if diff.expired_waivers:
         rows = [
-            [f"`{w.rule}`", str(w.expires), w.approved_by or "", w.before or "not listed"]
+            [
+                md_code(w.rule, in_table=True),
+                *(md_text(c) for c in (w.expires, w.approved_by or "", w.before or "not listed")),
+            ]
             for w in diff.expired_waivers
         ]
         lines += ["", f"#### Expired waivers ({len(diff.expired_waivers)})", ""]
         lines += _md_table(("rule", "expired", "approved by", "was"), rows)
     if diff.fairness_note:
-        lines += ["", f"_{_md_cell(diff.fairness_note)}_"]
+        lines += ["", f"_{md_text(diff.fairness_note)}_"]
     elif diff.fairness:
         rows = [
             [
-                m.report,
-                m.feature,
-                f"{m.metric} ({m.method})",
-                _number(m.before),
-                _number(m.after),
-                ("no longer reported" if m.after is None else f"{m.delta:+.3f}")
+                *(md_text(c) for c in (m.report, m.feature, f"{m.metric} ({m.method})")),
+                *(md_text(_number(v)) for v in (m.before, m.after)),
+                md_text("no longer reported" if m.after is None else f"{m.delta:+.3f}")
                 + (" ⚠" if m.worse else ""),
             ]
             for m in diff.fairness

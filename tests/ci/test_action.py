@@ -173,7 +173,7 @@ def test_action_steps_end_to_end(repo: Path, tmp_path: Path) -> None:
         + (log["runs"][0]["properties"]["counts"]["needs_attestation"])
     )
     summary = (temp / "summary.md").read_text()
-    assert summary.startswith("## govern: Ask Lumen support chatbot 1.4.0: **FAIL**")
+    assert summary.startswith(r"## govern: Ask Lumen support chatbot 1\.4\.0: **FAIL**")
 
     # The same steps on a compliant system pass, and a baseline turns a failing one green.
     runner.inputs["path"] = "systems/credit-scoring"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from govern.engine.assessment import STATUSES, Assessment
-from govern.render.markdown import _cell, render
+from govern.render.markdown import render
+from govern.render.markdown_escape import md_text
 
 
 def test_failing_summary_lists_blocking_rules_first(chatbot: Assessment) -> None:
     out = render(chatbot, base_path="examples/support-chatbot")
-    assert out.startswith("## govern: Ask Lumen support chatbot 1.4.0: **FAIL**")
+    assert out.startswith("## govern: Ask Lumen support chatbot 1\\.4\\.0: **FAIL**")
     for framework in chatbot.summary.frameworks:
         counts = " | ".join(str(framework.counts[s]) for s in STATUSES)
-        assert f"| {framework.title} | {framework.rules} | {counts} |" in out
+        assert f"| {md_text(framework.title)} | {framework.rules} | {counts} |" in out
     blocking = out.index("### Blocking")
     other = out.index("### Not blocking")
     for rule in chatbot.summary.gating:
@@ -34,4 +35,4 @@ def test_waivers_are_listed(waived_chatbot: Assessment) -> None:
 
 
 def test_cells_cannot_break_the_table() -> None:
-    assert _cell("a | b\nc <script>") == "a \\| b c &lt;script&gt;"
+    assert md_text("a | b\nc <script>") == r"a \| b\<U+000A\>c \<script\>"

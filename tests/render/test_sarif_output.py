@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from govern.engine.assessment import Assessment
+from govern.render.markdown_escape import md_text
 from govern.render.sarif import LEVELS, SECURITY_SEVERITY, render
 from tests.conftest import REPO
 from tests.render.conftest import EXAMPLES, assess_folder, sarif_errors
@@ -55,7 +56,7 @@ def test_one_rule_descriptor_per_policy_rule(chatbot: Assessment) -> None:
         assert rule["shortDescription"]["text"] == result.title
         assert rule["fullDescription"]["text"]
         assert result.remediation in rule["help"]["text"]
-        assert result.remediation in rule["help"]["markdown"]
+        assert md_text(result.remediation) in rule["help"]["markdown"]
         for provisions in result.refs.values():
             for provision in provisions:
                 assert provision in rule["help"]["text"]

@@ -145,7 +145,7 @@ def test_diff_since_approved_in_markdown(recorded: str, run_cli: Run, tmp_path: 
     )  # fmt: skip
     assert result.code == 1
     text = out.read_text()
-    assert text.startswith("### govern diff: credit-risk-scorer 2.3.0 (run 1) → 2.4.0 (run 4)")
+    assert text.startswith(r"### govern diff: credit-risk-scorer 2\.3\.0 (run 1) → 2\.4\.0 (run 4)")
     assert "#### New failures (1)" in text and "#### Expired waivers (1)" in text
     assert "#### Fairness moved by more than 0.02" in text and "⚠" in text
     approved = run_cli("diff", "approved", "latest", "--system", "credit-risk-scorer",

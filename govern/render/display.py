@@ -1,0 +1,102 @@
+"""How text from evidence, manifests and packs is shown to people: one rule for every output.
+
+Evidence is written by whoever opens the pull request, so a value may carry characters that make a
+reader see something other than what is there: Unicode bidi controls reorder the text around them
+(a name that reads `txt.exe` but is `exe.txt`), and control characters (ANSI escapes, carriage
+returns, line breaks) repaint or forge lines in a terminal or a CI log. Stripping them would hide
+that the value is odd; so each one is shown visibly as `<U+XXXX>`, and the rest is left as it is.
+
+Every human-facing output applies `visible` to such values: the text report (and the log summary
+of `-o github`), Markdown (through `govern.render.markdown_escape`), workflow-command messages,
+JUnit messages and the HTML/PDF report. Machine outputs (JSON, SARIF data fields) keep values
+exactly, since their consumers compare them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+# Explicit directional formatting characters (Unicode UAX #9 and the Trojan Source paper):
+# embeddings and overrides U+202A-U+202E, isolates U+2066-U+2069, and the implicit marks
+# LRM, RLM and the Arabic letter mark.
+BIDI_CONTROLS = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\u200e", "\u200f", "\u061c"]
+)
+
+_BIDI = "".join(sorted(BIDI_CONTROLS))
+# C0 and C1 controls and DEL (tab kept: it moves the cursor, nothing more), the line and
+# paragraph separators some viewers break lines at, lone surrogates (no encoding can write
+# them) and the bidi controls above.
+_SHOWN_AS_CODE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_BIDI}]")
+# The same, less line feed and carriage return: for HTML, where a line break in text is a space.
+_SHOWN_AS_CODE_IN_HTML = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_BIDI}]"
+)
+
+
+def code_point(char: str) -> str:
+    """`<U+202E>`: how a character that must not act is shown instead."""
+    return f"<U+{ord(char):04X}>"
+
+
+def visible(text: str) -> str:
+    """`text` with every bidi control, control character and line break shown as `<U+XXXX>`.
+
+    The result is one line that displays in the order it is stored and cannot move the cursor,
+    change colours or end a line; every other character is unchanged.
+    """
+    return _SHOWN_AS_CODE.sub(lambda m: code_point(m.group()), text)
+
+
+def visible_in_html(text: str, *, markup: bool = False) -> str:
+    """`visible`, except that line breaks stay: HTML lays them out as spaces.
+
+    With `markup`, `text` is already HTML, so the code points are written as escaped HTML.
+    """
+    if markup:
+        return _SHOWN_AS_CODE_IN_HTML.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", text)
+    return _SHOWN_AS_CODE_IN_HTML.sub(lambda m: code_point(m.group()), text)
+
+
+def is_visible(text: str) -> bool:
+    """True when `visible` would leave `text` unchanged."""
+    return _SHOWN_AS_CODE.search(text) is None
+
+
+def visible_values(value: T) -> T:
+    """A copy of a record (an Assessment, say) with `visible` applied to every string in it.
+
+    Renderers for people start from this copy, so no field, present or future, reaches the
+    reader raw; the machine outputs keep using the original.
+    """
+    return _visible_values(value)  # type: ignore[no-any-return]
+
+
+def _visible_values(value: Any) -> Any:
+    if type(value) is str:
+        return visible(value)
+    if isinstance(value, BaseModel):
+        changes = {name: _visible_values(getattr(value, name)) for name in type(value).model_fields}
+        return value.model_copy(update=changes)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {
+            f.name: _visible_values(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **fields)
+    if type(value) is list:
+        return [_visible_values(item) for item in value]
+    if type(value) is tuple:
+        return tuple(_visible_values(item) for item in value)
+    if type(value) is dict:
+        return {_visible_values(k): _visible_values(v) for k, v in value.items()}
+    return value
