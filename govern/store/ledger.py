@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zlib
@@ -36,6 +37,7 @@ from govern.store.records import (
     row_digest,
 )
 from govern.store.runs import SEVERITIES, HistoryEntry, RecordedRun, SystemSummary
+from govern.store.system_rows import FirstRun, SystemRecord, systems_problem
 from govern.store.tables import (
     CHILD_TABLES,
     AssessmentRow,
@@ -232,8 +234,33 @@ class Ledger:
         with self._transaction("verifying the ledger") as conn:
             row = conn.execute(select(HEAD.c.run_id, HEAD.c.chain_hash)).first()
             links = list(self._links(conn))
-        head = Head(row.run_id, row.chain_hash) if row else None
-        return verify(links, head, anchors)
+            head = Head(row.run_id, row.chain_hash) if row else None
+            report = verify(links, head, anchors)
+            if report.valid:
+                last = links[-1].run_id if links else 0
+                problem = systems_problem(*self._system_facts(conn), last)
+                if problem is not None:
+                    report = dataclasses.replace(report, problem=problem)
+        return report
+
+    def _system_facts(self, conn: Connection) -> tuple[dict[str, FirstRun], list[SystemRecord]]:
+        """Each system's first run (hashed) and the govern_systems rows that should repeat it."""
+        first = (
+            select(A.c.system_id, func.min(A.c.id).label("run_id"))
+            .group_by(A.c.system_id)
+            .subquery()
+        )
+        query = select(A.c.id, A.c.system_id, A.c.system_name, A.c.recorded_at).join(
+            first, A.c.id == first.c.run_id
+        )
+        runs = {
+            r.system_id: FirstRun(r.id, r.system_name, r.recorded_at) for r in conn.execute(query)
+        }
+        stored = [
+            SystemRecord(r.id, r.name, r.first_recorded_at)
+            for r in conn.execute(select(SYSTEMS.c.id, SYSTEMS.c.name, SYSTEMS.c.first_recorded_at))
+        ]
+        return runs, stored
 
     def _links(self, conn: Connection) -> Iterator[Link]:
         last: int | None = None
@@ -281,11 +308,19 @@ class Ledger:
     # -- reading -------------------------------------------------------------------------------
 
     def systems(self) -> list[SystemSummary]:
+        """Every system with runs, from the hashed run rows (govern_systems is not hashed).
+
+        The name is the one its newest run recorded.
+        """
+        runs = (
+            select(A.c.system_id, func.count(A.c.id).label("runs"), func.max(A.c.id).label("last"))
+            .group_by(A.c.system_id)
+            .subquery()
+        )
         query = (
-            select(SYSTEMS.c.id, SYSTEMS.c.name, func.count(A.c.id), func.max(A.c.id))
-            .select_from(SYSTEMS.join(A, A.c.system_id == SYSTEMS.c.id))
-            .group_by(SYSTEMS.c.id, SYSTEMS.c.name)
-            .order_by(SYSTEMS.c.id)
+            select(runs.c.system_id, A.c.system_name, runs.c.runs, runs.c.last)
+            .join(A, A.c.id == runs.c.last)
+            .order_by(runs.c.system_id)
         )
         with self._transaction("reading the ledger") as conn:
             return [SystemSummary(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
