@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, and_, func, insert, select, update
+from sqlalchemy import exc as sa_exc
 
 from govern.assessment import Assessment
 from govern.store import database, migrate
@@ -21,6 +22,7 @@ from govern.store.chain import (
     ChainReport,
     Head,
     Link,
+    Problem,
     chain_hash,
     sha256_hex,
     verify,
@@ -234,14 +236,17 @@ class Ledger:
         with self._transaction("verifying the ledger") as conn:
             row = conn.execute(select(HEAD.c.run_id, HEAD.c.chain_hash)).first()
             links = list(self._links(conn))
-            head = Head(row.run_id, row.chain_hash) if row else None
-            report = verify(links, head, anchors)
-            if report.valid:
-                last = links[-1].run_id if links else 0
-                problem = systems_problem(*self._system_facts(conn), last)
-                if problem is not None:
-                    report = dataclasses.replace(report, problem=problem)
-        return report
+            last = links[-1].run_id if links else 0
+            if row is not None and not (
+                isinstance(row.run_id, int) and isinstance(row.chain_hash, str)
+            ):  # SQLite keeps text in an integer column
+                garbled = Problem(
+                    last, "edited", "the chain head row holds values govern never writes"
+                )
+                return ChainReport(len(links), None, garbled, len(links))
+            report = verify(links, Head(row.run_id, row.chain_hash) if row else None, anchors)
+            problem = systems_problem(*self._system_facts(conn), last) if report.valid else None
+        return dataclasses.replace(report, problem=problem) if problem else report
 
     def _system_facts(self, conn: Connection) -> tuple[dict[str, FirstRun], list[SystemRecord]]:
         """Each system's first run (hashed) and the govern_systems rows that should repeat it."""
@@ -256,23 +261,34 @@ class Ledger:
         runs = {
             r.system_id: FirstRun(r.id, r.system_name, r.recorded_at) for r in conn.execute(query)
         }
-        stored = [
-            SystemRecord(r.id, r.name, r.first_recorded_at)
-            for r in conn.execute(select(SYSTEMS.c.id, SYSTEMS.c.name, SYSTEMS.c.first_recorded_at))
-        ]
+        rows = _readable(conn, select(SYSTEMS.c.id, SYSTEMS.c.name, SYSTEMS.c.first_recorded_at))
+        if rows is None:  # a time that cannot be read is not the time of any run
+            rows = [
+                {**r, "first_recorded_at": None}
+                for r in conn.execute(select(SYSTEMS.c.id, SYSTEMS.c.name)).mappings()
+            ]
+        stored = [SystemRecord(r["id"], r["name"], r["first_recorded_at"]) for r in rows]
         return runs, stored
 
     def _links(self, conn: Connection) -> Iterator[Link]:
         last: int | None = None
         while True:
-            query = select(A).order_by(A.c.id).limit(_VERIFY_BATCH)
+            ids = select(A.c.id).order_by(A.c.id).limit(_VERIFY_BATCH)
             if last is not None:
-                query = query.where(A.c.id > last)
-            rows = conn.execute(query).mappings().all()
-            if not rows:
+                ids = ids.where(A.c.id > last)
+            batch = list(conn.execute(ids).scalars())
+            if not batch:
                 return
-            children = self._children(conn, rows[0]["id"], rows[-1]["id"])
-            for row in rows:
+            rows = _readable(conn, select(A).where(A.c.id.between(batch[0], batch[-1])))
+            by_id = {row["id"]: row for row in rows} if rows is not None else {}
+            children = self._children(conn, batch[0], batch[-1])
+            for run_id in batch:
+                row = by_id.get(run_id) or _first(
+                    _readable(conn, select(A).where(A.c.id == run_id))
+                )
+                if row is None:
+                    yield self._unreadable_link(conn, run_id)
+                    continue
                 yield Link(
                     run_id=row["id"],
                     prev_hash=row["prev_hash"],
@@ -286,7 +302,19 @@ class Ledger:
                         {name: groups.get(row["id"], []) for name, groups in children.items()},
                     ),
                 )
-            last = rows[-1]["id"]
+            last = batch[-1]
+
+    def _unreadable_link(self, conn: Connection, run_id: int) -> Link:
+        """A row with a value its column's type cannot hold (a date of 'garbage', an infinity)."""
+        hashes = select(A.c.prev_hash, A.c.digest, A.c.chain_hash).where(A.c.id == run_id)
+        row = conn.execute(hashes).one()
+        return Link(
+            run_id=run_id,
+            prev_hash=row.prev_hash,
+            digest=row.digest,
+            chain_hash=row.chain_hash,
+            content_problem="its columns hold values govern never writes (they cannot be read)",
+        )
 
     def _children(
         self, conn: Connection, first: int, last: int
@@ -294,14 +322,20 @@ class Ledger:
         grouped: dict[str, dict[int, list[dict[str, Any]]]] = {}
         for name, table in CHILDREN.items():
             columns = [table.c[column] for column in CHILD_COLUMNS[name]]
-            query = (
-                select(table.c.assessment_id, *columns)
-                .where(table.c.assessment_id.between(first, last))
-                .order_by(table.c.assessment_id, table.c.position)
+            query = select(table.c.assessment_id, *columns).order_by(
+                table.c.assessment_id, table.c.position
             )
+            rows = _readable(conn, query.where(table.c.assessment_id.between(first, last)))
+            if rows is None:  # one run's rows hold a value that cannot be read: find which
+                rows = []
+                for run_id in range(first, last + 1):
+                    found = _readable(conn, query.where(table.c.assessment_id == run_id))
+                    rows += [{"assessment_id": run_id, **_UNREADABLE}] if found is None else found
             groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for row in conn.execute(query).mappings():
-                groups[row["assessment_id"]].append({c: row[c] for c in CHILD_COLUMNS[name]})
+            for row in rows:
+                groups[row["assessment_id"]].append(
+                    {c: row[c] for c in CHILD_COLUMNS[name] if c in row} or dict(_UNREADABLE)
+                )
             grouped[name] = groups
         return grouped
 
@@ -514,10 +548,29 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+# Stands in for child rows that cannot be read: no recorded group of rows has this digest.
+_UNREADABLE = {"unreadable": True}
+# What a driver raises for a stored value its column's type cannot hold: SQLite keeps any text in
+# a DATE column, Postgres keeps 'infinity', and neither converts back to a Python value.
+_CONVERSION_ERRORS = (ValueError, TypeError, OverflowError, sa_exc.DataError)
+
+
+def _readable(conn: Connection, query: Select[Any]) -> list[Mapping[Any, Any]] | None:
+    """The rows of `query`, or None when one of their values cannot be converted."""
+    try:
+        return list(conn.execute(query).mappings().all())
+    except _CONVERSION_ERRORS:
+        return None
+
+
+def _first(rows: list[Mapping[Any, Any]] | None) -> Mapping[Any, Any] | None:
+    return rows[0] if rows else None
+
+
 def _decompress(stored: bytes | None) -> bytes | None:
     if stored is None:
         return None
     try:
         return document_text(bytes(stored))
-    except zlib.error:
+    except (zlib.error, TypeError, ValueError):  # SQLite keeps text in a BLOB column
         return None

@@ -297,3 +297,52 @@ def test_edited_chain_head(ledger_url: str, run_cli: Run, column: str, value: st
         run_cli, ledger_url, f"UPDATE govern_chain_head SET {column} = {value}"
     )
     assert report is not None and report["problem"]["run_id"] in (4, 5), report
+
+
+# ---------------------------------------------------------------------------------------------
+# Values a column's type cannot give back: SQLite keeps any text, Postgres keeps infinities
+
+SQLITE_ONLY = ("'garbage'", "20260101", "X'00ff'")
+UNREADABLE: list[tuple[str, str, int, str]] = [
+    ("govern_assessments", "recorded_at", 2, "id = 2"),
+    ("govern_assessments", "as_of", 2, "id = 2"),
+    ("govern_waivers", "expires", 4, "assessment_id = 4 AND position = 0"),
+    (
+        "govern_systems",
+        "first_recorded_at",
+        1,
+        "id = (SELECT system_id FROM govern_assessments WHERE id = 1)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "run", "where"), UNREADABLE)
+def test_unreadable_values_are_edits_not_crashes(
+    ledger_url: str, run_cli: Run, table: str, column: str, run: int, where: str
+) -> None:
+    postgres = ledger_url.startswith("postgresql")
+    for value in ("'infinity'", "'-infinity'") if postgres else SQLITE_ONLY:
+        report = _edit_and_verify(
+            run_cli, ledger_url, f"UPDATE {table} SET {column} = {value} WHERE {where}"
+        )
+        assert report is not None and report["problem"]["run_id"] == run, (value, report)
+
+
+@pytest.mark.parametrize(
+    ("statement", "run"),
+    [
+        ("UPDATE govern_assessments SET document = 'plain text' WHERE id = 3", 3),
+        ("UPDATE govern_assessments SET system_version = 230 WHERE id = 3", 3),
+        ("UPDATE govern_assessments SET row_format = 'x' WHERE id = 3", 3),
+        ("UPDATE govern_evidence SET bytes = 'many' WHERE assessment_id = 3", 3),
+        ("UPDATE govern_findings SET line = 'ten' WHERE assessment_id = 2 AND position = 0", 2),
+        ("UPDATE govern_chain_head SET run_id = 'x'", 5),
+    ],
+)
+def test_sqlite_values_of_the_wrong_type(
+    ledger_url: str, run_cli: Run, statement: str, run: int
+) -> None:
+    if ledger_url.startswith("postgresql"):
+        pytest.skip("Postgres refuses a value of the wrong type itself")
+    report = _edit_and_verify(run_cli, ledger_url, statement)
+    assert report is not None and report["problem"]["run_id"] == run, report
