@@ -73,7 +73,8 @@ def _show_envvars(command: click.Command) -> None:
     "--debug",
     is_flag=True,
     envvar="GOVERN_DEBUG",
-    help="Show a Python traceback on errors (for bug reports).",
+    help="Show a Python traceback on errors, and the warnings and log lines of libraries "
+    "(for bug reports).",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
