@@ -211,7 +211,7 @@ def test_child_row_moved_to_another_run(ledger_url: str, run_cli: Run, table: st
 
 
 def test_pathological_float_values(ledger_url: str, run_cli: Run) -> None:
-    """NaN and infinities (Postgres stores them; SQLite turns NaN into NULL) are edits, not crashes."""
+    """NaN and infinities (Postgres keeps them; SQLite makes NaN NULL) are edits, not crashes."""
     for number, run in (("'NaN'", 2), ("'Infinity'", 2), ("'-Infinity'", 2)):
         if not ledger_url.startswith("postgresql"):
             number = "9e999" if "Inf" in number else "NULL"
