@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.exc import DBAPIError
 
 from govern.store.ledger import Ledger
@@ -346,3 +351,44 @@ def test_sqlite_values_of_the_wrong_type(
         pytest.skip("Postgres refuses a value of the wrong type itself")
     report = _edit_and_verify(run_cli, ledger_url, statement)
     assert report is not None and report["problem"]["run_id"] == run, report
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: any other value in any shown text column of a run is caught (SQLite; fast)
+
+SHOWN_TEXT = ("system_id", "system_name", "system_version", "verdict", "tool_version")
+
+
+@pytest.fixture(scope="module")
+def sqlite_ledger(tmp_path_factory: pytest.TempPathFactory, releases: dict[str, Release]) -> Path:
+    path = tmp_path_factory.mktemp("property") / "ledger.db"
+    clock = fixed_clock()
+    with Ledger.open(f"sqlite:///{path}", write=True) as ledger:
+        for name in ORDER:
+            ledger.append(releases[name].assessment, releases[name].fairness, now=clock)
+    return path
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    column=st.sampled_from(SHOWN_TEXT),
+    run=st.integers(min_value=1, max_value=len(ORDER)),
+    value=st.text(max_size=40),
+)
+def test_any_other_text_in_a_shown_column_is_caught(
+    sqlite_ledger: Path, column: str, run: int, value: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "ledger.db"
+        shutil.copyfile(sqlite_ledger, copy)
+        url = f"sqlite:///{copy}"
+        ((before,),) = execute(url, f"SELECT {column} FROM govern_assessments WHERE id = {run}")
+        assume(value != before)
+        execute(
+            url,
+            f"UPDATE govern_assessments SET {column} = :value WHERE id = {run}",
+            params={"value": value},
+        )
+        with Ledger.open(url) as ledger:
+            report = ledger.verify()
+    assert report.problem is not None and report.problem.run_id == run, report
