@@ -150,13 +150,13 @@ def content_problem(
     for name in CHILD_COLUMNS:
         try:
             recomputed_part = part_digest(children.get(name, []))
-        except ValueError:  # NaN or an infinity: stored by hand, govern never records one
+        except (ValueError, TypeError):  # NaN, infinity, bytes: stored by hand, never recorded
             recomputed_part = None
         if recomputed_part != columns[f"{name}_sha256"]:
             return f"{PART_LABELS[name]} were changed"
     try:
         recomputed = row_digest(columns, recorded_at)
-    except (ValueError, AttributeError, KeyError):
+    except (ValueError, TypeError, AttributeError, KeyError):
         return "its columns were changed"
     if recomputed != stored_digest:
         return "its columns (system, version, verdict, dates or digests) were changed"

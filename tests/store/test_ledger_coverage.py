@@ -342,6 +342,14 @@ def test_unreadable_values_are_edits_not_crashes(
         ("UPDATE govern_evidence SET bytes = 'many' WHERE assessment_id = 3", 3),
         ("UPDATE govern_findings SET line = 'ten' WHERE assessment_id = 2 AND position = 0", 2),
         ("UPDATE govern_chain_head SET run_id = 'x'", 5),
+        ("UPDATE govern_chain_head SET chain_hash = X'ff'", 5),
+        ("UPDATE govern_assessments SET system_name = X'ff00' WHERE id = 3", 3),
+        ("UPDATE govern_assessments SET verdict = X'80' WHERE id = 2", 2),
+        ("UPDATE govern_assessments SET digest = X'ff' WHERE id = 2", 2),
+        ("UPDATE govern_evidence SET path = X'ff00' WHERE assessment_id = 4", 4),
+        ("UPDATE govern_fairness SET value = X'00' WHERE assessment_id = 2", 2),
+        ("UPDATE govern_fairness SET value = 'abc' WHERE assessment_id = 2", 2),
+        ("UPDATE govern_systems SET name = X'ff'", 1),
     ],
 )
 def test_sqlite_values_of_the_wrong_type(
