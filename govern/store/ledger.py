@@ -246,7 +246,10 @@ class Ledger:
                 return ChainReport(len(links), None, garbled, len(links))
             report = verify(links, Head(row.run_id, row.chain_hash) if row else None, anchors)
             problem = systems_problem(*self._system_facts(conn), last) if report.valid else None
-        return dataclasses.replace(report, problem=problem) if problem else report
+        if problem is None:
+            return report
+        before = sum(1 for link in links if link.run_id < problem.run_id)
+        return dataclasses.replace(report, problem=problem, checked=before)
 
     def _system_facts(self, conn: Connection) -> tuple[dict[str, FirstRun], list[SystemRecord]]:
         """Each system's first run (hashed) and the govern_systems rows that should repeat it."""

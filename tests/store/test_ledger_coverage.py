@@ -255,6 +255,7 @@ def test_edited_system_row_names_its_first_run(
     )
     if report is not None:
         assert report["problem"]["run_id"] == 1, report
+        assert report["checked"] == 0, report
 
 
 def test_deleted_system_row(ledger_url: str, run_cli: Run) -> None:
