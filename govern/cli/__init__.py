@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -84,7 +85,8 @@ def _show_envvars(command: click.Command) -> None:
     "--debug",
     is_flag=True,
     envvar="GOVERN_DEBUG",
-    help="Show a Python traceback on errors (for bug reports).",
+    help="Show a Python traceback on errors, and the warnings and log lines of libraries "
+    "(for bug reports).",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -95,9 +97,42 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def _library_output(debug: bool) -> None:
+    """Show dependencies' warnings and log records only with --debug.
+
+    govern says itself everything a user must act on; a CryptographyDeprecationWarning from
+    pyHanko or a fontTools log line reads like a problem with the user's files, and CI logs
+    fill with it. Libraries log to their own loggers, which reach the root logger: without a
+    handler there, Python's last-resort handler would print them (tracebacks included).
+    Handlers a command attaches to a library's logger (the PDF renderer's) still get records.
+    """
+    import logging
+    import warnings
+
+    root = logging.getLogger()
+    for previous in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(previous)  # main() runs more than once in one process in tests
+    handler: logging.Handler
+    if debug:
+        warnings.simplefilter("default")
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(name)s: %(levelname)s: %(message)s"))
+    else:
+        warnings.simplefilter("ignore")
+        handler = logging.NullHandler()
+    handler.set_name(_HANDLER_NAME)
+    root.addHandler(handler)
+
+
+_HANDLER_NAME = "govern-cli"
+_TRUE = ("1", "true", "t", "yes", "y", "on")  # what click accepts for the --debug flag's envvar
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and turn every failure into a message and an exit code."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    debug = "--debug" in args or os.environ.get("GOVERN_DEBUG", "").lower() in _TRUE
+    _library_output(debug)
     try:
         code = cli.main(args=argv, prog_name="govern", standalone_mode=False)
     except GovernError as exc:

@@ -44,8 +44,12 @@ class PadesSignature:
         if not self.intact:
             return "the signed bytes were changed"
         when = f" at {self.signed_at.isoformat()}" if self.signed_at else ""
-        scope = "" if self.whole_file else ", not covering later changes to the file"
-        return f"intact, by {self.subject or 'unknown signer'}{when}{scope}"
+        if not self.whole_file:
+            return (
+                f"made by {self.subject or 'unknown signer'}{when}, but content was added after "
+                "signing (a later revision of the PDF): the report is invalid"
+            )
+        return f"intact, by {self.subject or 'unknown signer'}{when}"
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,11 @@ def _signature(embedded: Any) -> PadesSignature:
     try:
         cert = embedded.signer_cert
         keyid, subject = _cert_identity(cert.dump())
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+        # No difference analysis: any change after signing fails verification (the signature
+        # must cover the whole file), and pyHanko logs a traceback for changes it cannot explain.
+        status = validate_pdf_signature(
+            embedded, ValidationContext(trust_roots=[cert]), skip_diff=True
+        )
     except Exception as exc:  # pyHanko's errors are ValueErrors; a damaged file raises others
         return PadesSignature(name, False, False, None, None, None, f"cannot be validated: {exc}")
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE

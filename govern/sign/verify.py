@@ -193,13 +193,17 @@ def _check_subject(
         result.add(subject.name, False, f"cannot read {path}: {exc.strerror}")
         return True
     actual = hashlib.sha256(data).hexdigest()
-    intact = result.add(
-        subject.name,
-        actual == expected,
-        f"sha256 {actual}"
-        if actual == expected
-        else f"sha256 is {actual}, the signature says {expected}",
-    )
+    detail = f"sha256 {actual}"
+    if actual != expected:
+        from govern.sign.appended import appended_after
+
+        added = appended_after(data, expected)
+        detail = (
+            added.describe()
+            if added is not None
+            else f"sha256 is {actual}, the signature says {expected}"
+        )
+    intact = result.add(subject.name, actual == expected, detail)
     if data.startswith(b"%PDF-"):
         # Even a PDF whose digest fails is opened: its PAdES check says whether the signed
         # bytes or only what came after them changed.
@@ -235,7 +239,8 @@ def _check_pdf(result: Verification, name: str, data: bytes, predicate: ReportPr
     if not inventory.signatures:
         result.checks.append(Check(f"{name} PAdES signature", "skip", "none (envelope only)"))
     for signature in inventory.signatures:
-        ok = signature.intact and signature.keyid == predicate.signer.keyid
+        # A signature that does not cover the whole file means content was added after it.
+        ok = signature.intact and signature.whole_file and signature.keyid == predicate.signer.keyid
         detail = signature.describe()
         if signature.intact and signature.keyid != predicate.signer.keyid:
             detail = f"made with another key ({signature.keyid})"

@@ -114,6 +114,11 @@ def _check_link(
     links: Sequence[Link], index: int, expected_prev: str, expected_id: int
 ) -> Problem | None:
     link = links[index]
+    if not all(_is_digest(h) for h in (link.prev_hash, link.digest, link.chain_hash)):
+        # Written by hand: govern writes lowercase hex, which fromhex() cannot tell from upper.
+        return Problem(
+            link.run_id, "edited", "its digest or chain hashes are not ones govern writes"
+        )
     if chain_hash(link.prev_hash, link.digest) != link.chain_hash:
         return Problem(link.run_id, "edited", "its digest or chain hashes were changed")
     if link.prev_hash != expected_prev:
@@ -223,6 +228,13 @@ class Anchor:
         if not run.isdigit() or len(value) != 64 or not _is_hex(value):
             raise ValueError(f"{text!r} is not RUN:HASH (a run id and its 64-digit chain hash)")
         return cls(int(run), value.lower())
+
+
+def _is_digest(value: object) -> bool:
+    """A sha256 as govern stores it: 64 lowercase hex digits."""
+    return (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    )
 
 
 def _is_hex(text: str) -> bool:

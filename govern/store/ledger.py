@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zlib
@@ -11,7 +12,8 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, and_, func, insert, select, update
+from sqlalchemy import exc as sa_exc
 
 from govern.engine.assessment import Assessment
 from govern.store import database, migrate
@@ -20,6 +22,7 @@ from govern.store.chain import (
     ChainReport,
     Head,
     Link,
+    Problem,
     chain_hash,
     sha256_hex,
     verify,
@@ -36,6 +39,7 @@ from govern.store.records import (
     row_digest,
 )
 from govern.store.runs import SEVERITIES, HistoryEntry, RecordedRun, SystemSummary
+from govern.store.system_rows import FirstRun, SystemRecord, systems_problem
 from govern.store.tables import (
     CHILD_TABLES,
     AssessmentRow,
@@ -232,20 +236,62 @@ class Ledger:
         with self._transaction("verifying the ledger") as conn:
             row = conn.execute(select(HEAD.c.run_id, HEAD.c.chain_hash)).first()
             links = list(self._links(conn))
-        head = Head(row.run_id, row.chain_hash) if row else None
-        return verify(links, head, anchors)
+            last = links[-1].run_id if links else 0
+            if row is not None and not (
+                isinstance(row.run_id, int) and isinstance(row.chain_hash, str)
+            ):  # SQLite keeps text in an integer column
+                garbled = Problem(
+                    last, "edited", "the chain head row holds values govern never writes"
+                )
+                return ChainReport(len(links), None, garbled, len(links))
+            report = verify(links, Head(row.run_id, row.chain_hash) if row else None, anchors)
+            problem = systems_problem(*self._system_facts(conn), last) if report.valid else None
+        if problem is None:
+            return report
+        before = sum(1 for link in links if link.run_id < problem.run_id)
+        return dataclasses.replace(report, problem=problem, checked=before)
+
+    def _system_facts(self, conn: Connection) -> tuple[dict[str, FirstRun], list[SystemRecord]]:
+        """Each system's first run (hashed) and the govern_systems rows that should repeat it."""
+        first = (
+            select(A.c.system_id, func.min(A.c.id).label("run_id"))
+            .group_by(A.c.system_id)
+            .subquery()
+        )
+        query = select(A.c.id, A.c.system_id, A.c.system_name, A.c.recorded_at).join(
+            first, A.c.id == first.c.run_id
+        )
+        runs = {
+            r.system_id: FirstRun(r.id, r.system_name, r.recorded_at) for r in conn.execute(query)
+        }
+        rows = _readable(conn, select(SYSTEMS.c.id, SYSTEMS.c.name, SYSTEMS.c.first_recorded_at))
+        if rows is None:  # a time that cannot be read is not the time of any run
+            rows = [
+                {**r, "first_recorded_at": None}
+                for r in conn.execute(select(SYSTEMS.c.id, SYSTEMS.c.name)).mappings()
+            ]
+        stored = [SystemRecord(r["id"], r["name"], r["first_recorded_at"]) for r in rows]
+        return runs, stored
 
     def _links(self, conn: Connection) -> Iterator[Link]:
         last: int | None = None
         while True:
-            query = select(A).order_by(A.c.id).limit(_VERIFY_BATCH)
+            ids = select(A.c.id).order_by(A.c.id).limit(_VERIFY_BATCH)
             if last is not None:
-                query = query.where(A.c.id > last)
-            rows = conn.execute(query).mappings().all()
-            if not rows:
+                ids = ids.where(A.c.id > last)
+            batch = list(conn.execute(ids).scalars())
+            if not batch:
                 return
-            children = self._children(conn, rows[0]["id"], rows[-1]["id"])
-            for row in rows:
+            rows = _readable(conn, select(A).where(A.c.id.between(batch[0], batch[-1])))
+            by_id = {row["id"]: row for row in rows} if rows is not None else {}
+            children = self._children(conn, batch[0], batch[-1])
+            for run_id in batch:
+                row = by_id.get(run_id) or _first(
+                    _readable(conn, select(A).where(A.c.id == run_id))
+                )
+                if row is None:
+                    yield self._unreadable_link(conn, run_id)
+                    continue
                 yield Link(
                     run_id=row["id"],
                     prev_hash=row["prev_hash"],
@@ -259,7 +305,19 @@ class Ledger:
                         {name: groups.get(row["id"], []) for name, groups in children.items()},
                     ),
                 )
-            last = rows[-1]["id"]
+            last = batch[-1]
+
+    def _unreadable_link(self, conn: Connection, run_id: int) -> Link:
+        """A row with a value its column's type cannot hold (a date of 'garbage', an infinity)."""
+        hashes = select(A.c.prev_hash, A.c.digest, A.c.chain_hash).where(A.c.id == run_id)
+        row = conn.execute(hashes).one()
+        return Link(
+            run_id=run_id,
+            prev_hash=row.prev_hash,
+            digest=row.digest,
+            chain_hash=row.chain_hash,
+            content_problem="its columns hold values govern never writes (they cannot be read)",
+        )
 
     def _children(
         self, conn: Connection, first: int, last: int
@@ -267,25 +325,39 @@ class Ledger:
         grouped: dict[str, dict[int, list[dict[str, Any]]]] = {}
         for name, table in CHILDREN.items():
             columns = [table.c[column] for column in CHILD_COLUMNS[name]]
-            query = (
-                select(table.c.assessment_id, *columns)
-                .where(table.c.assessment_id.between(first, last))
-                .order_by(table.c.assessment_id, table.c.position)
+            query = select(table.c.assessment_id, *columns).order_by(
+                table.c.assessment_id, table.c.position
             )
+            rows = _readable(conn, query.where(table.c.assessment_id.between(first, last)))
+            if rows is None:  # one run's rows hold a value that cannot be read: find which
+                rows = []
+                for run_id in range(first, last + 1):
+                    found = _readable(conn, query.where(table.c.assessment_id == run_id))
+                    rows += [{"assessment_id": run_id, **_UNREADABLE}] if found is None else found
             groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for row in conn.execute(query).mappings():
-                groups[row["assessment_id"]].append({c: row[c] for c in CHILD_COLUMNS[name]})
+            for row in rows:
+                groups[row["assessment_id"]].append(
+                    {c: row[c] for c in CHILD_COLUMNS[name] if c in row} or dict(_UNREADABLE)
+                )
             grouped[name] = groups
         return grouped
 
     # -- reading -------------------------------------------------------------------------------
 
     def systems(self) -> list[SystemSummary]:
+        """Every system with runs, from the hashed run rows (govern_systems is not hashed).
+
+        The name is the one its newest run recorded.
+        """
+        runs = (
+            select(A.c.system_id, func.count(A.c.id).label("runs"), func.max(A.c.id).label("last"))
+            .group_by(A.c.system_id)
+            .subquery()
+        )
         query = (
-            select(SYSTEMS.c.id, SYSTEMS.c.name, func.count(A.c.id), func.max(A.c.id))
-            .select_from(SYSTEMS.join(A, A.c.system_id == SYSTEMS.c.id))
-            .group_by(SYSTEMS.c.id, SYSTEMS.c.name)
-            .order_by(SYSTEMS.c.id)
+            select(runs.c.system_id, A.c.system_name, runs.c.runs, runs.c.last)
+            .join(A, A.c.id == runs.c.last)
+            .order_by(runs.c.system_id)
         )
         with self._transaction("reading the ledger") as conn:
             return [SystemSummary(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
@@ -479,10 +551,29 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+# Stands in for child rows that cannot be read: no recorded group of rows has this digest.
+_UNREADABLE = {"unreadable": True}
+# What a driver raises for a stored value its column's type cannot hold: SQLite keeps any text in
+# a DATE column, Postgres keeps 'infinity', and neither converts back to a Python value.
+_CONVERSION_ERRORS = (ValueError, TypeError, OverflowError, sa_exc.DataError)
+
+
+def _readable(conn: Connection, query: Select[Any]) -> list[Mapping[Any, Any]] | None:
+    """The rows of `query`, or None when one of their values cannot be converted."""
+    try:
+        return list(conn.execute(query).mappings().all())
+    except _CONVERSION_ERRORS:
+        return None
+
+
+def _first(rows: list[Mapping[Any, Any]] | None) -> Mapping[Any, Any] | None:
+    return rows[0] if rows else None
+
+
 def _decompress(stored: bytes | None) -> bytes | None:
     if stored is None:
         return None
     try:
         return document_text(bytes(stored))
-    except zlib.error:
+    except (zlib.error, TypeError, ValueError):  # SQLite keeps text in a BLOB column
         return None

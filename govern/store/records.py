@@ -148,11 +148,15 @@ def content_problem(
     if document is None or sha256_hex(document) != columns["document_sha256"]:
         return f"{PART_LABELS['document']} was changed"
     for name in CHILD_COLUMNS:
-        if part_digest(children.get(name, [])) != columns[f"{name}_sha256"]:
+        try:
+            recomputed_part = part_digest(children.get(name, []))
+        except (ValueError, TypeError):  # NaN, infinity, bytes: stored by hand, never recorded
+            recomputed_part = None
+        if recomputed_part != columns[f"{name}_sha256"]:
             return f"{PART_LABELS[name]} were changed"
     try:
         recomputed = row_digest(columns, recorded_at)
-    except (ValueError, AttributeError, KeyError):
+    except (ValueError, TypeError, AttributeError, KeyError):
         return "its columns were changed"
     if recomputed != stored_digest:
         return "its columns (system, version, verdict, dates or digests) were changed"
