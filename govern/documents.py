@@ -104,25 +104,22 @@ def max_file_bytes() -> int:
 
 def read_text_file(path: Path, display: str) -> tuple[bytes, str]:
     """Read a small text file, refusing what cannot be an evidence or policy document."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError.single(display, "file not found") from None
-    except OSError as exc:
-        raise InputError.single(display, f"cannot read file: {exc.strerror}") from None
-    if path.is_dir():
-        raise InputError.single(display, "is a directory, expected a YAML or JSON file")
+    from govern.containment import PathRefused, read_regular, regular_file
+
     limit = max_file_bytes()
+    try:
+        size = regular_file(path).st_size
+        if size <= limit:
+            raw = read_regular(path, limit)
+            size = len(raw)
+    except PathRefused as exc:
+        raise InputError.single(display, exc.message) from None
     if size > limit:
         raise InputError.single(
             display,
             f"file is {size / 1048576:.1f} MB, larger than the {limit / 1048576:.0f} MB limit "
             "for input documents (set GOVERN_MAX_FILE_MB to raise it)",
         )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(display, f"cannot read file: {exc.strerror}") from None
     if not raw.strip():
         raise InputError.single(display, "file is empty")
     if b"\x00" in raw:

@@ -93,7 +93,8 @@ class OutputSpecType(click.ParamType):  # type: ignore[type-arg]
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     envvar="GOVERN_REPO_ROOT",
     help="Repository root that sarif, junit, github and markdown paths are relative to "
-    "(default: the enclosing git work tree, else the system folder).",
+    "(default: the enclosing git work tree, else the system folder). When given, evidence "
+    "and packs may also be read from anywhere inside it, not only from the system folder.",
 )
 @click.option(
     "-v",
@@ -132,7 +133,7 @@ def command(
     from govern.engine import assess
 
     plan = _plan(outputs, fmt)
-    bundle, packs = load_system_and_packs(target)
+    bundle, packs = load_system_and_packs(target, repo_root)
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     full = assess(bundle, packs, options)
     reported, baseline_text = _judge(full, baseline, write_baseline)

@@ -67,6 +67,13 @@ if TYPE_CHECKING:  # kept out of the start-up path
     envvar="GOVERN_TEMPLATE",
     help="Folder of templates and assets that override the built-in ones by name.",
 )
+@click.option(
+    "--repo-root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="GOVERN_REPO_ROOT",
+    help="Let evidence and packs be read from anywhere inside this folder (it must hold the "
+    "system folder); by default nothing outside the system folder is read.",
+)
 @engine_options
 @record_options
 def command(
@@ -78,6 +85,7 @@ def command(
     sign_cert: Path | None,
     envelope: Path | None,
     template_dir: Path | None,
+    repo_root: Path | None,
     as_of: dt.date | None,
     fail_on: str,
     only_in_force: bool,
@@ -109,7 +117,7 @@ def command(
     planned = [p for p in (pdf, html, json_out) if p is not None]
     if key is not None:
         planned.append(outputs.signature_path())
-    assessment, inputs, system_dir = _assess(target, options, planned)
+    assessment, inputs, system_dir = _assess(target, options, planned, repo_root)
     rendered = render_report(assessment, inputs, templates, outputs, key)
     font_warning = rendered.font_warning()
     if font_warning is not None:
@@ -181,7 +189,7 @@ def _passphrase(key_path: Path) -> bytes | None:
 
 
 def _assess(
-    target: Path, options: EngineOptions, planned: list[Path]
+    target: Path, options: EngineOptions, planned: list[Path], repo_root: Path | None = None
 ) -> tuple[Assessment, ReportInput, Path]:
     """The same run as `govern check`, keeping what the report needs from the loaded bundle.
 
@@ -191,7 +199,7 @@ def _assess(
     from govern.engine import assess
     from govern.report.inputs import collect
 
-    bundle, packs = load_system_and_packs(target)
+    bundle, packs = load_system_and_packs(target, repo_root)
     check_outputs_spare_inputs(planned, bundle, packs)
     assessment = assess(bundle, packs, options)
     return assessment, collect(bundle, packs, assessment), bundle.root

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from govern.containment import PathRefused, contained, inside
 from govern.documents import SourceDocument, load_document
 from govern.errors import InputError, Problem, UsageError
 from govern.evidence.attestation import Attestation, AttestationFile
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     # make `import govern.manifest` circular; the functions below import it when they run.
     from govern.manifest import EvidenceRef, Manifest
 
-__all__ = ["EvidenceBundle", "EvidenceItem", "find_manifest", "load_system"]
+__all__ = ["EvidenceBundle", "EvidenceItem", "find_manifest", "load_system", "read_boundary"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,15 @@ def find_manifest(target: Path) -> Path:
     raise UsageError(f"{target}: no such file or directory")
 
 
+def read_boundary(root: Path, repo_root: Path | None) -> Path | None:
+    """The repository root a system's reads may range over, or None for its own folder only."""
+    if repo_root is None:
+        return None
+    if not inside(root, repo_root):
+        raise UsageError(f"--repo-root {repo_root}: the system folder {root} is not inside it")
+    return repo_root
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -89,17 +99,19 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_system(target: Path) -> EvidenceBundle:
+def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     """Load govern.yaml and all its evidence; report every problem of every file at once.
 
     A model card or dataset in another format (Hugging Face, Model Card Toolkit, CycloneDX, SPDX 3,
     Croissant) goes through its importer: the item keeps that file's digest, and its positions
-    point into that file, so findings cite the engineer's own lines.
+    point into that file, so findings cite the engineer's own lines. Every evidence path must
+    stay inside the system folder (or `repo_root`, when one is given): see govern.containment.
     """
     from govern.manifest import Manifest
 
     manifest_path = find_manifest(target)
     root = manifest_path.parent
+    boundary = read_boundary(root, repo_root)
     manifest_doc = load_document(manifest_path, _display(manifest_path, root))
     data = manifest_doc.data
     if isinstance(data, dict) and not {"govern", "system"} & set(data):
@@ -122,11 +134,11 @@ def load_system(target: Path) -> EvidenceBundle:
         field_path: tuple[str | int, ...],
     ) -> EvidenceItem | None:
         rel, fmt, select = _reference(ref)
-        path = root / rel
-        if not path.is_file():
-            reason = "is a directory" if path.is_dir() else "does not exist"
+        try:
+            path = contained(root, rel, boundary, noun="evidence file")
+        except PathRefused as exc:
             where = field_path if isinstance(ref, str) else (*field_path, "path")
-            errors.append(manifest_doc.problem(where, f"evidence file {rel!r} {reason}"))
+            errors.append(manifest_doc.problem(where, exc.message))
             return None
         display = _display(path, root)
         try:
