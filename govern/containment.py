@@ -47,11 +47,12 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     further lines or reorder the text around it, and the length is capped so that a file read by
     mistake is never echoed at length.
     """
+    quoted = isinstance(value, str)
     text = value if isinstance(value, str) else repr(value)
     shown = []
     for char in text[: limit + 1]:
         code = ord(char)
-        if char == "'":
+        if char == "'" and quoted:
             shown.append("\\'")
         elif char == "\\":
             shown.append("\\\\")
@@ -62,7 +63,7 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     body = "".join(shown)
     if len(text) > limit:
         body = body[: limit - 3] + "..."
-    return f"'{body}'"
+    return f"'{body}'" if quoted else body
 
 
 def _is_format_control(code: int) -> bool:
@@ -101,9 +102,7 @@ def contained(
         raise PathRefused(f"{noun} {shown} contains a NUL character")
     pure = PurePosixPath(value)
     if pure.is_absolute() or Path(value).is_absolute() or value.startswith("~"):
-        raise PathRefused(
-            f"{noun} {shown} is absolute; give a path relative to the system folder"
-        )
+        raise PathRefused(f"{noun} {shown} is absolute; give a path relative to the system folder")
     if len(value) > PATH_MAX or any(len(part.encode()) > NAME_MAX for part in pure.parts):
         raise PathRefused(f"{noun} {shown} is too long for a file name (over {NAME_MAX} bytes)")
     path = root / value

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from govern.documents import FieldPath, SourceDocument, parse_document
+from govern.documents import FieldPath, SourceDocument, json_too_deep, parse_document
 from govern.errors import GovernError, InputError
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
@@ -486,8 +486,11 @@ def _properties(m: Mapping, properties: Any, src: FieldPath) -> None:
         if name in (section, ROLE_PROPERTY) or section not in ModelCard.model_fields:
             continue
         try:
-            value = json.loads(str(prop.get("value", "")))
-        except ValueError:
+            text = str(prop.get("value", ""))
+            if json_too_deep(text) is not None:
+                raise ValueError("nested too deeply")
+            value = json.loads(text)
+        except (ValueError, RecursionError):
             m.warn(
                 f"{pointer((*src, index))}: property {name} does not hold JSON; kept as unmapped"
             )

@@ -75,9 +75,7 @@ def load_packs(
     packs: list[Pack] = []
     for index, source in enumerate(sources):
         folder, display = resolve_source(source, base)
-        refused = (
-            _refused_pack(source, base, boundary, trusted) if manifest is not None else None
-        )
+        refused = _refused_pack(source, base, boundary, trusted) if manifest is not None else None
         if refused is not None:
             assert manifest is not None
             problems.append(manifest.problem(("policies", index), refused))
@@ -145,7 +143,9 @@ def load_pack(folder: Path, display: str) -> Pack:
     for path in rule_files(folder):
         if not inside(path, folder):
             problems.append(
-                Problem(f"{display}/{path.name}", 0, 0, "", "is a symlink out of its pack; not read")
+                Problem(
+                    f"{display}/{path.name}", 0, 0, "", "is a symlink out of its pack; not read"
+                )
             )
             continue
         try:
