@@ -34,12 +34,13 @@ def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     files. Exits 0 when valid, 1 when anything does not match or the report is unsigned, 2 on
     usage.
     """
+    from govern.containment import file_kind
     from govern.errors import UsageError
     from govern.sign import envelope_path, load_public_key, verify_report
 
-    if report.is_dir():
+    if file_kind(report) == "directory":
         raise UsageError(f"{report}: is a folder; name the report's PDF, HTML or JSON file")
-    if evidence_dir is not None and not evidence_dir.is_dir():
+    if evidence_dir is not None and file_kind(evidence_dir) != "directory":
         raise UsageError(f"{evidence_dir}: --evidence must be the system folder with govern.yaml")
     trusted = load_public_key(key_path)
     result = verify_report(report, trusted, evidence_dir)

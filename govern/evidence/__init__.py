@@ -71,14 +71,19 @@ class EvidenceBundle:
 
 def find_manifest(target: Path) -> Path:
     """Accept a system directory or a manifest file; name what is missing if neither is there."""
+    from govern.containment import excerpt, file_kind
     from govern.manifest import MANIFEST_NAME
 
-    if target.is_dir():
+    # file_kind, not Path.is_dir/exists: those raise on a name too long for the file system.
+    kind = file_kind(target)
+    if kind == "directory":
         candidate = target / MANIFEST_NAME
-        if not candidate.exists():
+        if file_kind(candidate) == "missing":
             raise UsageError(f"{target}: no {MANIFEST_NAME} here (run `govern init` to create one)")
         return candidate
-    if target.exists():
+    if kind == "name too long":
+        raise UsageError(f"{excerpt(str(target))}: file name too long for the file system")
+    if kind != "missing":
         return target
     raise UsageError(f"{target}: no such file or directory")
 
