@@ -77,12 +77,16 @@ def find_manifest(target: Path) -> Path:
     # file_kind, not Path.is_dir/exists: those raise on a name too long for the file system.
     kind = file_kind(target)
     if kind == "directory":
-        candidate = target / MANIFEST_NAME
-        if file_kind(candidate) == "missing":
-            raise UsageError(f"{target}: no {MANIFEST_NAME} here (run `govern init` to create one)")
-        return candidate
+        target = target / MANIFEST_NAME
+        kind = file_kind(target)
+        if kind == "missing":
+            raise UsageError(
+                f"{target.parent}: no {MANIFEST_NAME} here (run `govern init` to create one)"
+            )
     if kind == "name too long":
         raise UsageError(f"{excerpt(str(target))}: file name too long for the file system")
+    if kind in ("symlink loop", "unreadable"):
+        raise UsageError(f"{target}: {'is a symlink loop' if kind != 'unreadable' else kind}")
     if kind != "missing":
         return target
     raise UsageError(f"{target}: no such file or directory")
@@ -100,7 +104,7 @@ def read_boundary(root: Path, repo_root: Path | None) -> Path | None:
 def _display(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # RuntimeError: a symlink loop (Python < 3.13)
         return str(path)
 
 
