@@ -97,6 +97,7 @@ class Stats:
     tracebacks: list[Outcome] = field(default_factory=list)
     slow: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    harness_errors: int = 0
 
     @property
     def failures(self) -> list[Outcome]:
@@ -108,7 +109,8 @@ class Stats:
             f"{self.cases} cases in {self.seconds:.0f} s ({codes}); "
             f"exit codes other than 0/1/2: {len(self.bad_codes)}; "
             f"tracebacks or internal errors: {len(self.tracebacks)}; "
-            f"runs over {SLOW_SECONDS:.0f} s: {len(self.slow)}"
+            f"runs over {SLOW_SECONDS:.0f} s: {len(self.slow)}; "
+            f"mutations the harness could not finish: {self.harness_errors}"
         )
 
 
@@ -228,7 +230,8 @@ def mutate_text(rng: random.Random, path: Path, root: Path) -> str:
         path.write_bytes(raw[:at] + rng.randbytes(rng.choice([1, 16, 512])) + raw[at:])
         return f"{name}: random bytes at {at}"
     if kind == 2:
-        path.write_bytes(raw.decode("utf-8").encode(rng.choice(["utf-16", "utf-32", "latin-1"])))
+        encoding = rng.choice(["utf-16", "utf-32", "latin-1"])
+        path.write_bytes(raw.decode("utf-8", "replace").encode(encoding, "replace"))
         return f"{name}: re-encoded"
     if kind == 3:
         path.write_bytes(b"\xef\xbb\xbf" + raw)
@@ -410,7 +413,11 @@ def fuzz(
                 continue
             work = Path(tmp) / f"case-{case}"
             work.mkdir()
-            mutations = build_case(rng, base, work)
+            try:
+                mutations = build_case(rng, base, work)
+            except Exception as exc:  # a mutation the harness cannot make: not govern's fault
+                mutations = [f"harness: {type(exc).__name__}: {exc}"]
+                stats.harness_errors += 1
             root = next(p for p in work.iterdir() if p.is_dir())
             code, output, seconds = run_check(root)
             outcome = Outcome(case, code, seconds, output, mutations)

@@ -275,6 +275,8 @@ def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in what:  # libyaml's own limit (1000 levels), worded as ours
+            raise _too_deep(display, line, col) from None
         raise InputError.single(display, f"YAML syntax error: {what}", line, col) from None
     except yaml.YAMLError as exc:
         raise InputError.single(display, f"YAML syntax error: {exc}") from None

@@ -11,6 +11,7 @@ from govern.store.errors import RunNotFound
 
 # The largest value of an SQLite INTEGER and of a Postgres bigint.
 MAX_ROW_ID = 2**63 - 1
+MAX_INT32 = 2**31 - 1
 _MAX_DIGITS = len(str(MAX_ROW_ID))
 
 
@@ -24,6 +25,15 @@ def bounded(digits: str, what: str) -> int:
             f"{what} {_short(digits)} is larger than any ledger can hold (at most {MAX_ROW_ID})"
         )
     return int(text)
+
+
+def storable(run_id: int, postgres: bool) -> bool:
+    """Whether a run id fits the ledger's id column: INTEGER is 32-bit on Postgres, 64 on SQLite.
+
+    A bigger id cannot name a row, so it is reported as not found rather than sent to Postgres,
+    which would refuse the query with "integer out of range".
+    """
+    return run_id <= (MAX_INT32 if postgres else MAX_ROW_ID)
 
 
 def capped(count: int) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
 from govern.assessment import Assessment
 from govern.store import database, migrate
-from govern.store.bounds import bounded, capped
+from govern.store.bounds import bounded, capped, storable
 from govern.store.chain import (
     Anchor,
     ChainReport,
@@ -401,6 +401,8 @@ class Ledger:
             )
         if match["id"] is not None:
             run_id = bounded(match["id"], "run id")
+            if not storable(run_id, self.target.postgres):
+                raise RunNotFound(f"{self.target.display} has no run {run_id}")
             with self._transaction("reading the ledger") as conn:
                 if conn.execute(select(A.c.id).where(A.c.id == run_id)).first() is None:
                     raise RunNotFound(f"{self.target.display} has no run {run_id}")
