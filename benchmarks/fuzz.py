@@ -252,7 +252,9 @@ def mutate_text(rng: random.Random, path: Path, root: Path) -> str:
         path.write_bytes(b"")
         return f"{name}: empty"
     if kind == 7:
-        path.write_text("a: &a [" + ", ".join(["*a"] * 10) + "]\n" if rng.random() < 0.5 else "&a [*a]")
+        path.write_text(
+            "a: &a [" + ", ".join(["*a"] * 10) + "]\n" if rng.random() < 0.5 else "&a [*a]"
+        )
         return f"{name}: alias bomb / recursive alias"
     if kind == 8:
         path.write_bytes(raw.replace(b"\n", b"\r", rng.randrange(50)))
@@ -375,7 +377,7 @@ def run_check(root: Path) -> tuple[int, str, float]:
                 code = exc.code if isinstance(exc.code, int) else 0
             except _Hang:
                 code = -1
-            except BaseException as exc:  # noqa: BLE001 - anything escaping main is a finding
+            except BaseException as exc:  # anything escaping main is a finding
                 code = -2
                 out.write(f"Traceback (escaped main): {type(exc).__name__}: {exc}\n")
     finally:
