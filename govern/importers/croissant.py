@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from govern.containment import excerpt
 from govern.documents import FieldPath, SourceDocument, parse_document
 from govern.errors import InputError
 from govern.evidence.dataset import DatasetRecord
@@ -222,7 +223,7 @@ def _distribution(m: Mapping, value: Any, src: FieldPath, context: _Context) -> 
         if not isinstance(digest, str) or not _SHA256.match(digest):
             if isinstance(digest, str):
                 m.warn(
-                    f"{pointer((*src, index))}: sha256 {digest!r} is not a SHA-256 digest "
+                    f"{pointer((*src, index))}: sha256 {excerpt(digest)} is not a SHA-256 digest "
                     f"({len(digest)} hex digits); the file is kept as unmapped"
                 )
             continue

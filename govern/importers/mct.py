@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from govern.containment import excerpt
 from govern.documents import FieldPath, SourceDocument, parse_document
 from govern.errors import InputError
 from govern.evidence.model_card import ModelCard
@@ -136,7 +137,8 @@ def _parameters(m: Mapping, params: dict[str, Any]) -> None:
         if role is None:
             role = "training"
             m.warn(
-                f"/model_parameters/data/{index}: the role of dataset {name!r} is not stated; "
+                f"/model_parameters/data/{index}: the role of dataset {excerpt(name)} "
+                "is not stated; "
                 "recorded as training (Model Card Toolkit lists datasets used to train and "
                 "evaluate without saying which)"
             )
