@@ -218,3 +218,24 @@ def test_excerpts_are_one_short_line_without_controls(value: str) -> None:
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown)
     assert not any(c in shown for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     assert shown.startswith("'") and shown.endswith("'")
+
+
+@pytest.mark.parametrize("swap", [_fifo, _device, _symlink_out])
+def test_verify_evidence_reads_no_fifo_device_or_file_outside(
+    run_cli: Run, tmp_path: Path, system: Path, outside: Path, swap: Callable[[Path, Path], None]
+) -> None:
+    from govern.sign import generate_keys
+
+    keys = generate_keys(tmp_path / "keys" / "signer")
+    report = tmp_path / "out" / "assessment.json"
+    signed = run_cli(
+        "report", system, "--json", report, "--sign-key", keys.private_key, "--as-of", AS_OF
+    )
+    assert signed.code == 0, signed.err
+    card = system / "docs" / "card.yaml"
+    card.unlink()
+    swap(card, outside)
+    result = run_cli("verify", report, "--key", keys.public_key, "--evidence", system)
+    assert result.code == 1, result.out + result.err
+    assert "FAIL evidence docs/card.yaml" in result.out
+    assert SECRET not in result.out + result.err and "Traceback" not in result.err
