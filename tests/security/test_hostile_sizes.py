@@ -223,3 +223,22 @@ _json_values = st.recursive(
 def test_json_depth_scan_agrees_with_the_parsed_depth(value: Any, limit: int) -> None:
     text = json.dumps(value)
     assert (json_too_deep(text, limit) is None) == (_depth(value) <= limit)
+
+
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 50_000 + "1" + "}" * 50_000,
+        "[1," * 3_000 + "1" + "]" * 3_000,
+    ],
+)
+def test_deep_json_lines_rows_never_reach_arrow(run_cli: Run, tmp_path: Path, deep: str) -> None:
+    # Arrow's recursive JSON parser would overflow its stack: a segfault, not an error.
+    rows = ['{"y_true": 1, "y_pred": 1, "sex": "a"}'] * 3
+    rows.append('{"y_true": 0, "y_pred": 1, "sex": "b", "x": ' + deep + "}")
+    predictions = write(tmp_path / "p.jsonl", "\n".join(rows) + "\n")
+    result = run_cli(
+        "fairness", predictions, "--y-true", "y_true", "--y-pred", "y_pred", "--sensitive", "sex"
+    )
+    _one_line_exit_2(result, "p.jsonl:4:1: the row is nested more than 100 levels deep")
