@@ -58,21 +58,23 @@ def _json(depth: int) -> str:
     return '{"identity": ' + "[" * depth + "]" * depth + "}"
 
 
-@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 300, 1200, 50_000])
-@pytest.mark.parametrize(
-    ("name", "make"),
-    [
+_DEEP_CASES = [
+    (name, make, depth)
+    for name, make in [
         ("card.yaml", _yaml_lists),
         ("card.yaml", _yaml_blocks),
         ("card.yaml", _yaml_sequences),
         ("card.json", _json),
-    ],
-)
+    ]
+    # libyaml itself stops at 1000 levels: 1200 is past that limit, 50,000 only for JSON.
+    for depth in [MAX_DEPTH + 1, 300, 1200, *([50_000] if name.endswith(".json") else [])]
+]
+
+
+@pytest.mark.parametrize(("name", "make", "depth"), _DEEP_CASES)
 def test_deep_evidence_is_refused_with_its_file_and_line(
-    run_cli: Run, system: Path, depth: int, name: str, make: Callable[[int], str]
+    run_cli: Run, system: Path, name: str, make: Callable[[int], str], depth: int
 ) -> None:
-    if make is not _json and depth > 1200:
-        pytest.skip("libyaml itself stops at 1000 levels; 1200 covers that limit")
     write(system / "docs" / name, make(depth))
     edit(system / "govern.yaml", "docs/card.yaml", f"docs/{name}")
     result = run_cli("check", system, "--as-of", AS_OF)
