@@ -101,8 +101,9 @@ def lint_command(
 
 def _lint_target(target: Path, source_format: str) -> tuple[Any, dict[str, Any]]:
     from govern.engine.card_gaps import card_target, dataset_target, system_target
+    from govern.load.containment import file_kind
 
-    if target.is_dir() or target.name == "govern.yaml":
+    if file_kind(target) == "directory" or target.name == "govern.yaml":
         from govern.engine.classify import classify
         from govern.load.bundle import load_system
 
@@ -127,10 +128,11 @@ def _lint_target(target: Path, source_format: str) -> tuple[Any, dict[str, Any]]
 def load_any(path: Path, source_format: str = "auto") -> tuple[Any, Any, str]:
     """A model card or dataset record in any supported format: (document, model, kind)."""
     from govern.errors import UsageError
+    from govern.load.containment import file_kind
     from govern.load.documents import read_text_file
     from govern.load.importers import detect_kind, load_evidence_model
 
-    if not path.exists():
+    if file_kind(path) in ("missing", "name too long"):
         raise UsageError(f"{path}: no such file or directory")
     fmt = None if source_format == "auto" else source_format
     _, text = read_text_file(path, str(path))

@@ -116,7 +116,8 @@ def _not_an_output(raw: str, fmt: str | None) -> str:
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     envvar="GOVERN_REPO_ROOT",
     help="Repository root that sarif, junit, github and markdown paths are relative to "
-    "(default: the enclosing git work tree, else the system folder).",
+    "(default: the enclosing git work tree, else the system folder). When given, evidence "
+    "and packs may also be read from anywhere inside it, not only from the system folder.",
 )
 @click.option(
     "-v",
@@ -164,7 +165,7 @@ def command(
     from govern.outputs import refuse_replacing_other_kinds
 
     plan = _plan(outputs, fmt)
-    bundle, packs = load_system_and_packs(target)
+    bundle, packs = load_system_and_packs(target, repo_root)
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     full = assess(bundle, packs, options)
     reported, baseline_text = _judge(full, baseline, write_baseline)

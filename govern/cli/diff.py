@@ -83,7 +83,7 @@ def command(
 
     if output is not None:
         refuse_replacing_other_kinds([(output, "json" if fmt == "json" else "text")], force)
-    runs = [ref for ref in (before, after) if is_run_reference(ref) and not Path(ref).is_file()]
+    runs = [ref for ref in (before, after) if is_run_reference(ref) and not _is_file(Path(ref))]
     if runs:
         with Ledger.open(database_url(db, directory)) as ledger:
             sides = [_snapshot(ref, system, ledger) for ref in (before, after)]
@@ -107,11 +107,18 @@ def _snapshot(reference: str, system: str | None, ledger: Ledger | None) -> Snap
     from govern.store.ledger import is_run_reference
 
     path = Path(reference)
-    if ledger is not None and is_run_reference(reference) and not path.is_file():
+    if ledger is not None and is_run_reference(reference) and not _is_file(path):
         return ledger.snapshot(ledger.resolve(reference, system))
-    if not path.is_file():
+    if not _is_file(path):
         raise UsageError(f"{reference}: no such file, and not a run reference ({REFERENCES})")
     return _from_file(path)
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, false for names the OS refuses (too long, NUL) instead of raising."""
+    from govern.load.containment import file_kind
+
+    return file_kind(path) == "file"
 
 
 def _from_file(path: Path) -> Snapshot:

@@ -20,7 +20,8 @@ from govern.cli.ledger import database_options, database_url
 @database_options
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    # At most a signed 64-bit integer, as SQLite and Postgres take in LIMIT.
+    type=click.IntRange(min=1, max=2**63 - 1),
     default=20,
     envvar="GOVERN_HISTORY_LIMIT",
     show_default=True,

@@ -75,6 +75,13 @@ if TYPE_CHECKING:  # kept out of the start-up path
     help="Replace output files that hold another kind of content (an earlier report of the "
     "same kind is always replaced).",
 )
+@click.option(
+    "--repo-root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="GOVERN_REPO_ROOT",
+    help="Let evidence and packs be read from anywhere inside this folder (it must hold the "
+    "system folder); by default nothing outside the system folder is read.",
+)
 @engine_options
 @record_options
 def command(
@@ -87,6 +94,7 @@ def command(
     envelope: Path | None,
     template_dir: Path | None,
     force: bool,
+    repo_root: Path | None,
     as_of: dt.date | None,
     fail_on: str,
     only_in_force: bool,
@@ -125,7 +133,7 @@ def command(
     kinds = [(path, kind) for path, kind in wanted if path is not None]
     if key is not None:
         kinds.append((outputs.signature_path(), "json"))
-    assessment, inputs, system_dir = _assess(target, options, kinds, force)
+    assessment, inputs, system_dir = _assess(target, options, kinds, force, repo_root)
     signer = None if key is None else Signer(key.keyid, key.certificate_subject)
     rendered = render_report(assessment, inputs, templates, outputs, signer)
     font_warning = rendered.font_warning()
@@ -210,6 +218,7 @@ def _assess(
     options: EngineOptions,
     planned: list[tuple[Path, OutputKind]],
     force: bool = False,
+    repo_root: Path | None = None,
 ) -> tuple[Assessment, ReportInput, Path]:
     """The same run as `govern check`, keeping what the report needs from the loaded bundle.
 
@@ -220,7 +229,7 @@ def _assess(
     from govern.outputs import refuse_replacing_other_kinds
     from govern.report.inputs import collect
 
-    bundle, packs = load_system_and_packs(target)
+    bundle, packs = load_system_and_packs(target, repo_root)
     check_outputs_spare_inputs([path for path, _ in planned], bundle, packs)
     refuse_replacing_other_kinds(planned, force)
     assessment = assess(bundle, packs, options)

@@ -13,16 +13,24 @@ if TYPE_CHECKING:
     from govern.policy.loader import PackSet
 
 
-def load_system_and_packs(target: Path) -> tuple[EvidenceBundle, PackSet]:
+def load_system_and_packs(
+    target: Path, repo_root: Path | None = None
+) -> tuple[EvidenceBundle, PackSet]:
     """The system in TARGET and the packs its govern.yaml names, refused if a pack cites a
-    provision id the reference catalogues do not have."""
+    provision id the reference catalogues do not have. Nothing outside the system folder (or
+    `repo_root`) is read."""
     from govern.errors import InputError
-    from govern.load.bundle import load_system
+    from govern.load.bundle import load_system, read_boundary
     from govern.policy.lint import reference_problems
     from govern.policy.loader import load_packs
 
-    bundle = load_system(target)
-    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
+    bundle = load_system(target, repo_root)
+    packs = load_packs(
+        bundle.manifest.policy_sources(),
+        bundle.root,
+        bundle.manifest_document,
+        read_boundary(bundle.root, repo_root),
+    )
     problems = reference_problems(packs)
     if problems:
         raise InputError(problems)

@@ -35,14 +35,15 @@ def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     usage.
     """
     from govern.errors import UsageError
+    from govern.load.containment import file_kind
     from govern.render.display import visible, visible_values
     from govern.sign.files import envelope_path
     from govern.sign.keys import load_public_key
     from govern.sign.verify import verify_report
 
-    if report.is_dir():
+    if file_kind(report) == "directory":
         raise UsageError(f"{report}: is a folder; name the report's PDF, HTML or JSON file")
-    if evidence_dir is not None and not evidence_dir.is_dir():
+    if evidence_dir is not None and file_kind(evidence_dir) != "directory":
         raise UsageError(f"{evidence_dir}: --evidence must be the system folder with govern.yaml")
     trusted = load_public_key(key_path)
     result = verify_report(report, trusted, evidence_dir)

@@ -127,9 +127,11 @@ def _assess(pack: Path, case: Path, expectation: Expectation, as_of: dt.date) ->
     bundle = load_system(case)
     sources = bundle.manifest.policy_sources()
     listed = {resolve_source(s, bundle.root)[0].resolve() for s in sources}
+    trusted: tuple[Path, ...] = ()
     if (pack / PACK_FILE).is_file() and pack.resolve() not in listed:
         sources.append(str(pack.resolve()))
-    packs = load_packs(sources, bundle.root, bundle.manifest_document)
+        trusted = (pack.resolve(),)
+    packs = load_packs(sources, bundle.root, bundle.manifest_document, trusted=trusted)
     problems = reference_problems(packs)
     if problems:
         raise InputError(problems)

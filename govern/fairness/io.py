@@ -164,9 +164,15 @@ def refuse_null_lines(source: Source) -> None:
 
     One pass over the file at memory speed (a bytes regex); run before Arrow sees the data.
     """
+    from govern.fairness.nesting import DeepRowScan
+
     lines, pending = 0, b""
+    deep = DeepRowScan()
     with _stream(source) as stream:
         while chunk := stream.read(HASH_CHUNK):
+            too_deep = deep.feed(chunk)
+            if too_deep is not None:
+                raise source.error(_DEEP_ROW, line=too_deep)
             data = pending + chunk  # starts at a line start
             probe = b"\n" + data
             match = _NULL_LINE.search(probe)
@@ -177,6 +183,12 @@ def refuse_null_lines(source: Source) -> None:
             lines += data.count(b"\n", 0, cut)
             # only how the last, unfinished line starts matters to the pattern
             pending = data[cut:].lstrip(b" \t\r")[:4]
+    too_deep = deep.finish()
+    if too_deep is not None:
+        raise source.error(_DEEP_ROW, line=too_deep)
+
+
+_DEEP_ROW = "the row is nested more than 100 levels deep; prediction rows are flat"
 
 
 def read_error(source: Source, problem: BaseException | str, column: str = "") -> InputError:

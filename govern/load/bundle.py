@@ -11,6 +11,7 @@ from govern.evidence.attestation import Attestation, AttestationFile
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
 from govern.evidence.model_card import ModelCard
+from govern.load.containment import PathRefused, contained, inside
 from govern.load.documents import SourceDocument, load_document
 from govern.load.validation import load_validate
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     # The manifest model is imported where it is used, so that loading this module stays cheap.
     from govern.load.manifest import EvidenceRef, Manifest
 
-__all__ = ["EvidenceBundle", "EvidenceItem", "find_manifest", "load_system"]
+__all__ = ["EvidenceBundle", "EvidenceItem", "find_manifest", "load_system", "read_boundary"]
 
 
 @dataclass(frozen=True)
@@ -69,36 +70,57 @@ class EvidenceBundle:
 
 def find_manifest(target: Path) -> Path:
     """Accept a system directory or a manifest file; name what is missing if neither is there."""
+    from govern.load.containment import excerpt, file_kind
     from govern.load.manifest import MANIFEST_NAME
 
-    if target.is_dir():
-        candidate = target / MANIFEST_NAME
-        if not candidate.exists():
-            raise UsageError(f"{target}: no {MANIFEST_NAME} here (run `govern init` to create one)")
-        return candidate
-    if target.exists():
+    # file_kind, not Path.is_dir/exists: those raise on a name too long for the file system.
+    kind = file_kind(target)
+    if kind == "directory":
+        target = target / MANIFEST_NAME
+        kind = file_kind(target)
+        if kind == "missing":
+            raise UsageError(
+                f"{target.parent}: no {MANIFEST_NAME} here (run `govern init` to create one)"
+            )
+    if kind == "name too long":
+        raise UsageError(f"{excerpt(str(target))}: file name too long for the file system")
+    if kind in ("symlink loop", "unreadable"):
+        raise UsageError(f"{target}: {'is a symlink loop' if kind != 'unreadable' else kind}")
+    if kind != "missing":
         return target
     raise UsageError(f"{target}: no such file or directory")
+
+
+def read_boundary(root: Path, repo_root: Path | None) -> Path | None:
+    """The repository root a system's reads may range over, or None for its own folder only."""
+    if repo_root is None:
+        return None
+    if not inside(root, repo_root):
+        raise UsageError(f"--repo-root {repo_root}: the system folder {root} is not inside it")
+    return repo_root
 
 
 def _display(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # RuntimeError: a symlink loop (Python < 3.13)
         return str(path)
 
 
-def load_system(target: Path) -> EvidenceBundle:
+def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     """Load govern.yaml and all its evidence; report every problem of every file at once.
 
     A model card or dataset in another format (Hugging Face, Model Card Toolkit, CycloneDX, SPDX 3,
     Croissant) goes through its importer: the item keeps that file's digest, and its positions
-    point into that file, so findings cite the engineer's own lines.
+    point into that file, so findings cite the engineer's own lines. Every evidence path must
+    stay inside the system folder (or `repo_root`, when one is given): see
+    govern.load.containment.
     """
     from govern.load.manifest import Manifest
 
     manifest_path = find_manifest(target)
     root = manifest_path.parent
+    boundary = read_boundary(root, repo_root)
     manifest_doc = load_document(manifest_path, _display(manifest_path, root))
     data = manifest_doc.data
     if isinstance(data, dict) and not {"govern", "system"} & set(data):
@@ -121,11 +143,11 @@ def load_system(target: Path) -> EvidenceBundle:
         field_path: tuple[str | int, ...],
     ) -> EvidenceItem | None:
         rel, fmt, select = _reference(ref)
-        path = root / rel
-        if not path.is_file():
-            reason = "is a directory" if path.is_dir() else "does not exist"
+        try:
+            path = contained(root, rel, boundary, noun="evidence file")
+        except PathRefused as exc:
             where = field_path if isinstance(ref, str) else (*field_path, "path")
-            errors.append(manifest_doc.problem(where, f"evidence file {rel!r} {reason}"))
+            errors.append(manifest_doc.problem(where, exc.message))
             return None
         display = _display(path, root)
         try:

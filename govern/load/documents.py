@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from govern.errors import InputError, Problem
+from govern.load.containment import PathRefused, excerpt, read_regular, regular_file
 
 FieldPath = tuple[str | int, ...]
 
@@ -28,6 +29,9 @@ DEFAULT_MAX_FILE_MB = 16
 # Alias expansion is bounded by node count, not depth: a "billion laughs" file has few nodes on disk
 # and billions once expanded. Real evidence files stay far below this.
 MAX_NODES = 200_000
+# Evidence is a few levels deep; hundreds of levels only serve to exhaust the recursion of
+# whatever walks the data next (validation, checks, importers), so they are refused on reading.
+MAX_DEPTH = 100
 
 _YAML_CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -104,25 +108,20 @@ def max_file_bytes() -> int:
 
 def read_text_file(path: Path, display: str) -> tuple[bytes, str]:
     """Read a small text file, refusing what cannot be an evidence or policy document."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError.single(display, "file not found") from None
-    except OSError as exc:
-        raise InputError.single(display, f"cannot read file: {exc.strerror}") from None
-    if path.is_dir():
-        raise InputError.single(display, "is a directory, expected a YAML or JSON file")
     limit = max_file_bytes()
+    try:
+        size = regular_file(path).st_size
+        if size <= limit:
+            raw = read_regular(path, limit)
+            size = len(raw)
+    except PathRefused as exc:
+        raise InputError.single(display, exc.message) from None
     if size > limit:
         raise InputError.single(
             display,
             f"file is {size / 1048576:.1f} MB, larger than the {limit / 1048576:.0f} MB limit "
             "for input documents (set GOVERN_MAX_FILE_MB to raise it)",
         )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(display, f"cannot read file: {exc.strerror}") from None
     if not raw.strip():
         raise InputError.single(display, "file is empty")
     if b"\x00" in raw:
@@ -190,6 +189,8 @@ class _YamlBuilder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooLarge(node)
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep(node)
         if id(node) in self.active:
             self.problem(node, path, "recursive YAML alias")
             return None
@@ -238,7 +239,7 @@ class _YamlBuilder:
             key = str(key_node.value)
             key_path = (*path, key)
             if key in result:
-                self.problem(key_node, key_path, f"duplicate key {key!r}")
+                self.problem(key_node, key_path, f"duplicate key {excerpt(key)}")
                 continue
             self.positions.setdefault(key_path, _pos(key_node))
             result[key] = self.build(value_node, key_path)
@@ -248,6 +249,19 @@ class _YamlBuilder:
 class _TooLarge(Exception):
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
+
+
+class _TooDeep(_TooLarge):
+    pass
+
+
+def _too_deep(display: str, line: int, column: int) -> InputError:
+    return InputError.single(
+        display,
+        f"document is nested more than {MAX_DEPTH} levels deep; refusing to read it",
+        line,
+        column,
+    )
 
 
 def _pos(node: yaml.Node) -> Position:
@@ -261,6 +275,8 @@ def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in what:  # libyaml's own limit (1000 levels), worded as ours
+            raise _too_deep(display, line, col) from None
         raise InputError.single(display, f"YAML syntax error: {what}", line, col) from None
     except yaml.YAMLError as exc:
         raise InputError.single(display, f"YAML syntax error: {exc}") from None
@@ -269,6 +285,9 @@ def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]
     builder = _YamlBuilder(display)
     try:
         data = builder.build(root, ())
+    except _TooDeep as exc:
+        pos = _pos(exc.node)
+        raise _too_deep(display, pos.line, pos.column) from None
     except _TooLarge:
         raise InputError.single(
             display,
@@ -300,6 +319,10 @@ def _parse_json(text: str, display: str) -> Any:
     def no_constants(name: str) -> Any:
         raise ValueError(f"{name} is not valid JSON; write null for a missing number")
 
+    deep = json_too_deep(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        raise _too_deep(display, line, deep - (text.rfind("\n", 0, deep) + 1) + 1)
     try:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
     except json.JSONDecodeError as exc:
@@ -308,11 +331,33 @@ def _parse_json(text: str, display: str) -> Any:
         ) from None
     except _DuplicateKey as exc:
         line, col = _find_key(text, exc.key)
-        raise InputError.single(display, f"duplicate key {exc.key!r}", line, col) from None
+        raise InputError.single(display, f"duplicate key {excerpt(exc.key)}", line, col) from None
     except ValueError as exc:
         raise InputError.single(display, f"JSON error: {exc}") from None
     except RecursionError:
         raise InputError.single(display, "document is nested too deeply", 1, 1) from None
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
+
+
+def json_too_deep(text: str, limit: int = MAX_DEPTH) -> int | None:
+    """Offset of the first bracket nested deeper than `limit` in JSON text, or None.
+
+    Scanned without recursion before json.loads, which would otherwise recurse once per level.
+    Brackets inside strings are skipped; an unterminated string ends the scan (json.loads then
+    reports it).
+    """
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        bracket = match.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return None
 
 
 class _DuplicateKey(Exception):

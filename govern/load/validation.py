@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from govern.errors import InputError, Problem
+from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument
 
 M = TypeVar("M", bound=BaseModel)
@@ -23,10 +24,34 @@ def load_validate(
     if not isinstance(payload, dict):
         kind = type(payload).__name__ if payload is not None else "nothing"
         raise InputError([document.problem(prefix, f"expected a mapping of fields, found {kind}")])
+    if payload and not set(map(str, payload)) & set(_field_names(model)):
+        # A file of another kind entirely (a config file, /etc/shadow): its keys are its
+        # content, so none is quoted back.
+        raise InputError(
+            [
+                document.problem(
+                    prefix,
+                    f"not a {_kind_name(model)}: none of its {len(payload)} keys is a field of "
+                    "one (keys not shown)",
+                )
+            ]
+        )
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
         raise InputError(problems_from(exc, model, document, payload, prefix)) from None
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    names = set(model.model_fields)
+    names.update(f.alias for f in model.model_fields.values() if f.alias)
+    return names
+
+
+def _kind_name(model: type[BaseModel]) -> str:
+    """ModelCard -> "model card", for messages about a whole file."""
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in model.__name__).strip()
+    return words
 
 
 def problems_from(
@@ -78,13 +103,10 @@ def _message(error: Any, model: type[BaseModel], path: FieldPath) -> str:
         hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
         known = f"; known fields: {', '.join(sorted(allowed))}" if allowed and not hint else ""
-        return f"unknown field {key!r}{suggestion}{known}"
+        return f"unknown field {excerpt(key)}{suggestion}{known}"
     if kind == "missing":
         return "required field is missing"
-    found = error.get("input")
-    shown = repr(found)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
+    shown = excerpt(error.get("input"))
     message = str(error["msg"])
     if kind.startswith(("value_error", "assertion_error")):
         return message.removeprefix("Value error, ")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from govern.errors import InputError, Problem
+from govern.load.containment import inside
 from govern.load.documents import SourceDocument, load_document
 from govern.load.validation import load_validate
 from govern.policy.checks import CheckSyntaxError, compile_check
@@ -57,12 +58,28 @@ def resolve_source(source: str, base: Path) -> tuple[Path, str]:
     return (path if path.is_absolute() else base / path), path.as_posix()
 
 
-def load_packs(sources: list[str], base: Path, manifest: SourceDocument | None = None) -> PackSet:
-    """Load packs in order; all problems of all packs are reported together."""
+def load_packs(
+    sources: list[str],
+    base: Path,
+    manifest: SourceDocument | None = None,
+    boundary: Path | None = None,
+    trusted: tuple[Path, ...] = (),
+) -> PackSet:
+    """Load packs in order; all problems of all packs are reported together.
+
+    Packs a manifest names (`manifest` given) are read only from inside its folder, or
+    `boundary`: a pull request must not point govern at files elsewhere. `trusted` folders
+    were given on the command line (`policies test PACK`) and are exempt.
+    """
     problems: list[Problem] = []
     packs: list[Pack] = []
     for index, source in enumerate(sources):
         folder, display = resolve_source(source, base)
+        refused = _refused_pack(source, base, boundary, trusted) if manifest is not None else None
+        if refused is not None:
+            assert manifest is not None
+            problems.append(manifest.problem(("policies", index), refused))
+            continue
         if not (folder / PACK_FILE).is_file():
             message = _missing_pack_message(source, folder)
             if manifest is not None:
@@ -77,6 +94,25 @@ def load_packs(sources: list[str], base: Path, manifest: SourceDocument | None =
     if problems:
         raise InputError(problems)
     return _merge(packs)
+
+
+def _refused_pack(
+    source: str, base: Path, boundary: Path | None, trusted: tuple[Path, ...]
+) -> str | None:
+    """Why a pack folder named in a manifest may not be read, or None when it may."""
+    from govern.load.containment import PathRefused, contained
+
+    if source.startswith(BUILTIN_PREFIX):
+        return None
+    if any(Path(source) == folder for folder in trusted):
+        return None
+    try:
+        contained(base, source, boundary, folder=True, noun="policy pack folder")
+    except PathRefused as exc:
+        if "does not exist" in exc.message:
+            return None  # reported below with the usual wording
+        return exc.message
+    return None
 
 
 def _missing_pack_message(source: str, folder: Path) -> str:
@@ -105,6 +141,13 @@ def load_pack(folder: Path, display: str) -> Pack:
     rules: list[Rule] = []
     problems: list[Problem] = []
     for path in rule_files(folder):
+        if not inside(path, folder):
+            problems.append(
+                Problem(
+                    f"{display}/{path.name}", 0, 0, "", "is a symlink out of its pack; not read"
+                )
+            )
+            continue
         try:
             document = load_document(path, f"{display}/{path.name}")
         except InputError as exc:

@@ -248,10 +248,19 @@ def _check_pdf(result: Verification, name: str, data: bytes, predicate: ReportPr
 
 
 def _check_evidence(result: Verification, root: Path, predicate: ReportPredicate) -> None:
+    from govern.load.containment import PathRefused, contained
+
     for item in [predicate.manifest, *predicate.evidence]:
-        path = root / item.path
+        # The same containment as `check`: a report naming `../x` or a FIFO reads nothing.
         try:
+            path = contained(root, item.path, noun="file")
             actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        except PathRefused as exc:
+            missing = "does not exist" in exc.message
+            result.add(
+                f"evidence {item.path}", False, f"missing in {root}" if missing else exc.message
+            )
+            continue
         except OSError:
             result.add(f"evidence {item.path}", False, f"missing in {root}")
             continue
@@ -357,12 +366,15 @@ def _pack_digests(folder: Path, display: str) -> dict[str, str]:
 
     These are the files `govern.policy.loader.load_pack` reads: pack.yaml and its rule files.
     """
+    from govern.load.containment import file_kind
     from govern.policy.loader import PACK_FILE, rule_files
 
     if not folder.is_dir():
         return {}
     digests = {}
     for path in [folder / PACK_FILE, *rule_files(folder)]:
+        if file_kind(path) != "file":
+            continue  # never open a FIFO or device: it would block or never end
         try:
             digests[f"{display}/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:

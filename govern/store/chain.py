@@ -225,9 +225,11 @@ class Anchor:
     @classmethod
     def parse(cls, text: str) -> Anchor:
         run, _, value = text.strip().partition(":")
-        if not run.isdigit() or len(value) != 64 or not _is_hex(value):
+        if not (run.isascii() and run.isdigit()) or len(value) != 64 or not _is_hex(value):
             raise ValueError(f"{text!r} is not RUN:HASH (a run id and its 64-digit chain hash)")
-        return cls(int(run), value.lower())
+        from govern.store.bounds import bounded  # raises RunNotFound, a usage error
+
+        return cls(bounded(run, "anchored run"), value.lower())
 
 
 def _is_digest(value: object) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 
 from govern.engine.assessment import Assessment
 from govern.store import database, migrate
+from govern.store.bounds import bounded, capped, storable
 from govern.store.chain import (
     Anchor,
     ChainReport,
@@ -390,7 +391,7 @@ class Ledger:
         )
         query = query.order_by(A.c.id.desc())
         if limit is not None:
-            query = query.limit(limit)
+            query = query.limit(capped(limit))
         with self._transaction("reading the history") as conn:
             runs = list(reversed(conn.execute(query).all()))
             if not runs:
@@ -471,13 +472,15 @@ class Ledger:
                 f"{reference!r} is not a run id, latest, latest~N, previous or approved"
             )
         if match["id"] is not None:
-            run_id = int(match["id"])
+            run_id = bounded(match["id"], "run id")
+            if not storable(run_id, self.target.postgres):
+                raise RunNotFound(f"{self.target.display} has no run {run_id}")
             with self._transaction("reading the ledger") as conn:
                 if conn.execute(select(A.c.id).where(A.c.id == run_id)).first() is None:
                     raise RunNotFound(f"{self.target.display} has no run {run_id}")
             return run_id
         system = self.pick_system(system_id)
-        back = 1 if reference == "previous" else int(match["back"] or 0)
+        back = 1 if reference == "previous" else bounded(match["back"] or "0", "latest~N: N")
         query = select(A.c.id, A.c.verdict).where(A.c.system_id == system).order_by(A.c.id.desc())
         with self._transaction("reading the ledger") as conn:
             if reference == "approved":

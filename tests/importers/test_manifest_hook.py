@@ -19,9 +19,12 @@ from govern.load.bundle import load_system
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
-HF_CARD = CORPUS / "model_cards" / "hf_sample_simple_model_index.md"
-CROISSANT = CORPUS / "datasets" / "croissant_dices-350_metadata.json"
-SPDX = CORPUS / "model_cards" / "spdx3_ai_example01_simplehtr-example.json"
+# govern reads nothing outside the system folder, so each system gets byte-identical copies of
+# the corpus files, named by these paths relative to its govern.yaml.
+HF_CARD = Path("corpus/model_cards/hf_sample_simple_model_index.md")
+CROISSANT = Path("corpus/datasets/croissant_dices-350_metadata.json")
+SPDX = Path("corpus/model_cards/spdx3_ai_example01_simplehtr-example.json")
+MCT = Path("corpus/model_cards/mct_full.json")
 AS_OF = "2026-11-25"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
@@ -46,7 +49,14 @@ def system(tmp_path: Path, evidence: str) -> Path:
     root = tmp_path / "system"
     root.mkdir(exist_ok=True)
     (root / "govern.yaml").write_text(MANIFEST.format(evidence=evidence), encoding="utf-8")
+    for copy in (HF_CARD, CROISSANT, SPDX, MCT):
+        (root / copy).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source(copy), root / copy)
     return root
+
+
+def source(copy: Path) -> Path:
+    return CORPUS / copy.relative_to("corpus")
 
 
 def corpus_system(tmp_path: Path) -> Path:
@@ -70,8 +80,9 @@ def findings(report: dict[str, Any], rule: str) -> list[dict[str, Any]]:
 def test_check_reads_a_hugging_face_card_and_croissant_file_as_they_are(
     run_cli: Callable[..., Any], tmp_path: Path
 ) -> None:
-    before = {path: sha256(path) for path in (HF_CARD, CROISSANT)}
-    result = run_cli("check", corpus_system(tmp_path), "--format", "json", "--as-of", AS_OF)
+    root = corpus_system(tmp_path)
+    before = {path: sha256(source(path)) for path in (HF_CARD, CROISSANT)}
+    result = run_cli("check", root, "--format", "json", "--as-of", AS_OF)
     assert result.code == 1, result.err
     report = json.loads(result.out)
 
@@ -81,7 +92,7 @@ def test_check_reads_a_hugging_face_card_and_croissant_file_as_they_are(
         ("model_card", str(HF_CARD), before[HF_CARD]),
         ("dataset", str(CROISSANT), before[CROISSANT]),
     }
-    assert {path: sha256(path) for path in before} == before  # nothing was written to them
+    assert {path: sha256(root / path) for path in before} == before  # nothing was written to them
 
     # Findings cite the file and the line the value was written on (FILE:LINE:COL).
     where = {
@@ -149,14 +160,14 @@ def test_select_picks_one_of_several_models(tmp_path: Path) -> None:
     bundle = load_system(root)
     assert bundle.model_card is not None
     assert bundle.model_card.model.identity.name == "line-model"
-    assert bundle.model_card.sha256 == sha256(SPDX)
+    assert bundle.model_card.sha256 == sha256(source(SPDX))
 
 
 def test_a_copy_beside_govern_yaml_is_cited_by_its_relative_path(
     run_cli: Callable[..., Any], tmp_path: Path
 ) -> None:
     root = system(tmp_path, "  model_card: README.md\n")
-    shutil.copyfile(HF_CARD, root / "README.md")
+    shutil.copyfile(source(HF_CARD), root / "README.md")
     result = run_cli("check", root, "--format", "json", "--as-of", AS_OF)
     report = json.loads(result.out)
     assert [(e["kind"], e["path"]) for e in report["evidence"]] == [("model_card", "README.md")]
@@ -191,7 +202,7 @@ def test_manifest_entry_mistakes_point_at_govern_yaml(
     run_cli: Callable[..., Any], tmp_path: Path, evidence: str, message: str
 ) -> None:
     root = system(tmp_path, evidence)
-    shutil.copyfile(HF_CARD, root / "README.md")
+    shutil.copyfile(source(HF_CARD), root / "README.md")
     result = run_cli("check", root, "--as-of", AS_OF)
     assert result.code == 2
     assert f"error: {message}" in result.err, result.err
@@ -201,7 +212,7 @@ def test_manifest_entry_mistakes_point_at_govern_yaml(
 def test_a_file_of_the_other_kind_is_named_as_such(
     run_cli: Callable[..., Any], tmp_path: Path
 ) -> None:
-    root = system(tmp_path, f"  datasets: [{CORPUS / 'model_cards' / 'mct_full.json'}]\n")
+    root = system(tmp_path, f"  datasets: [{MCT}]\n")
     result = run_cli("check", root, "--as-of", AS_OF)
     assert result.code == 2
     assert "Model Card Toolkit JSON, which describes model cards, not a dataset record" in (

@@ -33,9 +33,11 @@ class SignedJson:
     json: Path
 
 
-def sign_json(run_cli: Run, system: Path, keys: GeneratedKeys, out: Path) -> SignedJson:
+def sign_json(
+    run_cli: Run, system: Path, keys: GeneratedKeys, out: Path, *extra: str | Path
+) -> SignedJson:
     js = out / "assessment.json"
-    args = ["--json", js, "--sign-key", keys.private_key, "--as-of", AS_OF]
+    args = ["--json", js, "--sign-key", keys.private_key, "--as-of", AS_OF, *extra]
     result = run_cli("report", system, *args)
     assert result.code == 0, result.err
     return SignedJson(system, js)
@@ -131,7 +133,11 @@ def test_a_pack_outside_the_system_folder_is_checked_when_present(
     system = make_system(tmp_path / "system")
     shutil.move(system / "pack", tmp_path / "shared-pack")
     edit(system / "govern.yaml", "policies: [./pack]", "policies: [../shared-pack]")
-    signed = sign_json(run_cli, system, keys, tmp_path / "out")
+    # A pack outside the system folder is read only when --repo-root lets it be.
+    refused = run_cli("report", system, "--json", tmp_path / "x.json", "--as-of", AS_OF)
+    assert refused.code == 2
+    assert "'../shared-pack' leaves the system folder" in refused.err
+    signed = sign_json(run_cli, system, keys, tmp_path / "out", "--repo-root", tmp_path)
     present = verify(run_cli, signed, keys)
     assert present.code == 0, present.out
     assert "ok   policy ../shared-pack/pack.yaml" in present.out

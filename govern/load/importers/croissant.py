@@ -12,6 +12,7 @@ from typing import Any
 
 from govern.errors import InputError
 from govern.evidence.dataset import DatasetRecord
+from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument, parse_document
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import Mapping, date, integer, pointer, slug, text
@@ -222,7 +223,7 @@ def _distribution(m: Mapping, value: Any, src: FieldPath, context: _Context) -> 
         if not isinstance(digest, str) or not _SHA256.match(digest):
             if isinstance(digest, str):
                 m.warn(
-                    f"{pointer((*src, index))}: sha256 {digest!r} is not a SHA-256 digest "
+                    f"{pointer((*src, index))}: sha256 {excerpt(digest)} is not a SHA-256 digest "
                     f"({len(digest)} hex digits); the file is kept as unmapped"
                 )
             continue

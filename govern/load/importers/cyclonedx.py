@@ -17,7 +17,8 @@ from govern.errors import GovernError, InputError
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
 from govern.evidence.model_card import ModelCard
-from govern.load.documents import FieldPath, SourceDocument, parse_document
+from govern.load.containment import excerpt
+from govern.load.documents import FieldPath, SourceDocument, json_too_deep, parse_document
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import Mapping, guess_role, number, pointer, slug, text, texts
 from govern.load.importers.result import finish
@@ -137,7 +138,7 @@ class CycloneDXModelCard:
         if len(models) > 1 and select is None:
             others = ", ".join(repr(c.get("name")) for _, c in models if c is not model)
             m.warn(
-                f"the BOM describes several models; imported {model.get('name')!r} "
+                f"the BOM describes several models; imported {excerpt(model.get('name'))} "
                 f"(choose another with --select: {others})"
             )
         refs = {c.get("bom-ref"): (p, c) for p, c in components if c.get("bom-ref")}
@@ -181,7 +182,9 @@ def _choose(
         if select in (component.get("bom-ref"), component.get("name")):
             return path, component
     names = ", ".join(repr(c.get("name")) for _, c in models)
-    raise InputError.single(display, f"no model component named {select!r}; the BOM has {names}")
+    raise InputError.single(
+        display, f"no model component named {excerpt(select)}; the BOM has {names}"
+    )
 
 
 def _component(m: Mapping, path: FieldPath, model: dict[str, Any]) -> None:
@@ -315,7 +318,9 @@ def _dataset(
     if "ref" in dataset:
         target = refs.get(dataset["ref"])
         if target is None:
-            m.warn(f"{pointer(src)}: dataset reference {dataset['ref']!r} names no component")
+            m.warn(
+                f"{pointer(src)}: dataset reference {excerpt(dataset['ref'])} names no component"
+            )
             return
         path, component = target
         properties = _property_map(component.get("properties"))
@@ -352,7 +357,8 @@ def _role(m: Mapping, src: FieldPath, name: str, stated: str | None) -> str:
     role = guess_role(name)
     if role is None:
         m.warn(
-            f"{pointer(src)}: the role of dataset {name!r} is not stated; recorded as training "
+            f"{pointer(src)}: the role of dataset {excerpt(name)} is not stated; "
+            "recorded as training "
             "(CycloneDX lists the datasets used to train and evaluate without saying which)"
         )
         return "training"
@@ -369,7 +375,7 @@ def _metrics(m: Mapping, base: FieldPath, metrics: Any) -> None:
         if value is None or name is None:
             m.warn(
                 f"{pointer(src)}: metric {name or '(no type)'!s} has no numeric value "
-                f"({metric.get('value')!r}); kept as unmapped"
+                f"({excerpt(metric.get('value'))}); kept as unmapped"
             )
             continue
         item: dict[str, Any] = {"metric": name, "value": value}
@@ -486,8 +492,11 @@ def _properties(m: Mapping, properties: Any, src: FieldPath) -> None:
         if name in (section, ROLE_PROPERTY) or section not in ModelCard.model_fields:
             continue
         try:
-            value = json.loads(str(prop.get("value", "")))
-        except ValueError:
+            text = str(prop.get("value", ""))
+            if json_too_deep(text) is not None:
+                raise ValueError("nested too deeply")
+            value = json.loads(text)
+        except (ValueError, RecursionError):
             m.warn(
                 f"{pointer((*src, index))}: property {name} does not hold JSON; kept as unmapped"
             )

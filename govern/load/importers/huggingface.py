@@ -13,6 +13,7 @@ from typing import Any
 
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
+from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import (
@@ -350,7 +351,7 @@ def _result(m: Mapping, src: FieldPath, result: dict[str, Any]) -> None:
         metric_src: FieldPath = (*src, "metrics", metric_no)
         value = number(metric.get("value"))
         if value is None:
-            m.warn(f"{pointer(metric_src)}/value: {metric.get('value')!r} is not a number")
+            m.warn(f"{pointer(metric_src)}/value: {excerpt(metric.get('value'))} is not a number")
             continue
         item: dict[str, Any] = {"metric": text(metric.get("type")), "value": value}
         item["dataset"] = dataset_id

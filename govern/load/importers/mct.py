@@ -8,6 +8,7 @@ from typing import Any
 
 from govern.errors import InputError
 from govern.evidence.model_card import ModelCard
+from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument, parse_document
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import Mapping, date, guess_role, number, text
@@ -136,7 +137,8 @@ def _parameters(m: Mapping, params: dict[str, Any]) -> None:
         if role is None:
             role = "training"
             m.warn(
-                f"/model_parameters/data/{index}: the role of dataset {name!r} is not stated; "
+                f"/model_parameters/data/{index}: the role of dataset {excerpt(name)} "
+                "is not stated; "
                 "recorded as training (Model Card Toolkit lists datasets used to train and "
                 "evaluate without saying which)"
             )

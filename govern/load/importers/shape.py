@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from govern.errors import InputError
+from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument
 
 # (path pattern, expected kind): dot-separated keys, `*` for every item of a list.
@@ -81,8 +82,7 @@ def _names(expected: type | tuple[type, ...]) -> str:
 
 def _kind(value: Any) -> str:
     if isinstance(value, str):
-        shown = value if len(value) <= 30 else value[:27] + "..."
-        return f"the string {shown!r}"
+        return f"the string {excerpt(value, 30)}"
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, int | float):

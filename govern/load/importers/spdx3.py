@@ -14,6 +14,7 @@ from typing import Any
 from govern.errors import InputError
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
+from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument, parse_document
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import Mapping, date, integer, number, pointer, slug, text, texts
@@ -140,7 +141,7 @@ class _Spdx3:
                 return position, element, packages
         names = ", ".join(repr(e.get("name") or _id(e)) for _, e in packages)
         raise InputError.single(
-            display, f"no {self.package_type} named {select!r}; the document has {names}"
+            display, f"no {self.package_type} named {excerpt(select)}; the document has {names}"
         )
 
     def _scope(
@@ -165,7 +166,7 @@ class _Spdx3:
             others = ", ".join(repr(e.get("name") or _id(e)) for i, e in packages if i != position)
             m.warn(
                 f"the document has several {self.package_type} elements; imported "
-                f"{element.get('name') or ident!r} (choose another with --select: {others})"
+                f"{excerpt(element.get('name') or ident)} (choose another with --select: {others})"
             )
         for relationship_position, _ in relationships:
             m.use(
@@ -299,7 +300,10 @@ def _ai_fields(m: Mapping, base: FieldPath, element: dict[str, Any]) -> None:
         parsed = number(value)
         entry_src: FieldPath = (*src("metric"), index)
         if parsed is None:
-            m.warn(f"{pointer(entry_src)}: metric {key!r} is not a single number; kept as unmapped")
+            m.warn(
+                f"{pointer(entry_src)}: metric {excerpt(key)} is not a single number; "
+                "kept as unmapped"
+            )
             continue
         result: dict[str, Any] = {"metric": key, "value": parsed}
         if key in thresholds and (limit := number(thresholds[key][1])) is not None:
