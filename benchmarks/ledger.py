@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from govern.engine.assessment import Assessment  # noqa: E402
-from govern.store.fairness import FairnessMetric, read_assessed_reports  # noqa: E402
+from govern.engine.disparities import FairnessMetric, metrics_of  # noqa: E402
 from govern.store.ledger import Ledger  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -41,8 +41,7 @@ def example() -> tuple[Assessment, list[FairnessMetric]]:
     bundle = load_system(folder)
     packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
     assessment = assess(bundle, packs, EngineOptions(as_of=dt.date(2026, 11, 25)))
-    metrics, _ = read_assessed_reports(assessment, folder)
-    return assessment, metrics
+    return assessment, metrics_of(assessment)
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:

@@ -139,11 +139,11 @@ def measure(case: str, system: Path, out: Path, runs: int) -> Row:
     key = load_signing_key(keys.private_key, cert_path=keys.certificate)
     templates = TemplateSet.load()
 
-    t_assess, (assessment, fairness, _) = median_time(
+    t_assess, (assessment, _) = median_time(
         lambda: _assess(system, EngineOptions(as_of=AS_OF)), runs
     )
     signer = Signer(key.keyid, key.certificate_subject)
-    base = render_report(assessment, fairness, templates, Outputs(json=out / "r.json"), signer)
+    base = render_report(assessment, templates, Outputs(json=out / "r.json"), signer)
     t_html, html = median_time(lambda: render_html(base.context, templates), runs)
     attachment = Attachment("assessment.json", base.json, "application/json", "assessment")
     t_pdf, pdf = median_time(lambda: render_pdf(html, AS_OF, (attachment,)), runs)

@@ -36,7 +36,7 @@ def test_json_output_is_the_assessment(system: Path, run_cli: Run, tmp_path: Pat
     result = run_cli("check", system, "--as-of", "2026-11-25", "-o", f"json={out}")
     assert result.code == 0
     assessment = Assessment.model_validate_json(out.read_text())
-    assert assessment.format == "govern.assessment/1"
+    assert assessment.format == "govern.assessment/2"
     assert assessment.options.as_of.isoformat() == "2026-11-25"
     again = run_cli("check", system, "--format", "json", "--as-of", "2026-11-25")
     assert again.out == out.read_text()  # same inputs, same bytes

@@ -78,7 +78,8 @@ def lint_command(
     reports it names), or one model card or dataset record file in any supported format.
     Exits 1 when a blocking gap remains, 0 otherwise, 2 on bad input.
     """
-    from govern.engine.card_gaps import lint, profile_for, render_json, render_text
+    from govern.engine.card_gaps import lint, profile_for
+    from govern.render.gaps import render_json, render_text
 
     target_obj, defaults = _lint_target(target, source_format)
     chosen_tier = tier or defaults.get("tier") or "high"

@@ -10,7 +10,7 @@ import click
 from govern.cli.ledger import database_options, database_url
 
 if TYPE_CHECKING:
-    from govern.store.diff import Snapshot
+    from govern.engine.diff import Snapshot
     from govern.store.ledger import Ledger
 
 REFERENCES = "a run id, latest, latest~N, previous, approved, or an assessment JSON file"
@@ -76,10 +76,10 @@ def command(
     """Compare BEFORE with AFTER (default: previous and latest run). Each is a run id, latest,
     latest~N, previous, approved (the newest passing run before the latest) or an assessment
     JSON file: new failures, fixed rules, changed statuses, expired waivers, fairness moves."""
+    from govern.engine.diff import compare
     from govern.outputs import refuse_replacing_other_kinds
-    from govern.store.diff import compare
+    from govern.render.history import DIFF
     from govern.store.ledger import Ledger, is_run_reference
-    from govern.store.render import DIFF
 
     if output is not None:
         refuse_replacing_other_kinds([(output, "json" if fmt == "json" else "text")], force)
@@ -123,10 +123,10 @@ def _is_file(path: Path) -> bool:
 
 def _from_file(path: Path) -> Snapshot:
     from govern.engine.assessment import ASSESSMENT_FORMAT, Assessment
+    from govern.engine.diff import Snapshot
     from govern.errors import InputError
     from govern.load.documents import load_document
     from govern.load.validation import load_validate
-    from govern.store.diff import Snapshot
 
     document = load_document(path, str(path), fmt="json")
     data = document.data

@@ -50,8 +50,8 @@ def command(
 ) -> None:
     """Recorded runs of SYSTEM (a system id; optional when the ledger holds one system), oldest
     first: time, version, verdict, failures by severity and the worst fairness disparities."""
+    from govern.render.history import HISTORY
     from govern.store.ledger import Ledger
-    from govern.store.render import HISTORY
 
     with Ledger.open(database_url(db, directory)) as ledger:
         chosen = ledger.pick_system(system_option or system)

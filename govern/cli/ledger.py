@@ -67,9 +67,9 @@ def verify_command(db: str | None, directory: Path, anchors: tuple[str, ...], fm
     moved. Exits 0 when the ledger is intact, 1 when it was tampered with, 2 when it cannot be read.
     """
     from govern.errors import UsageError
+    from govern.render.history import VERIFY
     from govern.store.chain import Anchor
     from govern.store.ledger import Ledger
-    from govern.store.render import VERIFY
 
     try:
         parsed = [Anchor.parse(a) for a in anchors]
@@ -87,8 +87,8 @@ def verify_command(db: str | None, directory: Path, anchors: tuple[str, ...], fm
 def upgrade_command(db: str | None, directory: Path) -> None:
     """Bring a ledger made by an older govern to this version's schema, keeping every run, then
     verify it. Exits 1 if the upgraded ledger does not verify."""
+    from govern.render.history import verify_text
     from govern.store.ledger import Ledger
-    from govern.store.render import verify_text
 
     url = database_url(db, directory)
     before, after = Ledger.upgrade_schema(url)

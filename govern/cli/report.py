@@ -14,7 +14,6 @@ if TYPE_CHECKING:  # kept out of the start-up path
     from govern.engine.assessment import Assessment
     from govern.engine.evaluate import EngineOptions
     from govern.outputs import OutputKind
-    from govern.report.inputs import ReportInput
     from govern.sign.keys import SigningKey
 
 
@@ -133,9 +132,9 @@ def command(
     kinds = [(path, kind) for path, kind in wanted if path is not None]
     if key is not None:
         kinds.append((outputs.signature_path(), "json"))
-    assessment, inputs, system_dir = _assess(target, options, kinds, force, repo_root)
+    assessment, system_dir = _assess(target, options, kinds, force, repo_root)
     signer = None if key is None else Signer(key.keyid, key.certificate_subject)
-    rendered = render_report(assessment, inputs, templates, outputs, signer)
+    rendered = render_report(assessment, templates, outputs, signer)
     font_warning = rendered.font_warning()
     if font_warning is not None:
         click.echo(f"warning: {font_warning}", err=True)
@@ -219,18 +218,17 @@ def _assess(
     planned: list[tuple[Path, OutputKind]],
     force: bool = False,
     repo_root: Path | None = None,
-) -> tuple[Assessment, ReportInput, Path]:
-    """The same run as `govern check`, keeping what the report needs from the loaded bundle.
+) -> tuple[Assessment, Path]:
+    """The same run as `govern check`; the report renders from the Assessment alone.
 
     The output paths are checked as soon as the inputs are known, before the slow rendering.
     """
     from govern.cli.run import check_outputs_spare_inputs, load_system_and_packs
     from govern.engine.evaluate import assess
     from govern.outputs import refuse_replacing_other_kinds
-    from govern.report.inputs import collect
 
     bundle, packs = load_system_and_packs(target, repo_root)
     check_outputs_spare_inputs([path for path, _ in planned], bundle, packs)
     refuse_replacing_other_kinds(planned, force)
     assessment = assess(bundle, packs, options)
-    return assessment, collect(bundle, packs, assessment), bundle.root
+    return assessment, bundle.root

@@ -11,9 +11,12 @@ from typing import Any, Literal
 
 from govern.engine.classify import ClassificationResult
 from govern.evidence.base import Record
+from govern.evidence.fairness import FairnessReport
 from govern.load.manifest import System
 
-ASSESSMENT_FORMAT = "govern.assessment/1"
+ASSESSMENT_FORMAT = "govern.assessment/2"
+# Documents of format 1 (no check text, compared values or fairness snapshot) still load.
+READABLE_FORMATS = ("govern.assessment/1", ASSESSMENT_FORMAT)
 # The file name the assessment JSON travels under inside a report PDF and in its signed statement.
 ATTACHMENT_NAME = "assessment.json"
 Status = Literal["pass", "fail", "error", "not_applicable", "waived", "needs_attestation"]
@@ -81,6 +84,37 @@ class TighteningInfo(Record):
     reason: str | None = None
 
 
+class EvidenceRead(Record):
+    """An evidence file a rule's check read: which one, which bytes, and where it looked first."""
+
+    kind: str
+    path: str
+    sha256: str
+    line: int | None = None
+
+
+class FairnessGate(Record):
+    """A bound the rule puts on a fairness disparity, with its effective threshold."""
+
+    metric: str
+    reference: Literal["between_groups", "to_overall"]
+    op: Literal["min", "max"]
+    threshold: float
+    ci: str
+
+
+class FairnessSnapshot(Record):
+    """One fairness report as assessed, so no consumer (report, ledger, diff) re-reads the file.
+
+    `path` and `sha256` are those of the report file the engine read; `report` is its content:
+    every group's metrics and every disparity with its interval, and the parameters behind them.
+    """
+
+    path: str
+    sha256: str
+    report: FairnessReport
+
+
 class RuleResult(Record):
     rule_id: str
     title: str
@@ -102,6 +136,14 @@ class RuleResult(Record):
     tightened: list[TighteningInfo] = []
     rule_file: str
     rule_line: int
+    # The rule's check in words, what it expected and what it found (for passes too), each value
+    # it compared with its place in the evidence, and the evidence files it read.
+    check: str = ""
+    expected: str = ""
+    found: str = ""
+    observations: list[Finding] = []
+    evidence_read: list[EvidenceRead] = []
+    fairness_gates: list[FairnessGate] = []
 
 
 class EvidenceRecord(Record):
@@ -170,7 +212,7 @@ class Tool(Record):
 
 
 class Assessment(Record):
-    format: Literal["govern.assessment/1"] = "govern.assessment/1"
+    format: Literal["govern.assessment/1", "govern.assessment/2"] = "govern.assessment/2"
     tool: Tool
     system: System
     manifest: EvidenceRecord
@@ -183,3 +225,4 @@ class Assessment(Record):
     waivers: list[WaiverInfo]
     summary: Summary
     warnings: list[str] = []
+    fairness: list[FairnessSnapshot] = []

@@ -26,7 +26,7 @@ from govern.policy.checks import (
     compile_check,
     evaluate,
 )
-from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
+from govern.reference import FRAMEWORKS
 
 
 @dataclass(frozen=True)
@@ -368,72 +368,3 @@ def system_target(bundle: Any, classification: Any) -> LintTarget:
         return manifest_doc.display, manifest_doc.locate(path)
 
     return LintTarget(manifest.system.name, view, locate)
-
-
-# ---------------------------------------------------------------------------------------------
-# Output
-
-
-def render_text(report: LintReport) -> str:
-    from govern.render.display import visible_values
-
-    report = visible_values(report)  # card values reach the terminal shown, never obeyed
-    lines = [
-        f"{report.target}: profile {', '.join(report.profile)}; "
-        f"frameworks {', '.join(FRAMEWORK_TITLES[f] for f in report.frameworks)}"
-    ]
-    current: tuple[str, bool] | None = None
-    for gap in report.gaps:
-        if current != (gap.field, gap.blocking):
-            current = (gap.field, gap.blocking)
-            label = "BLOCKING" if gap.blocking else "advisory"
-            lines.append(f"{label} {gap.field} - {gap.title}")
-            served = " | ".join(
-                f"{FRAMEWORK_TITLES[fw]} {', '.join(ids)}" for fw, ids in gap.provisions.items()
-            )
-            lines.append(f"  serves: {served}")
-        weak = " (weak)" if gap.kind == "weak" else ""
-        lines.append(f"  {gap.where()}: {gap.path}: {gap.found}{weak}; expected {gap.expected}")
-    blocking, advisory = len(report.blocking), len(report.advisory)
-    if not report.gaps:
-        lines.append("no gaps: every required and recommended field is present")
-    lines.append(
-        f"{blocking} blocking gap{'s' if blocking != 1 else ''}, "
-        f"{advisory} advisory gap{'s' if advisory != 1 else ''}"
-    )
-    if report.unchecked:
-        lines.append(
-            "not checkable from files (attest them or show them otherwise): "
-            + ", ".join(report.unchecked)
-        )
-    return "\n".join(lines) + "\n"
-
-
-def render_json(report: LintReport) -> str:
-    import json
-
-    payload = {
-        "target": report.target,
-        "profile": list(report.profile),
-        "frameworks": list(report.frameworks),
-        "blocking": len(report.blocking),
-        "advisory": len(report.advisory),
-        "gaps": [
-            {
-                "field": g.field,
-                "title": g.title,
-                "blocking": g.blocking,
-                "kind": g.kind,
-                "path": g.path,
-                "file": g.file,
-                "line": g.line,
-                "column": g.column,
-                "expected": g.expected,
-                "found": g.found,
-                "provisions": {fw: list(ids) for fw, ids in g.provisions.items()},
-            }
-            for g in report.gaps
-        ],
-        "unchecked": list(report.unchecked),
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

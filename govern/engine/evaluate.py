@@ -14,7 +14,10 @@ from govern.engine.assessment import (
     AttestationInfo,
     Coverage,
     EffectiveDate,
+    EvidenceRead,
     EvidenceRecord,
+    FairnessGate,
+    FairnessSnapshot,
     Finding,
     FrameworkSummary,
     Location,
@@ -29,7 +32,8 @@ from govern.engine.assessment import (
 )
 from govern.engine.classify import ClassificationResult, classify
 from govern.engine.waivers import WaiverEntry, judge_waivers
-from govern.load.bundle import EvidenceBundle
+from govern.evidence.fairness import FairnessReport
+from govern.load.bundle import EvidenceBundle, EvidenceItem
 from govern.load.documents import SourceDocument, format_field_path
 from govern.policy.checks import (
     Context,
@@ -43,6 +47,7 @@ from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
+from govern.policy.reads import MAX_OBSERVATIONS, evidence_kinds, fairness_gates, observe
 from govern.policy.schema_paths import unknown_paths
 from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
 
@@ -116,7 +121,13 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         waivers=[_waiver_info(w, options.as_of) for w in waivers],
         summary=_summary(results, packs),
         warnings=warnings,
+        fairness=[_fairness_snapshot(item) for item in bundle.fairness],
     )
+
+
+def _fairness_snapshot(item: EvidenceItem) -> FairnessSnapshot:
+    report: FairnessReport = item.model
+    return FairnessSnapshot(path=item.path, sha256=item.sha256, report=report)
 
 
 def _record(kind: str, document: SourceDocument) -> EvidenceRecord:
@@ -157,10 +168,24 @@ def _assess_rule(
         ],
         rule_file=rule.file,
         rule_line=rule.line,
+        check=rule.check.describe(rule.params),
+        expected=rule.check.describe(rule.params),
+        fairness_gates=[
+            FairnessGate(
+                metric=g.metric, reference=g.reference, op=g.op, threshold=g.threshold, ci=g.ci
+            )
+            for g in fairness_gates(rule.check, rule.params)
+        ],
     )
     applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
     if not applicable:
-        return RuleResult(**base, status="not_applicable", gating=False, message=why_not)
+        return RuleResult(
+            **base,
+            status="not_applicable",
+            gating=False,
+            message=why_not,
+            found=f"not applicable: {why_not}",
+        )
 
     unknown = unknown_paths(rule.check)
     outcome = evaluate(rule.check, ctx) if not unknown else _unknown_path_outcome(unknown)
@@ -196,6 +221,13 @@ def _assess_rule(
     if effective is not None and not effective.in_force and status in GATING_STATUSES:
         message += f" [not yet in force: applies from {effective.applies_from}]"
     gating = _gates(rule, status, effective, options)
+    observations = []
+    if outcome.status == "pass":
+        seen = observe(rule.check, ctx)
+        observations = [_finding(o, bundle) for o in seen[:MAX_OBSERVATIONS]]
+        found = _compared(observations, len(seen))
+    else:
+        found = _compared(findings, len(findings))
     return RuleResult(
         **base,
         status=status,
@@ -205,7 +237,44 @@ def _assess_rule(
         notes=notes,
         waiver=waiver_info,
         attestations=attestations,
+        found=found,
+        observations=observations,
+        evidence_read=_evidence_read(rule, bundle, [*findings, *observations]),
     )
+
+
+_SHOWN_VALUES = 3
+
+
+def _compared(items: list[Finding], total: int) -> str:
+    """The values a check compared, in brief: a few, then how many more."""
+    if not items:
+        return "nothing to compare"
+    shown = "; ".join(f"{i.location.field}: {i.found}" for i in items[:_SHOWN_VALUES])
+    more = total - min(len(items), _SHOWN_VALUES)
+    return shown + (f" (+{more} more)" if more > 0 else "")
+
+
+def _evidence_read(rule: Rule, bundle: EvidenceBundle, cited: list[Finding]) -> list[EvidenceRead]:
+    """Each evidence file the rule's check reads, with the first line a result cites in it."""
+    documents: list[tuple[str, SourceDocument]] = []
+    for kind in evidence_kinds(rule.check):
+        if kind == "manifest":
+            documents.append((kind, bundle.manifest_document))
+        else:
+            documents.extend((kind, item.document) for item in bundle.files if item.kind == kind)
+    reads = []
+    for kind, document in documents:
+        lines = [f.location.line for f in cited if f.location.file == document.display]
+        reads.append(
+            EvidenceRead(
+                kind=kind,
+                path=document.display,
+                sha256=document.sha256,
+                line=min(lines) if lines else None,
+            )
+        )
+    return reads
 
 
 # The path of a finding about the rule's own check rather than about the evidence.
@@ -269,6 +338,17 @@ def _unanswered_result(classification: ClassificationResult, bundle: EvidenceBun
         "tier is assumed.",
         rule_file="builtin:govern/classification",
         rule_line=findings[0].location.line if findings else 1,
+        check="every screening question under classification is answered",
+        expected="every screening question under classification is answered",
+        found=_compared(findings, len(findings)),
+        evidence_read=[
+            EvidenceRead(
+                kind="manifest",
+                path=bundle.manifest_document.display,
+                sha256=bundle.manifest_document.sha256,
+                line=min((f.location.line for f in findings), default=None),
+            )
+        ],
     )
 
 

@@ -10,7 +10,6 @@ from govern.engine.assessment import ATTACHMENT_NAME, Assessment
 from govern.render.json import render as render_json
 from govern.report.context import ReportContext, ReportFiles, Signer, build_context
 from govern.report.html import RenderedHtml, TemplateSet, render_html
-from govern.report.inputs import ReportInput
 
 MAX_SHOWN = 8
 # Kept equal to govern.sign.files.ENVELOPE_SUFFIX (tests/sign checks it); report/ names the
@@ -75,7 +74,6 @@ class RenderedReport:
 
 def render_report(
     assessment: Assessment,
-    inputs: ReportInput,
     templates: TemplateSet,
     outputs: Outputs,
     signer: Signer | None = None,
@@ -93,7 +91,6 @@ def render_report(
         renderer = RENDERER
     context = build_context(
         assessment,
-        inputs,
         assessment_sha256=hashlib.sha256(json_bytes).hexdigest(),
         attachment=ATTACHMENT_NAME,
         files=outputs.names(signed=signer is not None),

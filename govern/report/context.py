@@ -28,8 +28,8 @@ from govern.evidence.fairness import FeatureReport, MetricValue
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import ANNEX_III_POINTS, FRAMEWORK_TITLES
 from govern.report import charts
+from govern.report import fairness as fairness_numbers
 from govern.report.fairness import FairnessGate, FairnessSource
-from govern.report.inputs import ReportInput
 from govern.report.wording import field_labels
 
 STATUS_LABELS = {
@@ -256,22 +256,22 @@ class ReportContext:
 
 def build_context(
     assessment: Assessment,
-    inputs: ReportInput,
     assessment_sha256: str,
     attachment: str,
     files: ReportFiles,
     signer: Signer | None = None,
     renderer: str = "",
 ) -> ReportContext:
-    """Everything the templates need, from one Assessment and its fairness input."""
+    """Everything the templates need, from one Assessment and nothing else."""
     rows = tuple(_framework_row(assessment, f.framework) for f in assessment.summary.frameworks)
     records = {r.path: r for r in (assessment.manifest, *assessment.evidence)}
     reads = {
-        rule: tuple(records[p] for p in paths if p in records)
-        for rule, paths in inputs.reads.items()
+        result.rule_id: tuple(records[r.path] for r in result.evidence_read if r.path in records)
+        for result in assessment.results
     }
     sections = tuple(_section(assessment, row, records, reads) for row in rows)
-    fairness = inputs.fairness
+    sources = fairness_numbers.sources(assessment)
+    gates = fairness_numbers.gates(assessment)
     as_of = assessment.options.as_of
     verdict_label, verdict_detail = _verdict(assessment)
     return ReportContext(
@@ -291,9 +291,7 @@ def build_context(
         frameworks=rows,
         sections=sections,
         annex_iii_title=ANNEX_III_POINTS.get(assessment.classification.annex_iii or ""),
-        fairness=tuple(
-            _fairness_view(i, s, fairness.gates, assessment) for i, s in enumerate(fairness.sources)
-        ),
+        fairness=tuple(_fairness_view(i, s, gates, assessment) for i, s in enumerate(sources)),
         evidence=(assessment.manifest, *assessment.evidence),
         waivers=tuple(assessment.waivers),
         attestations=_attestations(assessment.results),
@@ -305,7 +303,7 @@ def build_context(
             for s, rank in SEVERITY_RANK.items()
             if rank >= SEVERITY_RANK[assessment.options.fail_on]
         ),
-        field_labels=field_labels(fairness.sources),
+        field_labels=field_labels(sources),
     )
 
 

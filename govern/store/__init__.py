@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -30,20 +29,17 @@ def record(
 
     The entry point for `govern check --record` and `govern report --record`.
 
-    `system_dir` is the folder of the assessed govern.yaml: the default ledger lives there, and the
-    fairness reports the assessment read are re-read from there for their numbers (only if their
-    sha256 is still the one assessed; otherwise RecordedRun.warnings says why they are missing).
+    `system_dir` is the folder of the assessed govern.yaml, where the default ledger lives. The
+    fairness numbers come from the Assessment's own snapshot: the store reads no evidence file.
     The caller should give --db the env var GOVERN_DATABASE_URL; this function reads no
     environment. Raises a govern.store.errors.LedgerError subclass when nothing could be recorded.
     """
     # Imported here so that `govern check` without --record never loads the database libraries.
-    from govern.store.fairness import read_assessed_reports
+    from govern.engine.disparities import metrics_of
     from govern.store.ledger import Ledger
 
     url = db_url or default_url(system_dir)
     if db_url is None:
         (system_dir / ".govern").mkdir(parents=True, exist_ok=True)
-    metrics, warnings = read_assessed_reports(assessment, system_dir)
     with Ledger.open(url, write=True, timeout=timeout) as ledger:
-        run = ledger.append(assessment, metrics, **({"now": now} if now else {}))
-    return dataclasses.replace(run, warnings=tuple(warnings))
+        return ledger.append(assessment, metrics_of(assessment), **({"now": now} if now else {}))

@@ -16,6 +16,8 @@ from sqlalchemy import Connection, Engine, Select, and_, func, insert, select, u
 from sqlalchemy import exc as sa_exc
 
 from govern.engine.assessment import Assessment
+from govern.engine.diff import Snapshot
+from govern.engine.disparities import KEY_METRICS, FairnessMetric, worst
 from govern.store import database, migrate
 from govern.store.bounds import bounded, capped, storable
 from govern.store.chain import (
@@ -28,9 +30,7 @@ from govern.store.chain import (
     sha256_hex,
     verify,
 )
-from govern.store.diff import Snapshot
 from govern.store.errors import LedgerCorrupt, LedgerError, NoLedger, RunNotFound
-from govern.store.fairness import KEY_METRICS, FairnessMetric, worst
 from govern.store.records import (
     CHILD_COLUMNS,
     FAILURE_STATUSES,

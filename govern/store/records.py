@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from govern.engine.assessment import Assessment
+from govern.engine.disparities import FairnessMetric
 from govern.store.chain import canonical_json, canonical_time, digest, sha256_hex
-from govern.store.fairness import FairnessMetric
 
 # Bumped when the row record below changes shape; each row keeps the format it was hashed with.
 ROW_FORMAT = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from govern.store.fairness import FairnessMetric
+from govern.engine.disparities import FairnessMetric
 
 SEVERITIES = ("critical", "high", "medium", "low")
 

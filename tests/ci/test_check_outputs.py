@@ -74,7 +74,7 @@ def test_format_is_an_alias_for_one_stdout_output(run_cli: Run, system: Path) ->
 
 def test_format_plus_files(run_cli: Run, system: Path, tmp_path: Path) -> None:
     result = run_cli("check", system, *AS_OF, "--format", "json", "-o", f"junit={tmp_path / 'j'}")
-    assert json.loads(result.out)["format"] == "govern.assessment/1"
+    assert json.loads(result.out)["format"] == "govern.assessment/2"
     assert (tmp_path / "j").is_file()
 
 

@@ -23,13 +23,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from govern.engine.assessment import Assessment
+from govern.engine.diff import Diff, RuleChange, Side, WaiverExpiry
 from govern.errors import GovernError
 from govern.render import get_renderer
 from govern.render.display import BIDI_CONTROLS, visible
+from govern.render.history import diff_markdown, diff_text, history_markdown
 from govern.render.interface import RenderOptions
 from govern.render.markdown_escape import md_code, md_text
-from govern.store.diff import Diff, RuleChange, Side, WaiverExpiry
-from govern.store.render import diff_markdown, diff_text, history_markdown
 from tests.conftest import REPO, CliResult, copy_example, edit, write
 from tests.render.conftest import assess_folder
 
@@ -409,9 +409,9 @@ def test_bidi_controls_in_the_html_report_are_shown_not_obeyed(
     name = "Invoice \u202eexe.txt\u202c checker \u2067x\u2069\x1b[2J"
     root = copy_example("support-chatbot", tmp_path / "chatbot")
     edit(root / "govern.yaml", "name: Ask Lumen support chatbot", f"name: {_yaml(name)}")
-    assessment, fairness, _ = _assess(root, EngineOptions(as_of=AS_OF), [])
+    assessment, _ = _assess(root, EngineOptions(as_of=AS_OF), [])
     html = render_report(
-        assessment, fairness, TemplateSet.load(), Outputs(html=tmp_path / "r.html")
+        assessment, TemplateSet.load(), Outputs(html=tmp_path / "r.html")
     ).html.html
     parser = _Text()
     parser.feed(html)

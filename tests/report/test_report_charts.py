@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from govern.policy.checks import compile_check
+from govern.policy.reads import FairnessGate, fairness_gates
 from govern.report import charts
-from govern.report.fairness import FairnessGate, gates_in_check
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -88,8 +89,8 @@ def test_gates_are_read_with_tightened_params_and_interval_mode() -> None:
             },
         ]
     }
-    gates = list(gates_in_check("R", check, {"min_ratio": 0.9}))
+    gates = fairness_gates(compile_check(check), {"min_ratio": 0.9})
     assert gates == [
-        FairnessGate("R", "demographic_parity_ratio", "between_groups", "min", 0.9, "interval"),
-        FairnessGate("R", "equalized_odds_difference", "to_overall", "max", 0.05, "point"),
+        FairnessGate("demographic_parity_ratio", "between_groups", "min", 0.9, "interval"),
+        FairnessGate("equalized_odds_difference", "to_overall", "max", 0.05, "point"),
     ]

@@ -43,9 +43,9 @@ def test_chinese_text_without_a_chinese_font_is_reported(system: Path, tmp_path:
 
     manifest = system / "govern.yaml"
     edit(manifest, "Score loan applications", "信用评分 Score loan applications")
-    assessment, inputs, _ = _assess(system, EngineOptions(as_of=DAY), [])
+    assessment, _ = _assess(system, EngineOptions(as_of=DAY), [])
     outputs = Outputs(pdf=tmp_path / "r.pdf")
-    rendered = render_report(assessment, inputs, TemplateSet.load(), outputs)
+    rendered = render_report(assessment, TemplateSet.load(), outputs)
     assert set("信用评分") <= set(rendered.missing_characters)
     warning = rendered.font_warning()
     assert warning is not None
@@ -58,10 +58,8 @@ def test_a_report_in_covered_scripts_has_no_font_warning(system: Path, tmp_path:
     from govern.report.build import Outputs, render_report
     from govern.report.html import TemplateSet
 
-    assessment, inputs, _ = _assess(system, EngineOptions(as_of=DAY), [])
-    rendered = render_report(
-        assessment, inputs, TemplateSet.load(), Outputs(pdf=tmp_path / "r.pdf")
-    )
+    assessment, _ = _assess(system, EngineOptions(as_of=DAY), [])
+    rendered = render_report(assessment, TemplateSet.load(), Outputs(pdf=tmp_path / "r.pdf"))
     assert rendered.missing_characters == ()
     assert rendered.font_warning() is None
 

@@ -168,11 +168,9 @@ def hostile(hostile_system: Path) -> HostileReport:
     from govern.report.build import Outputs, render_report
     from govern.report.pdf import Attachment, render_pdf
 
-    assessment, fairness, _ = _assess(
-        hostile_system, EngineOptions(as_of=dt.date(2026, 11, 25)), []
-    )
+    assessment, _ = _assess(hostile_system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
     out = hostile_system.parent / "out.pdf"
-    rendered = render_report(assessment, fairness, TemplateSet.load(), Outputs(html=out))
+    rendered = render_report(assessment, TemplateSet.load(), Outputs(html=out))
     attachment = Attachment("assessment.json", rendered.json, "application/json", "assessment")
     result = render_pdf(rendered.html, assessment.options.as_of, (attachment,))
     out.write_bytes(result.data)

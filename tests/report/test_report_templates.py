@@ -69,9 +69,9 @@ def test_the_logo_is_the_only_resource_the_pdf_fetches(system: Path, tmp_path: P
 
     brand = tmp_path / "brand"
     write(brand / "logo.svg", LOGO)
-    assessment, fairness, _ = _assess(system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
+    assessment, _ = _assess(system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
     templates = TemplateSet.load(brand)
-    rendered = render_report(assessment, fairness, templates, Outputs(html=tmp_path / "r.html"))
+    rendered = render_report(assessment, templates, Outputs(html=tmp_path / "r.html"))
     result = render_pdf(rendered.html, dt.date(2026, 11, 25))
     assert [r.reason for r in result.fetches.served] == ["logo.svg"]
     assert result.fetches.refused == []

@@ -330,12 +330,10 @@ def test_signing_leaves_the_rendered_bytes_untouched(
     from govern.sign.keys import load_signing_key
 
     key = load_signing_key(keys.private_key, cert_path=keys.certificate)
-    assessment, fairness, _ = _assess(
-        signed_once.system, EngineOptions(as_of=dt.date(2026, 11, 25)), []
-    )
+    assessment, _ = _assess(signed_once.system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
     outputs = Outputs(pdf=signed_once.pdf, html=signed_once.html, json=signed_once.json)
     signer = Signer(key.keyid, key.certificate_subject)
-    rendered = render_report(assessment, fairness, TemplateSet.load(), outputs, signer)
+    rendered = render_report(assessment, TemplateSet.load(), outputs, signer)
     assert rendered.pdf is not None
     signed = signed_once.pdf.read_bytes()
     assert signed.startswith(rendered.pdf) and len(signed) > len(rendered.pdf)
@@ -375,9 +373,9 @@ def test_a_pades_signature_by_another_key_fails(
     from govern.sign.statement import report_predicate
 
     system = make_system(tmp_path / "system")
-    assessment, fairness, _ = _assess(system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
+    assessment, _ = _assess(system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
     outputs = Outputs(pdf=tmp_path / "r.pdf")
-    rendered = render_report(assessment, fairness, TemplateSet.load(), outputs)
+    rendered = render_report(assessment, TemplateSet.load(), outputs)
     assert rendered.pdf is not None and other_keys.certificate is not None
     mine = load_signing_key(keys.private_key)
     theirs = load_signing_key(other_keys.private_key, cert_path=other_keys.certificate)

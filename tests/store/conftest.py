@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from govern.engine.assessment import Assessment
-from govern.store.fairness import FairnessMetric, read_assessed_reports
+from govern.engine.disparities import FairnessMetric, metrics_of
 from tests.conftest import copy_example, edit
 
 POSTGRES_ENV = "GOVERN_TEST_POSTGRES_URL"
@@ -46,9 +46,7 @@ def assess_folder(folder: Path, as_of: dt.date = AS_OF) -> Release:
     bundle = load_system(folder)
     packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
     assessment = assess(bundle, packs, EngineOptions(as_of=as_of))
-    metrics, warnings = read_assessed_reports(assessment, folder)
-    assert not warnings
-    return Release(assessment, metrics, folder)
+    return Release(assessment, metrics_of(assessment), folder)
 
 
 def _lower_parity(folder: Path, by: float) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from govern.store.diff import Snapshot, compare
+from govern.engine.diff import Snapshot, compare
 from govern.store.ledger import Ledger
 from tests.conftest import CliResult
 from tests.store.conftest import RETENTION_RULE, Release, fixed_clock

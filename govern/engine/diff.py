@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from govern.engine.assessment import Assessment, RuleResult
-from govern.store.fairness import FairnessMetric, by_key, higher_is_better
+from govern.engine.disparities import FairnessMetric, by_key, higher_is_better
 
 BAD_STATUSES = ("fail", "error", "needs_attestation")
 # How bad a status is; a change to a higher rank is a regression. None: the rule was not assessed.

@@ -6,14 +6,61 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
+from govern.engine.diff import Diff, FairnessMove, RuleChange
+from govern.engine.disparities import FairnessMetric
 from govern.render.display import visible, visible_values
 from govern.render.markdown_escape import md_code, md_text
-from govern.store.chain import ChainReport
-from govern.store.diff import Diff, FairnessMove, RuleChange
-from govern.store.fairness import FairnessMetric
-from govern.store.runs import SEVERITIES, HistoryEntry
+
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+class HistoryEntry(Protocol):
+    """One recorded run in brief, as the ledger answers it (govern.store.runs.HistoryEntry).
+
+    A protocol, not the ledger's own class: renderers read what the store answers without
+    depending on the store.
+    """
+
+    run_id: int
+    recorded_at: dt.datetime
+    system_id: str
+    version: str
+    verdict: str
+    as_of: dt.date
+    failures: dict[str, int]
+    needs_attestation: int
+    waived: int
+    fairness: list[FairnessMetric]
+
+
+class ChainHead(Protocol):
+    run_id: int
+    chain_hash: str
+
+
+class ChainProblem(Protocol):
+    run_id: int
+    kind: str
+    detail: str
+
+
+class ChainReport(Protocol):
+    """What `ledger verify` found (govern.store.chain.ChainReport)."""
+
+    runs: int
+    checked: int
+
+    @property
+    def head(self) -> ChainHead | None: ...
+
+    @property
+    def problem(self) -> ChainProblem | None: ...
+
+    @property
+    def valid(self) -> bool: ...
+
 
 FORMATS = ("text", "json", "markdown")
 _SHORT = {"demographic_parity_ratio": "DP ratio", "equalized_odds_difference": "EO diff"}
@@ -114,8 +161,23 @@ def history_markdown(system: str, database: str, entries: Sequence[HistoryEntry]
 
 def history_json(system: str, database: str, entries: Sequence[HistoryEntry]) -> str:
     return _json(
-        {"database": database, "system": system, "runs": [dataclasses.asdict(e) for e in entries]}
+        {"database": database, "system": system, "runs": [_history_entry(e) for e in entries]}
     )
+
+
+def _history_entry(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "run_id": entry.run_id,
+        "recorded_at": entry.recorded_at,
+        "system_id": entry.system_id,
+        "version": entry.version,
+        "verdict": entry.verdict,
+        "as_of": entry.as_of,
+        "failures": entry.failures,
+        "needs_attestation": entry.needs_attestation,
+        "waived": entry.waived,
+        "fairness": [dataclasses.asdict(m) for m in entry.fairness],
+    }
 
 
 HISTORY: dict[str, Callable[[str, str, Sequence[HistoryEntry]], str]] = {
@@ -298,8 +360,20 @@ def verify_json(report: ChainReport, database: str) -> str:
             "valid": report.valid,
             "runs": report.runs,
             "checked": report.checked,
-            "head": dataclasses.asdict(report.head) if report.head else None,
-            "problem": dataclasses.asdict(report.problem) if report.problem else None,
+            "head": (
+                {"run_id": report.head.run_id, "chain_hash": report.head.chain_hash}
+                if report.head
+                else None
+            ),
+            "problem": (
+                {
+                    "run_id": report.problem.run_id,
+                    "kind": report.problem.kind,
+                    "detail": report.problem.detail,
+                }
+                if report.problem
+                else None
+            ),
         }
     )
 

@@ -1,10 +1,9 @@
-"""Fairness disparities as the ledger keeps them: flat metrics, the worst, which way is worse."""
+"""Fairness disparities of an assessment, flat: as the ledger keeps and `diff` compares them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from govern.engine.assessment import Assessment
 from govern.evidence.fairness import FairnessReport
@@ -55,48 +54,12 @@ def metrics_from_report(path: str, report: FairnessReport) -> list[FairnessMetri
     return metrics
 
 
-def read_assessed_reports(
-    assessment: Assessment, system_dir: Path
-) -> tuple[list[FairnessMetric], list[str]]:
-    """The metrics of the fairness reports the assessment read, if their bytes are unchanged.
+def metrics_of(assessment: Assessment) -> list[FairnessMetric]:
+    """Every disparity of every fairness report the assessment read, from its snapshot.
 
-    The Assessment names each report by path and sha256 but does not carry its numbers, so the
-    ledger records them beside it, read again from the very bytes that were assessed. A report
-    that is gone or whose sha256 differs from the assessed one is left out with a warning:
-    recording numbers the assessment did not see would make the ledger lie.
+    An assessment of format 1 carries no fairness snapshot and so yields none.
     """
-    from govern.errors import GovernError
-    from govern.load.documents import load_document
-    from govern.load.validation import load_validate
-
-    metrics: list[FairnessMetric] = []
-    warnings: list[str] = []
-    for record in assessment.evidence:
-        if record.kind != "fairness":
-            continue
-        path = system_dir / record.path
-        try:
-            document = load_document(path, record.path)
-        except (GovernError, OSError):
-            warnings.append(
-                f"fairness report {record.path} is not readable; its metrics are not recorded"
-            )
-            continue
-        if document.sha256 != record.sha256:
-            warnings.append(
-                f"fairness report {record.path} changed since it was assessed; "
-                "its metrics are not recorded"
-            )
-            continue
-        try:
-            report = load_validate(FairnessReport, document)
-        except GovernError:
-            warnings.append(
-                f"fairness report {record.path} is not valid; its metrics are not recorded"
-            )
-            continue
-        metrics.extend(metrics_from_report(record.path, report))
-    return metrics, warnings
+    return [m for s in assessment.fairness for m in metrics_from_report(s.path, s.report)]
 
 
 def higher_is_better(metric: str) -> bool | None:

@@ -1,0 +1,188 @@
+"""What a compiled check reads and compares, so every result can say so without re-walking packs.
+
+The engine records, for each rule, the evidence kinds its check looks at, the values it compared
+(for passes as well as failures), and the fairness thresholds it gates on; the report, the ledger
+and the renderers then read those from the Assessment and never parse rule paths themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from govern.policy.checks import (
+    PASS,
+    AttestationCheck,
+    Bound,
+    Check,
+    Combine,
+    Context,
+    Count,
+    Each,
+    LeafFinding,
+    Not,
+    ParamRef,
+    PathRef,
+    evaluate,
+    is_present,
+    show_value,
+)
+from govern.policy.paths import ITEM_ROOT, MISSING, EvidencePath, Leaf, resolve
+
+# Evidence kinds (as in the Assessment's evidence records) behind each root of a check path.
+ROOT_KINDS: dict[str, str] = {
+    "system": "manifest",
+    "classification": "manifest",
+    "model_card": "model_card",
+    "datasets": "dataset",
+    "fairness": "fairness",
+    "attestations": "attestations",
+}
+KIND_ORDER = tuple(dict.fromkeys(ROOT_KINDS.values()))
+# A pass records at most this many compared values; the count of the rest is kept.
+MAX_OBSERVATIONS = 10
+
+
+def evidence_kinds(check: Check) -> list[str]:
+    """The evidence kinds a compiled check looks at, in the order evidence is listed."""
+    found = set(_kinds(check))
+    return [kind for kind in KIND_ORDER if kind in found]
+
+
+def _kinds(check: Check) -> Iterator[str]:
+    if isinstance(check, AttestationCheck):
+        yield "attestations"
+    for item in dataclasses.fields(check):
+        yield from _kinds_in(getattr(check, item.name))
+
+
+def _kinds_in(value: object) -> Iterator[str]:
+    if isinstance(value, EvidencePath):
+        if value.root != ITEM_ROOT and value.root in ROOT_KINDS:
+            yield ROOT_KINDS[value.root]
+    elif isinstance(value, PathRef):
+        yield from _kinds_in(value.path)
+    elif isinstance(value, Check):
+        yield from _kinds(value)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _kinds_in(item)
+
+
+@dataclass(frozen=True)
+class FairnessGate:
+    """A bound on a fairness disparity: `op` min or max, the effective threshold, the ci mode."""
+
+    metric: str
+    reference: str
+    op: str
+    threshold: float
+    ci: str
+
+
+def fairness_gates(check: Check, params: dict[str, Any]) -> list[FairnessGate]:
+    """Every bound on `fairness[*].features[*].disparities.METRIC.REFERENCE` in a check.
+
+    Negated bounds are left out: a threshold that must not hold is not one a chart can draw, and
+    thresholds read from the evidence differ per item, so only fixed or parameter limits count.
+    """
+    gates = []
+    for bound in _bounds(check):
+        shape = _disparity_path(bound.path)
+        limit = _fixed_limit(bound.limit, params)
+        if shape is not None and limit is not None:
+            metric, reference = shape
+            op = "min" if bound.is_min else "max"
+            gates.append(FairnessGate(metric, reference, op, limit, bound.ci))
+    return gates
+
+
+def _bounds(check: Check) -> Iterator[Bound]:
+    if isinstance(check, Bound):
+        yield check
+    elif isinstance(check, Combine):
+        for item in check.items:
+            yield from _bounds(item)
+    elif isinstance(check, Each):
+        yield from _bounds(check.check)
+
+
+def _disparity_path(path: EvidencePath) -> tuple[str, str] | None:
+    steps = path.steps
+    shape = [(s.kind, s.key) for s in steps]
+    expected = [("key", "fairness"), ("star", ""), ("key", "features"), ("star", "")]
+    if len(steps) != 7 or shape[:4] != expected or shape[4] != ("key", "disparities"):
+        return None
+    metric, reference = steps[5], steps[6]
+    if metric.kind != "key" or reference.kind != "key":
+        return None
+    if reference.key not in ("between_groups", "to_overall"):
+        return None
+    return metric.key, reference.key
+
+
+def _fixed_limit(limit: object, params: dict[str, Any]) -> float | None:
+    value = params.get(limit.name) if isinstance(limit, ParamRef) else limit
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def observe(check: Check, ctx: Context) -> list[LeafFinding]:
+    """What a check that holds compared: each leaf's expectation and the value it found.
+
+    A pass is then as defensible as a failure: the Assessment shows what was expected and what
+    was there, with the path the engine turns into file, line and sha256.
+    """
+    expected = check.describe(ctx.params)
+    if isinstance(check, Combine):
+        if check.kind == "all":
+            return [seen for item in check.items for seen in observe(item, ctx)]
+        holding = next((i for i in check.items if evaluate(i, ctx).status == PASS), None)
+        return observe(holding, ctx) if holding is not None else []
+    if isinstance(check, Not):
+        inner = evaluate(check.item, ctx)
+        seen = [LeafFinding(expected, f.found, f.path, PASS) for f in inner.findings]
+        return seen or [LeafFinding(expected, "it does not hold", (), PASS)]
+    if isinstance(check, AttestationCheck):
+        return [
+            LeafFinding(expected, _attested(use.attestation), ("attestations",), PASS)
+            for use in evaluate(check, ctx).attestations
+            if use.attestation is not None
+        ]
+    if isinstance(check, Each):
+        return _observe_each(check, ctx, expected)
+    leaves: list[Leaf] = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
+    if isinstance(check, Count):
+        count = sum(1 for leaf in leaves if is_present(leaf.value))
+        return [LeafFinding(expected, f"{count} entries", _list_location(leaves), PASS)]
+    return [LeafFinding(expected, show_value(leaf.value), leaf.path, PASS) for leaf in leaves]
+
+
+def _observe_each(check: Each, ctx: Context, expected: str) -> list[LeafFinding]:
+    seen: list[LeafFinding] = []
+    leaves = resolve(check.path, ctx.view)
+    for leaf in leaves:
+        if leaf.value is MISSING:
+            continue
+        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
+        if check.when is not None and evaluate(check.when, inner).status != PASS:
+            continue
+        for item in observe(check.check, inner):
+            path = (*leaf.path, *item.path[1:]) if item.path[:1] == (ITEM_ROOT,) else item.path
+            seen.append(replace(item, path=path))
+    return seen or [LeafFinding(expected, "no entries to check", _list_location(leaves), PASS)]
+
+
+def _list_location(leaves: list[Leaf]) -> tuple[str | int, ...]:
+    if leaves and leaves[0].value is not MISSING:
+        return leaves[0].path[:-1]
+    return leaves[0].path if leaves else ()
+
+
+def _attested(attestation: Any) -> str:
+    person = attestation.attested_by
+    role = f" ({person.role})" if getattr(person, "role", None) else ""
+    return f"attested by {person.name}{role} on {attestation.date}"
