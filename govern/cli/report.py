@@ -45,14 +45,15 @@ if TYPE_CHECKING:  # kept out of the start-up path
     "--sign-key",
     type=click.Path(path_type=Path),
     envvar="GOVERN_SIGN_KEY",
-    help="Ed25519 private key (PEM): sign the report files in a DSSE envelope beside them.",
+    help="Private key (PEM, ECDSA P-256 or Ed25519): sign the report files in a DSSE envelope "
+    "beside them (and inside a PAdES-signed PDF).",
 )
 @click.option(
     "--sign-cert",
     type=click.Path(path_type=Path),
     envvar="GOVERN_SIGN_CERT",
     help="Certificate for --sign-key: the PDF also gets a PAdES signature readers show "
-    "(default: KEY's .crt beside it, as `govern keys generate --x509` writes).",
+    "(default: KEY's .crt beside it, as `govern keys generate` writes).",
 )
 @click.option(
     "--envelope",
