@@ -116,6 +116,7 @@ def command(
     from govern.report.context import Signer
     from govern.report.html import TemplateSet
     from govern.sign.files import sign_and_write
+    from govern.sign.keys import algorithm_name
 
     if pdf is None and html is None and json_out is None:
         raise UsageError("nothing to write: give --pdf, --html or --json (or several)")
@@ -135,7 +136,11 @@ def command(
     if key is not None:
         kinds.append((outputs.signature_path(), "json"))
     assessment, inputs, system_dir = _assess(target, options, kinds, force, repo_root)
-    signer = None if key is None else Signer(key.keyid, key.certificate_subject)
+    signer = (
+        None
+        if key is None
+        else Signer(key.keyid, key.certificate_subject, algorithm_name(key.public))
+    )
     rendered = render_report(assessment, inputs, templates, outputs, signer)
     font_warning = rendered.font_warning()
     if font_warning is not None:

@@ -144,3 +144,54 @@ def test_the_signed_file_stays_pdf_1_7_as_pdf_a_3b_requires(sent: Sent) -> None:
     xmp = root["/Metadata"].get_object().get_data()  # the update keeps the PDF/A-3b claim
     assert b'pdfaid:part="3" pdfaid:conformance="B"' in xmp
     assert set(reader.attachments) == {"assessment.json", EMBEDDED_ENVELOPE}
+
+
+def unsigned_original(signed: bytes) -> bytes:
+    """The PDF as rendered: the signature is an incremental update after its first %%EOF."""
+    end = signed.index(b"%%EOF") + len(b"%%EOF")
+    return signed[: end + 1] if signed[end : end + 1] == b"\n" else signed[:end]
+
+
+def test_the_envelope_inside_is_not_enough_without_the_signers_pades_signature(
+    run_cli: Run, sent: Sent, tmp_path: Path
+) -> None:
+    """Someone who lifts the envelope out of a genuine report into other pages gets nothing:
+    unsigned pages, or pages signed with their own key, do not verify with the signer's key."""
+    import datetime as dt
+    import io
+
+    from pypdf import PdfWriter
+
+    from govern.sign import pades
+    from govern.sign.keys import load_signing_key
+
+    genuine = sent.pdf.read_bytes()
+    envelope = PdfReader(sent.pdf).attachments[EMBEDDED_ENVELOPE][0]
+    original = unsigned_original(genuine)
+    assert original.startswith(b"%PDF-") and len(original) < len(genuine)
+
+    writer = PdfWriter(clone_from=io.BytesIO(original))
+    writer.add_attachment(EMBEDDED_ENVELOPE, envelope)
+    unsigned = tmp_path / "unsigned.pdf"
+    with unsigned.open("wb") as out:
+        writer.write(out)
+    result = run_cli("verify", unsigned, "--key", sent.keys.public_key)
+    assert result.code == 1 and result.out.startswith("INVALID"), result.out
+    assert "FAIL unsigned.pdf PAdES signature: none: nothing signs the pages" in result.out
+
+    other = generate_keys(tmp_path / "other", certificate_subject="ACME Model Risk Office")
+    inside = pades.EmbeddedFile(EMBEDDED_ENVELOPE, envelope, "application/json", "lifted")
+    resigned = tmp_path / "resigned.pdf"
+    resigned.write_bytes(
+        pades.sign(
+            original,
+            load_signing_key(other.private_key, cert_path=other.certificate),
+            reason="forged",
+            when=dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
+            embed=(inside,),
+        )
+    )
+    result = run_cli("verify", resigned, "--key", sent.keys.public_key)
+    assert result.code == 1 and result.out.startswith("INVALID"), result.out
+    assert "FAIL resigned.pdf PAdES signature: made with another key" in result.out
+    assert "verdict" not in result.out
