@@ -158,11 +158,12 @@ def _verify_pdf_alone(report: Path, trusted: PublicKey, evidence_dir: Path | Non
 
     result = Verification(None)
     try:
+        with report.open("rb") as handle:
+            if handle.read(5) != b"%PDF-":
+                return result  # not a PDF: only an envelope beside it could sign it
         data = report.read_bytes()
     except OSError as exc:
         raise UsageError(f"{report}: cannot read: {exc.strerror}") from None
-    if not data.startswith(b"%PDF-"):
-        return result
     try:
         inventory = pades.inspect(data)
     except pades.PdfReadError as exc:
