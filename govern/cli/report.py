@@ -160,6 +160,8 @@ def command(
     if written.envelope is not None and key is not None:
         what = "DSSE envelope" + (" and PAdES signature" if written.pades else "")
         click.echo(f"signed {what} with {key.keyid}: {written.envelope}", err=True)
+        if written.pades:
+            click.echo(f"{pdf} also holds its envelope: it verifies when sent alone", err=True)
     if record:
         record_assessment(assessment, db_url, system_dir)
     verdict = assessment.summary.verdict.upper()

@@ -48,6 +48,7 @@ def test_the_certificate_beside_the_key_is_used_without_sign_cert(
     assert result.code == 0, result.err
     assert f"PAdES certificate: {pair}.crt [CN=ACME] (found beside the key" in result.err
     assert "signed DSSE envelope and PAdES signature with sha256:" in result.err
+    assert "r.pdf also holds its envelope: it verifies when sent alone" in result.err
     inventory = pades.inspect((tmp_path / "out" / "r.pdf").read_bytes())
     (signature,) = inventory.signatures
     assert signature.intact and signature.whole_file and signature.subject == "ACME"
