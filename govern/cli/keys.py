@@ -1,12 +1,16 @@
-"""`govern keys`: create the Ed25519 key pair (and certificate) that signs reports."""
+"""`govern keys`: create the key pair (and certificate) that signs reports."""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from govern.sign.keys import Algorithm
 
 
 @click.group("keys")
@@ -31,9 +35,19 @@ def group() -> None:
     help="Encrypt the private key with a passphrase (GOVERN_KEY_PASSPHRASE, or asked for).",
 )
 @click.option(
-    "--x509",
+    "--algorithm",
+    type=click.Choice(["ecdsa-p256", "ed25519"]),
+    default="ecdsa-p256",
+    show_default=True,
+    envvar="GOVERN_KEY_ALGORITHM",
+    help="ecdsa-p256: PDF readers (pdfsig, Evince, Okular, Acrobat) verify its PAdES "
+    "signature. ed25519: DSSE envelopes only; most readers cannot check it in a PDF.",
+)
+@click.option(
+    "--x509/--no-x509",
     "x509_cert",
-    is_flag=True,
+    default=True,
+    show_default=True,
     envvar="GOVERN_KEY_X509",
     help="Also write a self-signed certificate, so PDFs get a PAdES signature.",
 )
@@ -54,9 +68,15 @@ def group() -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite existing key files.")
 def generate(
-    prefix: Path, passphrase: bool, x509_cert: bool, subject: str, days: int, force: bool
+    prefix: Path,
+    passphrase: bool,
+    algorithm: Algorithm,
+    x509_cert: bool,
+    subject: str,
+    days: int,
+    force: bool,
 ) -> None:
-    """Write a new Ed25519 key pair and print its fingerprint.
+    """Write a new key pair (ECDSA P-256 and a certificate by default); print its fingerprint.
 
     Give the .pub file (or the .crt) to the people who will verify your reports; keep the .key.
     """
@@ -82,6 +102,7 @@ def generate(
         certificate_subject=subject if x509_cert else None,
         days=days,
         overwrite=force,
+        algorithm=algorithm,
     )
     click.echo(f"wrote {keys.private_key} (private key, keep it secret)", err=True)
     if tracked_by_default(keys.private_key):

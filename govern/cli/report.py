@@ -44,14 +44,15 @@ if TYPE_CHECKING:  # kept out of the start-up path
     "--sign-key",
     type=click.Path(path_type=Path),
     envvar="GOVERN_SIGN_KEY",
-    help="Ed25519 private key (PEM): sign the report files in a DSSE envelope beside them.",
+    help="Private key (PEM, ECDSA P-256 or Ed25519): sign the report files in a DSSE envelope "
+    "beside them (and inside a PAdES-signed PDF).",
 )
 @click.option(
     "--sign-cert",
     type=click.Path(path_type=Path),
     envvar="GOVERN_SIGN_CERT",
     help="Certificate for --sign-key: the PDF also gets a PAdES signature readers show "
-    "(default: KEY's .crt beside it, as `govern keys generate --x509` writes).",
+    "(default: KEY's .crt beside it, as `govern keys generate` writes).",
 )
 @click.option(
     "--envelope",
@@ -114,6 +115,7 @@ def command(
     from govern.report.context import Signer
     from govern.report.html import TemplateSet
     from govern.sign.files import sign_and_write
+    from govern.sign.keys import algorithm_name
 
     if pdf is None and html is None and json_out is None:
         raise UsageError("nothing to write: give --pdf, --html or --json (or several)")
@@ -133,7 +135,11 @@ def command(
     if key is not None:
         kinds.append((outputs.signature_path(), "json"))
     assessment, system_dir = _assess(target, options, kinds, force, repo_root)
-    signer = None if key is None else Signer(key.keyid, key.certificate_subject)
+    signer = (
+        None
+        if key is None
+        else Signer(key.keyid, key.certificate_subject, algorithm_name(key.public))
+    )
     rendered = render_report(assessment, templates, outputs, signer)
     font_warning = rendered.font_warning()
     if font_warning is not None:
@@ -153,6 +159,8 @@ def command(
     if written.envelope is not None and key is not None:
         what = "DSSE envelope" + (" and PAdES signature" if written.pades else "")
         click.echo(f"signed {what} with {key.keyid}: {written.envelope}", err=True)
+        if written.pades:
+            click.echo(f"{pdf} also holds its envelope: it verifies when sent alone", err=True)
     if record:
         record_assessment(assessment, db_url, system_dir)
     verdict = assessment.summary.verdict.upper()

@@ -28,6 +28,8 @@ import click
 def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     """Verify REPORT (the PDF, HTML or JSON of a report, or its .intoto.jsonl envelope).
 
+    The first line says VALID or INVALID; the verdict is shown, "as signed", only for a valid
+    report. A PDF sent alone is verified from the envelope and PAdES signature inside it.
     Checks the envelope's signature, the sha256 of REPORT and of every other signed file that is
     present (one that is absent is listed as not checked), the assessment attached to the PDF,
     the PDF's PAdES signature when it has one, and with --evidence the evidence and policy pack
@@ -49,27 +51,31 @@ def command(report: Path, key_path: Path, evidence_dir: Path | None) -> None:
     result = verify_report(report, trusted, evidence_dir)
     if not result.signed:
         click.echo(
-            f"unsigned: no signature envelope for {report} "
-            f"(expected {envelope_path(report).name} beside it)"
+            f"INVALID: unsigned: no signature envelope for {report} "
+            f"(expected {envelope_path(report).name} beside it, or a PDF signed by govern "
+            "with the envelope inside)"
         )
         raise click.exceptions.Exit(1)
+    failed = sum(1 for c in result.checks if c.state == "fail")
+    if result.valid:
+        how = " (alone: the signatures inside the PDF)" if result.inside_pdf else ""
+        click.echo(f"VALID: {report}{how}")
+    else:
+        click.echo(f"INVALID: {failed} check(s) failed for {report}")
     for check in result.checks:
         mark = {"ok": "ok  ", "fail": "FAIL", "skip": "--  "}[check.state]
         detail = f": {check.detail}" if check.detail else ""
         # Names and details come from the envelope, which anyone can write: shown, never obeyed.
         click.echo(visible(f"{mark} {check.what}{detail}"))
     predicate = result.predicate
-    if predicate is not None:
+    if predicate is not None and result.valid:
+        # What an invalid report claims is not evidence of anything: no verdict is shown for it.
         system = visible_values(predicate.system)
         click.echo(f"signer   {visible(predicate.signer.keyid)}")
         click.echo(f"signed   {predicate.signed_at.isoformat()} (signer's clock)")
         click.echo(
-            f"verdict  {predicate.verdict.upper()}: {system.name} {system.version}, "
+            f"verdict as signed: {predicate.verdict.upper()}: {system.name} {system.version}, "
             f"as of {predicate.as_of.isoformat()}"
         )
-    if result.valid:
-        click.echo(f"valid: {report}")
-        return
-    failed = sum(1 for c in result.checks if c.state == "fail")
-    click.echo(f"INVALID: {failed} check(s) failed for {report}")
-    raise click.exceptions.Exit(1)
+    if not result.valid:
+        raise click.exceptions.Exit(1)

@@ -91,6 +91,7 @@ TIMES = "\u00d7"
 class Signer:
     keyid: str
     certificate_subject: str | None = None
+    algorithm: str = "ECDSA P-256"  # or "Ed25519": named on the "how to verify" page
 
 
 @dataclass(frozen=True)

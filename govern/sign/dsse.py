@@ -6,13 +6,11 @@ import base64
 import binascii
 import json
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import Field, ValidationError
 
 from govern.errors import GovernError
 from govern.evidence.base import Record
-from govern.sign.keys import SigningKey, fingerprint
+from govern.sign.keys import PublicKey, SigningKey, fingerprint, sign_bytes, signature_verifies
 
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 
@@ -50,7 +48,7 @@ class Envelope(Record):
 
 
 def sign_envelope(payload: bytes, key: SigningKey, payload_type: str = PAYLOAD_TYPE) -> Envelope:
-    signature = key.private.sign(pae(payload_type, payload))
+    signature = sign_bytes(key.private, pae(payload_type, payload))
     return Envelope(
         payload=base64.b64encode(payload).decode("ascii"),
         payload_type=payload_type,
@@ -71,7 +69,7 @@ def _strict_b64(text: str, what: str) -> bytes:
     return data
 
 
-def envelope_signed_by(envelope: Envelope, public_key: Ed25519PublicKey) -> bool:
+def envelope_signed_by(envelope: Envelope, public_key: PublicKey) -> bool:
     """True when a signature under the key's own keyid verifies with `public_key`.
 
     The keyid is outside what DSSE signs, so it must name this very key: otherwise a changed
@@ -80,7 +78,7 @@ def envelope_signed_by(envelope: Envelope, public_key: Ed25519PublicKey) -> bool
     return signature_problem(envelope, public_key) is None
 
 
-def signature_problem(envelope: Envelope, public_key: Ed25519PublicKey) -> str | None:
+def signature_problem(envelope: Envelope, public_key: PublicKey) -> str | None:
     """None when the envelope is signed by `public_key`; otherwise what is wrong, in plain words.
 
     A signature under the trusted key's id that does not verify means the envelope changed after
@@ -108,12 +106,12 @@ def signature_problem(envelope: Envelope, public_key: Ed25519PublicKey) -> str |
     return f"signed by another key {others}, not by the trusted key {keyid}"
 
 
-def _verifies(public_key: Ed25519PublicKey, sig: str, message: bytes) -> bool:
+def _verifies(public_key: PublicKey, sig: str, message: bytes) -> bool:
     try:
-        public_key.verify(_strict_b64(sig, "signature"), message)
-    except (InvalidSignature, SignatureFormatError):
+        raw = _strict_b64(sig, "signature")
+    except SignatureFormatError:
         return False
-    return True
+    return signature_verifies(public_key, raw, message)
 
 
 def parse_envelope(text: str, source: str) -> Envelope:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from govern.engine.assessment import Assessment
+from govern.engine.assessment import ATTACHMENT_NAME, Assessment
 from govern.outputs import write_atomic
 from govern.sign.dsse import Envelope, sign_envelope
 from govern.sign.keys import SigningKey
@@ -21,6 +21,9 @@ from govern.sign.statement import (
 )
 
 ENVELOPE_SUFFIX = ".intoto.jsonl"
+# The envelope a PAdES-signed PDF carries inside: it signs the attached assessment, and the
+# PAdES signature (which covers it) signs the pages, so the PDF verifies with nothing beside it.
+EMBEDDED_ENVELOPE = "assessment" + ENVELOPE_SUFFIX
 
 
 def signing_time() -> dt.datetime:
@@ -57,6 +60,20 @@ def sign_report(
     return sign_envelope(statement.to_payload(), key)
 
 
+def embedded_envelope(predicate: ReportPredicate, assessment_json: bytes, key: SigningKey) -> bytes:
+    """The envelope that goes inside the PDF: its one subject is the attached assessment.
+
+    It cannot name the PDF (it is part of it); the PAdES signature covers the PDF instead.
+    """
+    statement = (
+        StatementBuilder()
+        .subject(Subject.for_file(ATTACHMENT_NAME, assessment_json))
+        .predicate(PREDICATE_TYPE, predicate)
+        .build()
+    )
+    return sign_envelope(statement.to_payload(), key).to_json().encode("utf-8")
+
+
 @dataclass(frozen=True)
 class WrittenReport:
     files: tuple[Path, ...]
@@ -74,9 +91,10 @@ def sign_and_write(
 ) -> WrittenReport:
     """Sign (PAdES first, so the envelope covers the final PDF bytes) and write every file.
 
-    `pdf` names which of `files` is the PDF. The envelope is written last: a run interrupted
-    before it leaves an unsigned report, which verify reports as unsigned, never a signature over
-    files that were not all written.
+    `pdf` names which of `files` is the PDF. A PAdES-signed PDF also gets the envelope of its
+    attached assessment inside, so that it verifies when sent alone. The envelope is written
+    last: a run interrupted before it leaves an unsigned report, which verify reports as
+    unsigned, never a signature over files that were not all written.
     """
     signed_at = signing_time()
     pades = False
@@ -86,7 +104,17 @@ def sign_and_write(
             from govern.sign import pades as pades_signer
 
             reason = f"govern assessment {assessment.system.id}"
-            data = pades_signer.sign(data, key, reason=reason, when=signed_at)
+            inside = pades_signer.EmbeddedFile(
+                name=EMBEDDED_ENVELOPE,
+                data=embedded_envelope(
+                    report_predicate(assessment, assessment_json, key, signed_at),
+                    assessment_json,
+                    key,
+                ),
+                mime="application/vnd.dsse.envelope.v1+json",
+                description="DSSE envelope (in-toto statement) signing the attached assessment",
+            )
+            data = pades_signer.sign(data, key, reason=reason, when=signed_at, embed=(inside,))
             pades = True
         final.append((path, data))
     for path, data in final:

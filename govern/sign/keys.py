@@ -1,4 +1,9 @@
-"""Signing keys: Ed25519 key pairs, their fingerprints and the optional X.509 certificate."""
+"""Signing keys: ECDSA P-256 or Ed25519 key pairs, their fingerprints and X.509 certificates.
+
+ECDSA P-256 is the default because PDF readers (poppler's pdfsig, Evince, Okular, Adobe Acrobat)
+verify its PAdES signatures; most of them cannot check Ed25519 in a PDF yet. Ed25519 stays
+available (`--algorithm ed25519`) and is still accepted for the DSSE envelope.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeGuard, get_args
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.x509.oid import NameOID
 
@@ -18,12 +25,19 @@ from govern.outputs import write_atomic
 
 PRIVATE_KEY_MODE = 0o600
 
+Algorithm = Literal["ecdsa-p256", "ed25519"]
+ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
+DEFAULT_ALGORITHM: Algorithm = "ecdsa-p256"
+PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey
+SUPPORTED = "an ECDSA P-256 or Ed25519 key"
+
 
 class KeyFileError(GovernError):
     """A key or certificate file cannot be used; the message names the file and the fix."""
 
 
-def fingerprint(public_key: Ed25519PublicKey) -> str:
+def fingerprint(public_key: PublicKey) -> str:
     """`sha256:` and the hex digest of the DER SubjectPublicKeyInfo: the DSSE keyid.
 
     Hashing the standard encoding (not the raw 32 bytes) lets anyone recompute it with openssl:
@@ -35,15 +49,57 @@ def fingerprint(public_key: Ed25519PublicKey) -> str:
     return "sha256:" + hashlib.sha256(der).hexdigest()
 
 
+def algorithm_name(key: PublicKey) -> str:
+    """How the key type is named to people: in `verify` output and the docs."""
+    return "Ed25519" if isinstance(key, Ed25519PublicKey) else "ECDSA P-256"
+
+
+def _ecdsa() -> ec.ECDSA:
+    """ECDSA with SHA-256 and RFC 6979 nonces: the same message and key give the same signature,
+    so signed reports stay reproducible under SOURCE_DATE_EPOCH as with Ed25519."""
+    return ec.ECDSA(hashes.SHA256(), deterministic_signing=True)
+
+
+def sign_bytes(private: PrivateKey, message: bytes) -> bytes:
+    """A raw signature: Ed25519, or ECDSA P-256/SHA-256 DER-encoded (as DSSE tools expect)."""
+    if isinstance(private, Ed25519PrivateKey):
+        return private.sign(message)
+    return private.sign(message, _ecdsa())
+
+
+def signature_verifies(public: PublicKey, signature: bytes, message: bytes) -> bool:
+    try:
+        if isinstance(public, Ed25519PublicKey):
+            public.verify(signature, message)
+        else:
+            public.verify(signature, message, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def _supported_private(key: Any) -> TypeGuard[PrivateKey]:
+    return isinstance(key, Ed25519PrivateKey) or (
+        isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)
+    )
+
+
+def supported_public(key: Any) -> TypeGuard[PublicKey]:
+    """Ed25519 or ECDSA on P-256: the keys govern signs with (other curves are refused)."""
+    return isinstance(key, Ed25519PublicKey) or (
+        isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1)
+    )
+
+
 @dataclass(frozen=True)
 class SigningKey:
     """A private key ready to sign, with the certificate that PAdES needs when one was given."""
 
-    private: Ed25519PrivateKey
+    private: PrivateKey
     certificate: x509.Certificate | None = None
 
     @property
-    def public(self) -> Ed25519PublicKey:
+    def public(self) -> PublicKey:
         return self.private.public_key()
 
     @property
@@ -83,8 +139,9 @@ def generate_keys(
     days: int = 730,
     now: dt.datetime | None = None,
     overwrite: bool = False,
+    algorithm: Algorithm = DEFAULT_ALGORITHM,
 ) -> GeneratedKeys:
-    """Write a new Ed25519 key pair (and a self-signed certificate when a subject is given).
+    """Write a new key pair (and a self-signed certificate when a subject is given).
 
     The private key is written with mode 0600 before anything else so that a failure never
     leaves a readable private key behind; existing files are kept unless `overwrite`. An old
@@ -98,7 +155,11 @@ def generate_keys(
         raise KeyFileError(
             f"{', '.join(existing)}: already exists; choose another --out or pass --force"
         )
-    private = Ed25519PrivateKey.generate()
+    private: PrivateKey = (
+        Ed25519PrivateKey.generate()
+        if algorithm == "ed25519"
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase)
         if passphrase
@@ -125,7 +186,7 @@ def generate_keys(
 
 
 def self_signed_certificate(
-    private: Ed25519PrivateKey, subject: str, days: int = 730, now: dt.datetime | None = None
+    private: PrivateKey, subject: str, days: int = 730, now: dt.datetime | None = None
 ) -> x509.Certificate:
     """A certificate for PAdES: PDF readers want one, and a self-signed one is honest about trust.
 
@@ -159,7 +220,8 @@ def self_signed_certificate(
             x509.SubjectKeyIdentifier.from_public_key(private.public_key()), critical=False
         )
     )
-    return builder.sign(private, None)
+    digest = None if isinstance(private, Ed25519PrivateKey) else hashes.SHA256()
+    return builder.sign(private, digest)
 
 
 def read_key_file(path: Path, what: str) -> bytes:
@@ -179,7 +241,7 @@ def private_key_is_encrypted(path: Path) -> bool:
     return b"ENCRYPTED" in read_key_file(path, "private key").split(b"\n", 1)[0]
 
 
-def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519PrivateKey:
+def load_private_key(path: Path, passphrase: bytes | None = None) -> PrivateKey:
     data = read_key_file(path, "private key")
     try:
         key = serialization.load_pem_private_key(data, password=passphrase or None)
@@ -195,12 +257,12 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519Priv
         raise KeyFileError(
             f"{path}: not a PEM private key (create one with `govern keys generate`)"
         ) from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"{path}: not an Ed25519 key; govern signs with Ed25519 only")
+    if not _supported_private(key):
+        raise KeyFileError(f"{path}: not {SUPPORTED}; govern signs with those only")
     return key
 
 
-def load_public_key(path: Path) -> Ed25519PublicKey:
+def load_public_key(path: Path) -> PublicKey:
     """A trusted public key from a PEM public key or from a certificate that carries one."""
     data = read_key_file(path, "public key")
     key: Any
@@ -215,8 +277,8 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
             raise KeyFileError(
                 f"{path}: not a PEM public key (the .pub file from `govern keys generate`)"
             ) from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise KeyFileError(f"{path}: not an Ed25519 public key")
+    if not supported_public(key):
+        raise KeyFileError(f"{path}: not {SUPPORTED} (public)")
     return key
 
 
@@ -225,13 +287,11 @@ def load_certificate(path: Path) -> x509.Certificate:
     try:
         return x509.load_pem_x509_certificate(data)
     except ValueError:
-        raise KeyFileError(
-            f"{path}: not a PEM certificate (see `govern keys generate --x509`)"
-        ) from None
+        raise KeyFileError(f"{path}: not a PEM certificate (see `govern keys generate`)") from None
 
 
 def certificate_beside(key_path: Path) -> Path | None:
-    """The certificate `govern keys generate --x509` wrote next to KEY: PREFIX.key -> PREFIX.crt."""
+    """The certificate `govern keys generate` wrote next to KEY: PREFIX.key -> PREFIX.crt."""
     candidate = key_path.with_suffix(".crt")
     return candidate if candidate != key_path and candidate.is_file() else None
 
@@ -252,7 +312,7 @@ def load_signing_key(
     if cert_path is not None:
         certificate = load_certificate(cert_path)
         cert_key = certificate.public_key()
-        if not isinstance(cert_key, Ed25519PublicKey) or fingerprint(cert_key) != fingerprint(
+        if not supported_public(cert_key) or fingerprint(cert_key) != fingerprint(
             private.public_key()
         ):
             raise KeyFileError(f"{cert_path}: the certificate is not for the key in {key_path}")
@@ -263,6 +323,6 @@ def load_signing_key(
             when = (end if moment > end else start).date().isoformat()
             raise KeyFileError(
                 f"{cert_path}: the certificate {state} {when}; make a new one with "
-                "`govern keys generate --x509`"
+                "`govern keys generate`"
             )
     return SigningKey(private, certificate)

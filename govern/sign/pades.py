@@ -1,7 +1,9 @@
 """PAdES signatures on report PDFs with pyHanko, and reading back what a PDF carries.
 
-The PAdES signature is for people opening the PDF in a reader; `govern verify` trusts the DSSE
-envelope and checks this signature only to confirm it was made with the same key and is intact.
+The PAdES signature is for people opening the PDF in a reader and for a PDF verified alone: the
+DSSE envelope of the attached assessment travels inside the PDF (added in the same incremental
+update as the signature, so the signature covers it), and `govern verify` then rests on this
+signature for the pages and on the envelope for what the report asserts.
 """
 
 from __future__ import annotations
@@ -14,12 +16,24 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from govern.errors import GovernError
-from govern.sign.keys import SigningKey, fingerprint
+from govern.sign.keys import SigningKey, fingerprint, sign_bytes, supported_public
 
 SIGNATURE_FIELD = "govern-signature"
+# PDF/A-3b is built on PDF 1.7; an ECDSA signature needs nothing newer.
+PDF_A3_VERSION = (1, 7)
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file added to the PDF with the signature (a PDF/A-3 associated file)."""
+
+    name: str
+    data: bytes
+    mime: str
+    description: str
 
 
 class PdfReadError(GovernError):
@@ -64,24 +78,33 @@ def sign(
     reason: str,
     when: dt.datetime,
     location: str | None = None,
+    embed: tuple[EmbeddedFile, ...] = (),
 ) -> bytes:
     """Add an invisible PAdES B-B signature as an incremental update, keeping the PDF/A bytes.
+
+    `embed` files are attached in the same update, before the signature is computed, so the
+    signature covers them. With an ECDSA key the update keeps the PDF at version 1.7 (pyHanko
+    would declare 2.0 and the ISO 32002 extension for any elliptic curve; ECDSA on P-256 is
+    PDF 1.7 PAdES, and PDF/A-3b claims 1.7). An Ed25519 signature does need PDF 2.0.
 
     `when` is the signing time written into the signature and the update's modification dates
     (the envelope's signing time). Nothing else varies between runs: pyHanko's random second file
     identifier is replaced by a digest of the PDF and the time, and Ed25519 signatures are
-    deterministic, so the same PDF, key and time give the same signed bytes. (Both hooks use
+    deterministic (ECDSA with RFC 6979 nonces), so the same PDF, key and time give the same signed
+    bytes. (Both hooks use
     pyHanko internals; the reproducibility test in tests/sign catches a change there.)
     """
     if key.certificate is None:
         raise ValueError("PAdES needs a certificate")
     from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
     from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils import embed as pdf_embed
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.metadata.model import DocumentMetadata
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers import constants
     from pyhanko.sign.signers.pdf_signer import PdfSigningSession
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -94,10 +117,21 @@ def sign(
             moment = when if name == "last_modified" and value == "now" else value
             super().__setattr__(name, moment)
 
+    cap = not isinstance(key.private, Ed25519PrivateKey)
+
     class Writer(IncrementalPdfFileWriter):
         def __init__(self, stream: io.BytesIO) -> None:
             super().__init__(stream)
             self._meta = Dated()
+
+        def ensure_output_version(self, version: tuple[int, int]) -> None:
+            capped = min(version, PDF_A3_VERSION) if cap else version
+            super().ensure_output_version(capped)  # type: ignore[no-untyped-call]
+
+        def register_extension(self, ext: Any) -> None:
+            if cap and ext in (constants.ISO32001, constants.ISO32002):
+                return  # PDF 2.0 extensions: not for a PDF 1.7 file
+            super().register_extension(ext)
 
         @classmethod
         def _handle_id(cls, prev: PdfFileReader) -> generic.ArrayObject:
@@ -112,6 +146,19 @@ def sign(
             session.system_time = when
             return session
 
+    class Deterministic(signers.SimpleSigner):
+        """pyHanko's ECDSA draws a random nonce; govern's RFC 6979 signing repeats exactly."""
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            if isinstance(key.private, Ed25519PrivateKey) or digest_algorithm != "sha256":
+                return super().sign_raw(data, digest_algorithm)
+            return sign_bytes(key.private, data)
+
+        async def async_sign_raw(
+            self, data: bytes, digest_algorithm: str, dry_run: bool = False
+        ) -> bytes:
+            return self.sign_raw(data, digest_algorithm)
+
     cert = asn1_x509.Certificate.load(key.certificate.public_bytes(serialization.Encoding.DER))
     private = asn1_keys.PrivateKeyInfo.load(
         key.private.private_bytes(
@@ -120,20 +167,34 @@ def sign(
             serialization.NoEncryption(),
         )
     )
-    signer = signers.SimpleSigner(
+    signer = Deterministic(
         signing_cert=cert,
         signing_key=private,
         cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
     )
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
-        md_algorithm="sha512",
+        # Ed25519 in PDF is defined with SHA-512 (ISO 32002); P-256 pairs with SHA-256.
+        md_algorithm="sha512" if isinstance(key.private, Ed25519PrivateKey) else "sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
         location=location,
         name=_common_name(key.certificate),
     )
     writer = Writer(io.BytesIO(pdf))
+    for item in embed:
+        params = pdf_embed.EmbeddedFileParams(creation_date=when, modification_date=when)
+        stream = pdf_embed.EmbeddedFileObject.from_file_data(
+            writer, item.data, params=params, mime_type=item.mime
+        )
+        spec = pdf_embed.FileSpec(
+            file_spec_string=item.name,
+            file_name=item.name,
+            embedded_data=stream,
+            description=item.description,
+            af_relationship=generic.pdf_name("/Supplement"),
+        )
+        pdf_embed.embed_file(writer, spec)
     output = Signer(meta, signer).sign_pdf(writer)
     data: bytes = output.getvalue()
     return data
@@ -212,7 +273,7 @@ def _signature(embedded: Any) -> PadesSignature:
 def _cert_identity(der: bytes) -> tuple[str | None, str | None]:
     cert = x509.load_der_x509_certificate(der)
     key = cert.public_key()
-    keyid = fingerprint(key) if isinstance(key, Ed25519PublicKey) else None
+    keyid = fingerprint(key) if supported_public(key) else None
     return keyid, _common_name(cert)
 
 

@@ -8,9 +8,8 @@ import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
 from govern.errors import UsageError
@@ -21,9 +20,12 @@ from govern.sign.dsse import (
     parse_envelope,
     signature_problem,
 )
-from govern.sign.files import ENVELOPE_SUFFIX, envelope_path, subject_name
-from govern.sign.keys import fingerprint, read_key_file
+from govern.sign.files import EMBEDDED_ENVELOPE, ENVELOPE_SUFFIX, envelope_path, subject_name
+from govern.sign.keys import PublicKey, algorithm_name, fingerprint, read_key_file
 from govern.sign.statement import PREDICATE_TYPE, PolicyDigest, ReportPredicate, Statement, Subject
+
+if TYPE_CHECKING:
+    from govern.sign.pades import PdfInventory
 
 # --- verification -------------------------------------------------------------------------------
 
@@ -48,6 +50,8 @@ class Verification:
     checks: list[Check] = field(default_factory=list)
     predicate: ReportPredicate | None = None
     keyid: str | None = None
+    # True when the PDF was verified alone, from the envelope and PAdES signature inside it.
+    inside_pdf: bool = False
 
     @property
     def valid(self) -> bool:
@@ -91,14 +95,15 @@ def _subject_names(envelope_file: Path) -> set[str]:
 
 
 def verify_report(
-    report: Path, trusted: Ed25519PublicKey, evidence_dir: Path | None = None
+    report: Path, trusted: PublicKey, evidence_dir: Path | None = None
 ) -> Verification:
     """Check the envelope signature, the subjects' digests, PDFs, and optionally the evidence.
 
     The file named (REPORT) must be one of the statement's subjects and match it. The other
     subjects are checked when they are present: an auditor is often sent just the PDF and its
     envelope, so an absent one is a note, while one that is present and differs fails. When
-    REPORT is the envelope itself, at least one subject must be present.
+    REPORT is the envelope itself, at least one subject must be present. A PDF with no envelope
+    beside it is verified from the envelope and the PAdES signature inside it, if it has them.
 
     Raises UsageError when REPORT does not exist, and SignatureFormatError (exit 1) when the
     envelope is not a DSSE envelope of an in-toto statement: such a report does not verify.
@@ -106,9 +111,9 @@ def verify_report(
     if not report.is_file():
         raise UsageError(f"{report}: no such file")
     envelope_file = find_envelope(report)
-    result = Verification(envelope_file)
     if envelope_file is None:
-        return result
+        return _verify_pdf_alone(report, trusted, evidence_dir)
+    result = Verification(envelope_file)
     text = read_key_file(envelope_file, "signature envelope").decode("utf-8", errors="replace")
     result.signed = True
     result.keyid = fingerprint(trusted)
@@ -118,7 +123,7 @@ def verify_report(
         result.add("envelope signature", False, problem)
         return result
     statement = _statement(envelope, envelope_file.name)
-    result.add("envelope signature", True, f"Ed25519, key {result.keyid}")
+    result.add("envelope signature", True, f"{algorithm_name(trusted)}, key {result.keyid}")
     predicate = ReportPredicate.model_validate(statement.predicate)
     result.predicate = predicate
     base = envelope_file.parent
@@ -131,7 +136,7 @@ def verify_report(
             "" if covered else f"{report.name} is not one of the signed files",
         )
     present = [
-        _check_subject(result, base, subject, predicate, required=subject.name == named)
+        _check_subject(result, base, subject, predicate, trusted, required=subject.name == named)
         for subject in statement.subject
     ]
     if named is None and not any(present):
@@ -139,6 +144,81 @@ def verify_report(
     if evidence_dir is not None:
         _check_evidence(result, evidence_dir, predicate)
     return result
+
+
+def _verify_pdf_alone(report: Path, trusted: PublicKey, evidence_dir: Path | None) -> Verification:
+    """A PDF sent without its envelope: the signatures inside it must cover everything.
+
+    The PAdES signature by the trusted key must cover the whole file (the pages, the attached
+    assessment and the envelope inside), and the envelope inside must be signed by the same key
+    and name the attached assessment by its sha256; then the predicate is as trustworthy as
+    with the envelope beside the PDF, and --evidence checks the same files.
+    """
+    from govern.sign import pades  # pyHanko only when a PDF is being checked
+
+    result = Verification(None)
+    try:
+        with report.open("rb") as handle:
+            if handle.read(5) != b"%PDF-":
+                return result  # not a PDF: only an envelope beside it could sign it
+        data = report.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{report}: cannot read: {exc.strerror}") from None
+    try:
+        inventory = pades.inspect(data)
+    except pades.PdfReadError as exc:
+        # Unreadable: whether it was signed cannot be told, and it does not verify either way.
+        result.signed = True
+        result.add(f"{report.name} structure", False, str(exc))
+        return result
+    if EMBEDDED_ENVELOPE not in inventory.attachments:
+        return result
+    result.signed = result.inside_pdf = True
+    result.keyid = fingerprint(trusted)
+    predicate = _embedded_predicate(result, report.name, inventory, trusted)
+    if predicate is None:
+        return result
+    result.predicate = predicate
+    _check_pdf(result, report.name, inventory, predicate, trusted, alone=True)
+    if evidence_dir is not None:
+        _check_evidence(result, evidence_dir, predicate)
+    return result
+
+
+def _embedded_predicate(
+    result: Verification, name: str, inventory: PdfInventory, trusted: PublicKey
+) -> ReportPredicate | None:
+    """Check the envelope inside a PDF and the attachments it signs; its predicate when valid."""
+    what = f"{name} envelope inside ({EMBEDDED_ENVELOPE})"
+    raw = inventory.attachments[EMBEDDED_ENVELOPE]
+    try:
+        envelope = parse_envelope(raw.decode("utf-8", errors="replace"), what)
+        problem = signature_problem(envelope, trusted)
+        if problem is not None:
+            result.add(what, False, problem)
+            return None
+        statement = _statement(envelope, what)
+    except SignatureFormatError as exc:
+        result.add(what, False, str(exc))
+        return None
+    result.add(what, True, f"{algorithm_name(trusted)} signature, key {fingerprint(trusted)}")
+    for subject in statement.subject:
+        attached = inventory.attachments.get(subject.name)
+        expected = subject.digest.get("sha256")
+        actual = hashlib.sha256(attached).hexdigest() if attached is not None else None
+        detail = (
+            "missing from the PDF"
+            if actual is None
+            else f"sha256 {actual}"
+            if actual == expected
+            else f"sha256 is {actual}, the envelope inside says {expected}"
+        )
+        result.add(
+            f"{name} attached {subject.name} as the envelope inside names it",
+            actual == expected,
+            detail,
+        )
+    return ReportPredicate.model_validate(statement.predicate)
 
 
 def _statement(envelope: Envelope, source: str) -> Statement:
@@ -170,6 +250,7 @@ def _check_subject(
     base: Path,
     subject: Subject,
     predicate: ReportPredicate,
+    trusted: PublicKey,
     required: bool = False,
 ) -> bool:
     """Check one signed file; False when it is not there (a failure only when `required`)."""
@@ -207,7 +288,7 @@ def _check_subject(
     if data.startswith(b"%PDF-"):
         # Even a PDF whose digest fails is opened: its PAdES check says whether the signed
         # bytes or only what came after them changed.
-        _check_pdf(result, subject.name, data, predicate)
+        _open_pdf(result, subject.name, data, predicate, trusted)
     if intact and subject.name.endswith(".json"):
         result.add(
             f"{subject.name} is the signed assessment",
@@ -219,7 +300,9 @@ def _check_subject(
     return True
 
 
-def _check_pdf(result: Verification, name: str, data: bytes, predicate: ReportPredicate) -> None:
+def _open_pdf(
+    result: Verification, name: str, data: bytes, predicate: ReportPredicate, trusted: PublicKey
+) -> None:
     from govern.sign import pades  # pyHanko only when a PDF is being checked
 
     try:
@@ -227,6 +310,22 @@ def _check_pdf(result: Verification, name: str, data: bytes, predicate: ReportPr
     except pades.PdfReadError as exc:
         result.add(f"{name} structure", False, str(exc))
         return
+    _check_pdf(result, name, inventory, predicate, trusted)
+
+
+def _check_pdf(
+    result: Verification,
+    name: str,
+    inventory: PdfInventory,
+    predicate: ReportPredicate,
+    trusted: PublicKey,
+    alone: bool = False,
+) -> None:
+    """The attached assessment and the PAdES signatures; without the envelope beside the PDF
+    (`alone`) a PAdES signature by the trusted key is required, since only it covers the pages.
+    Beside an envelope, the envelope inside (if any) must be by the trusted key as well."""
+    if not alone and EMBEDDED_ENVELOPE in inventory.attachments:
+        _embedded_predicate(result, name, inventory, trusted)
     attached = inventory.attachments.get(predicate.assessment.attachment)
     digest = hashlib.sha256(attached).hexdigest() if attached is not None else None
     result.add(
@@ -237,12 +336,16 @@ def _check_pdf(result: Verification, name: str, data: bytes, predicate: ReportPr
         else ("missing" if digest is None else f"sha256 {digest} differs from the signed one"),
     )
     if not inventory.signatures:
-        result.checks.append(Check(f"{name} PAdES signature", "skip", "none (envelope only)"))
+        if alone:
+            result.add(f"{name} PAdES signature", False, "none: nothing signs the pages")
+        else:
+            result.checks.append(Check(f"{name} PAdES signature", "skip", "none (envelope only)"))
+    wanted = predicate.signer.keyid if not alone else fingerprint(trusted)
     for signature in inventory.signatures:
         # A signature that does not cover the whole file means content was added after it.
-        ok = signature.intact and signature.whole_file and signature.keyid == predicate.signer.keyid
+        ok = signature.intact and signature.whole_file and signature.keyid == wanted
         detail = signature.describe()
-        if signature.intact and signature.keyid != predicate.signer.keyid:
+        if signature.intact and signature.keyid != wanted:
             detail = f"made with another key ({signature.keyid})"
         result.add(f"{name} PAdES signature", ok, detail)
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from govern.sign.dsse import (
@@ -17,7 +18,7 @@ from govern.sign.dsse import (
     pae,
     sign_envelope,
 )
-from govern.sign.keys import SigningKey
+from govern.sign.keys import PrivateKey, SigningKey
 from govern.sign.statement import STATEMENT_TYPE, StatementBuilder, Subject, SystemRef
 
 
@@ -28,9 +29,18 @@ def test_pae_matches_the_dsse_specification_example() -> None:
     )
 
 
-def test_envelope_round_trip_and_other_keys() -> None:
-    key = SigningKey(Ed25519PrivateKey.generate())
-    other = SigningKey(Ed25519PrivateKey.generate())
+def new_key(algorithm: str) -> SigningKey:
+    private: PrivateKey = (
+        Ed25519PrivateKey.generate()
+        if algorithm == "ed25519"
+        else ec.generate_private_key(ec.SECP256R1())
+    )
+    return SigningKey(private)
+
+
+@pytest.mark.parametrize("algorithm", ["ecdsa-p256", "ed25519"])
+def test_envelope_round_trip_and_other_keys(algorithm: str) -> None:
+    key, other = new_key(algorithm), new_key(algorithm)
     envelope = sign_envelope(b'{"hello": "world"}', key)
     data = json.loads(envelope.to_json())
     assert set(data) == {"payload", "payloadType", "signatures"}
@@ -39,10 +49,15 @@ def test_envelope_round_trip_and_other_keys() -> None:
     assert base64.b64decode(data["payload"]) == b'{"hello": "world"}'
     assert envelope_signed_by(envelope, key.public)
     assert not envelope_signed_by(envelope, other.public)
+    # ECDSA signatures repeat (RFC 6979), so signed reports stay reproducible.
+    assert sign_envelope(b'{"hello": "world"}', key) == envelope
+    changed = envelope.model_copy(update={"payload": base64.b64encode(b"{}").decode()})
+    assert not envelope_signed_by(changed, key.public)
 
 
-def test_a_changed_keyid_or_payload_type_does_not_verify() -> None:
-    key = SigningKey(Ed25519PrivateKey.generate())
+@pytest.mark.parametrize("algorithm", ["ecdsa-p256", "ed25519"])
+def test_a_changed_keyid_or_payload_type_does_not_verify(algorithm: str) -> None:
+    key = new_key(algorithm)
     envelope = sign_envelope(b"{}", key)
     renamed = envelope.model_copy(
         update={

@@ -1,4 +1,5 @@
-"""`govern keys generate`: Ed25519 key files, modes, passphrases, certificates and fingerprints."""
+"""`govern keys generate`: key files (ECDSA P-256 by default, Ed25519 on request), modes,
+passphrases, certificates and fingerprints."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from govern.sign.keys import (
     KeyFileError,
@@ -28,7 +30,7 @@ Run = Callable[..., CliResult]
 def test_generate_writes_a_private_key_only_its_owner_can_read(
     run_cli: Run, tmp_path: Path
 ) -> None:
-    result = run_cli("keys", "generate", "--out", tmp_path / "team")
+    result = run_cli("keys", "generate", "--out", tmp_path / "team", "--no-x509")
     assert result.code == 0, result.err
     key, pub = tmp_path / "team.key", tmp_path / "team.pub"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
@@ -88,7 +90,41 @@ def test_existing_keys_are_kept_unless_forced(run_cli: Run, tmp_path: Path) -> N
     assert forced.code == 0 and forced.out != first.out
 
 
-def test_keys_that_are_not_ed25519_are_refused(tmp_path: Path) -> None:
+def test_the_default_is_p256_with_a_certificate_and_ed25519_is_kept(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """PDF readers verify ECDSA P-256 PAdES signatures, not Ed25519 ones: P-256 is the default."""
+    default = run_cli("keys", "generate", "--out", tmp_path / "p")
+    assert default.code == 0, default.err
+    public = load_public_key(tmp_path / "p.pub")
+    assert isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name == "secp256r1"
+    cert = load_certificate(tmp_path / "p.crt")
+    assert isinstance(cert.signature_hash_algorithm, hashes.SHA256)
+    assert fingerprint(load_public_key(tmp_path / "p.crt")) == default.out.strip()
+    ed = run_cli("keys", "generate", "--out", tmp_path / "e", "--algorithm", "ed25519")
+    assert ed.code == 0, ed.err
+    assert isinstance(load_public_key(tmp_path / "e.pub"), Ed25519PublicKey)
+    load_signing_key(tmp_path / "e.key", cert_path=tmp_path / "e.crt")
+
+
+def test_keys_of_other_types_and_curves_are_refused(tmp_path: Path) -> None:
+    p384 = ec.generate_private_key(ec.SECP384R1())
+    (tmp_path / "p384.key").write_bytes(
+        p384.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (tmp_path / "p384.pub").write_bytes(
+        p384.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    with pytest.raises(KeyFileError, match="not an ECDSA P-256 or Ed25519 key"):
+        load_private_key(tmp_path / "p384.key")
+    with pytest.raises(KeyFileError, match="not an ECDSA P-256 or Ed25519 key"):
+        load_public_key(tmp_path / "p384.pub")
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     path = tmp_path / "rsa.key"
     path.write_bytes(
@@ -98,7 +134,7 @@ def test_keys_that_are_not_ed25519_are_refused(tmp_path: Path) -> None:
             serialization.NoEncryption(),
         )
     )
-    with pytest.raises(KeyFileError, match="not an Ed25519 key"):
+    with pytest.raises(KeyFileError, match="not an ECDSA P-256 or Ed25519 key"):
         load_private_key(path)
     with pytest.raises(KeyFileError, match=r"this is a private key; verify with the \.pub file"):
         load_public_key(path)

@@ -10,12 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pypdf import PdfReader
 
 from govern.engine.assessment import Assessment
 from govern.sign.dsse import SignatureFormatError
-from govern.sign.keys import GeneratedKeys, load_public_key
+from govern.sign.keys import GeneratedKeys, PublicKey, load_public_key
 from govern.sign.statement import PREDICATE_TYPE
 from govern.sign.verify import verify_report
 from tests.conftest import CliResult
@@ -30,11 +29,11 @@ def test_a_signed_report_verifies(run_cli: Run, signed: Signed, keys: GeneratedK
     assert result.code == 0, result.out
     assert f"signer   {keys.keyid}" in result.out
     assert "signed   " in result.out and "(signer's clock)" in result.out
-    assert f"verdict  PASS: Demo Scorer 1.0.0, as of {AS_OF}" in result.out
+    assert f"verdict as signed: PASS: Demo Scorer 1.0.0, as of {AS_OF}" in result.out
     assert "ok   report.pdf PAdES signature: intact, by ACME Model Risk Office" in result.out
     assert "ok   report.pdf attached assessment.json: matches the signed assessment" in result.out
     assert "ok   evidence docs/card.yaml" in result.out
-    assert result.out.rstrip().endswith(f"valid: {signed.pdf}")
+    assert result.out.startswith(f"VALID: {signed.pdf}\n")
 
 
 @pytest.mark.parametrize("which", ["envelope", "html", "json"])
@@ -73,7 +72,7 @@ def test_flipping_any_byte_of_a_report_file_fails(
     assert "INVALID" in result.out
 
 
-def verifies(report: Path, trusted: Ed25519PublicKey) -> bool:
+def verifies(report: Path, trusted: PublicKey) -> bool:
     """Valid, as `govern verify` decides: a malformed envelope raises and does not verify."""
     try:
         return verify_report(report, trusted).valid
@@ -174,7 +173,7 @@ def test_the_pdf_and_its_envelope_verify_without_the_other_files(
     assert f"--   report.html: not present in {sent.as_posix()}/, not checked" in result.out
     assert f"--   report.json: not present in {sent.as_posix()}/, not checked" in result.out
     assert "ok   report.pdf: sha256" in result.out and "FAIL" not in result.out
-    assert result.out.rstrip().endswith(f"valid: {sent / 'report.pdf'}")
+    assert result.out.startswith(f"VALID: {sent / 'report.pdf'}\n")
 
 
 def test_another_signed_file_that_is_present_and_changed_still_fails(
@@ -223,7 +222,7 @@ def test_a_report_file_not_named_like_the_envelope_finds_it(
     assert "ok   assessment.json is the signed assessment" in result.out
     # Two envelopes that both name the file: verify does not guess.
     shutil.copy(tmp_path / "out" / "report.intoto.jsonl", tmp_path / "out" / "copy.intoto.jsonl")
-    assert run_cli("verify", js, "--key", keys.public_key).out.startswith("unsigned:")
+    assert run_cli("verify", js, "--key", keys.public_key).out.startswith("INVALID: unsigned:")
 
 
 def test_an_unsigned_report_is_reported_as_unsigned(
@@ -234,16 +233,17 @@ def test_an_unsigned_report_is_reported_as_unsigned(
     assert run_cli("report", system, "--pdf", pdf, "--as-of", AS_OF).code == 0
     result = run_cli("verify", pdf, "--key", keys.public_key)
     assert result.code == 1
-    assert result.out.startswith(f"unsigned: no signature envelope for {pdf}")
+    assert result.out.startswith(f"INVALID: unsigned: no signature envelope for {pdf}")
     assert "This report is not signed" in pdf_text(pdf)
 
 
-def test_a_missing_envelope_beside_a_signed_report_is_unsigned(
+def test_a_missing_envelope_beside_a_signed_html_report_is_unsigned(
     run_cli: Run, signed: Signed, keys: GeneratedKeys
 ) -> None:
+    """Only a PAdES-signed PDF carries its envelope inside; the HTML needs the one beside it."""
     signed.envelope.unlink()
-    result = run_cli("verify", signed.pdf, "--key", keys.public_key)
-    assert result.code == 1 and "unsigned" in result.out
+    result = run_cli("verify", signed.html, "--key", keys.public_key)
+    assert result.code == 1 and result.out.startswith("INVALID: unsigned")
 
 
 def test_a_report_not_named_in_the_statement_fails(
