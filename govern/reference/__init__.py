@@ -30,6 +30,9 @@ _FILES = {
 PROHIBITED_PRACTICES = {
     "a": "subliminal, manipulative or deceptive techniques",
     "b": "exploiting vulnerabilities (age, disability, social or economic situation)",
+    # Added by Regulation (EU) 2026/1744 (verified: false), applying from 2 December 2026.
+    "ba": "generating or manipulating intimate imagery of an identifiable person without consent",
+    "bb": "generating or manipulating child sexual abuse material",
     "c": "social scoring",
     "d": "predicting crime from profiling or personality traits alone",
     "e": "untargeted scraping of facial images",

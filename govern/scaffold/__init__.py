@@ -34,6 +34,7 @@ class Answers:
     transparency: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ("eu-ai-act",)
     profiling: bool = False
+    prohibited_practices: tuple[str, ...] = ()
     datasets: tuple[tuple[str, str], ...] = field(default=())  # (id, role)
 
     def dataset_files(self) -> list[tuple[str, str, str]]:
@@ -108,7 +109,9 @@ system:
   intended_purpose: {_q(purpose)}
   public_authority: false
 classification:                   # the EU AI Act screening questions (`govern classify` explains)
-  prohibited_practices: []        # Art.5(1) letters a-h that apply; any one makes it prohibited
+  # Art.5(1) letters that apply (a-h; ba: non-consensual intimate imagery, bb: child sexual abuse
+  # material, both from 2026-12-02); any one makes it prohibited
+  prohibited_practices: {json.dumps(list(a.prohibited_practices))}
   # {annex_todo}Annex III point, e.g. "5(b)" for credit scoring (high-risk), or null
   annex_iii: {_q(a.annex_iii)}
   # Annex I product legislation the system is a safety component of, or null
