@@ -30,7 +30,7 @@ def test_annex_iii_art9_applies_from_2027_12_02_by_default(run_cli: Run, tmp_pat
     data = yaml.safe_load(card.read_text(encoding="utf-8"))
     data["out_of_scope"]["foreseeable_misuse"] = []
     card.write_text(yaml.safe_dump(data), encoding="utf-8")
-    result, assessment = _assessment(run_cli, system, "--as-of", "2026-12-05")
+    _, assessment = _assessment(run_cli, system, "--as-of", "2026-12-05")
     assert assessment.options.calendar == "amended"
     assert assessment.options.legal_text == AMENDED
     risk = next(r for r in assessment.results if r.rule_id == "EUAIA-9-RISK-MANAGEMENT-PROCESS")
@@ -118,9 +118,7 @@ def test_intimate_imagery_is_prohibited_from_2026_12_02_not_before(
     assert any("prohibited from 2026-12-02" in w for w in before["warnings"])
 
     _, assessment = _assessment(run_cli, system, "--as-of", "2026-12-02")
-    rule = next(
-        r for r in assessment.results if r.rule_id == "EUAIA-5-NO-INTIMATE-IMAGERY-OR-CSAM"
-    )
+    rule = next(r for r in assessment.results if r.rule_id == "EUAIA-5-NO-INTIMATE-IMAGERY-OR-CSAM")
     assert rule.status == "fail" and rule.gating
     assert assessment.classification.tier == "prohibited"
     _, earlier = _assessment(run_cli, system, "--as-of", "2026-12-01")
