@@ -167,3 +167,22 @@ def test_init_asks_a_generative_system_the_new_screening_questions(tmp_path: Pat
     assert "Art.5(1)(ba)" in result.output and "Art.5(1)(bb)" in result.output
     manifest = yaml.safe_load((tmp_path / "sys" / "govern.yaml").read_text(encoding="utf-8"))
     assert manifest["classification"]["prohibited_practices"] == ["ba"]
+
+
+def test_amended_articles_are_cited_first_and_original_ids_kept() -> None:
+    from govern.policy.loader import load_packs
+
+    packs = load_packs(["builtin:eu-ai-act"], Path.cwd())
+    refs = {rule.id: rule.spec.refs["eu-ai-act"] for rule in packs.rules}
+    assert refs["EUAIA-4-AI-LITERACY"][:2] == ["Art.4(1)", "Art.4"]
+    for rule_id in (
+        "EUAIA-10-SPECIAL-CATEGORY-NECESSITY",
+        "EUAIA-10-SPECIAL-CATEGORY-SAFEGUARDS",
+        "EUAIA-10-SPECIAL-CATEGORY-DELETION",
+    ):
+        assert refs[rule_id][0] == "Art.4a(1)"
+        assert any(r.startswith("Art.10(5)") for r in refs[rule_id])
+    size = next(rule for rule in packs.rules if rule.id == "EUAIA-99-PENALTY-SIZE-CLASS")
+    assert refs[size.id] == ["Art.99(6a)", "Art.99(6)"] and not size.blocking
+    # The consolidated text keeps Art.49(2) (registration of Art.6(3) systems): still required.
+    assert "Art.49(2)" in refs["EUAIA-6-DEROGATION-DOCUMENTED"]
