@@ -186,3 +186,22 @@ def test_amended_articles_are_cited_first_and_original_ids_kept() -> None:
     assert refs[size.id] == ["Art.99(6a)", "Art.99(6)"] and not size.blocking
     # The consolidated text keeps Art.49(2) (registration of Art.6(3) systems): still required.
     assert "Art.49(2)" in refs["EUAIA-6-DEROGATION-DOCUMENTED"]
+
+
+def test_report_cover_and_criteria_name_the_law_and_the_unverified_dates(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    system = copy_example("credit-scoring", tmp_path / "credit")
+    card = system / "docs" / "model_card.yaml"
+    data = yaml.safe_load(card.read_text(encoding="utf-8"))
+    data["out_of_scope"]["foreseeable_misuse"] = []
+    card.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "r.html"
+    run_cli("report", system, "--html", out, "--as-of", "2026-12-05")
+    html = out.read_text(encoding="utf-8")
+    assert f"<th>Law applied</th><td>{AMENDED}<br>" in html
+    assert "amended calendar: application dates as amended by Regulation (EU) 2026/1744" in html
+    assert (
+        "Applies from 2027-12-02 (Art.113(3)(c)(i) as amended by Regulation (EU) 2026/1744 "
+        "(Digital Omnibus); verified: false)."
+    ) in html
