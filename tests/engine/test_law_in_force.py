@@ -4,15 +4,21 @@ naming the legal text and the calendar it used."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govern.cli.init import command as init_command
 from govern.engine.assessment import Assessment
+from govern.engine.classify import classify
+from govern.engine.law import OMNIBUS_PROHIBITIONS_FROM, calendar_name
+from govern.load.manifest import Manifest
 from tests.conftest import CliResult, copy_example
 
 Run = Callable[..., CliResult]
@@ -205,3 +211,38 @@ def test_report_cover_and_criteria_name_the_law_and_the_unverified_dates(
         "Applies from 2027-12-02 (Art.113(3)(c)(i) as amended by Regulation (EU) 2026/1744 "
         "(Digital Omnibus); verified: false)."
     ) in html
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2030, 12, 31)),
+    letters=st.lists(st.sampled_from(["ba", "bb"]), min_size=1, max_size=2, unique=True),
+)
+def test_omnibus_prohibitions_count_exactly_from_their_date(
+    day: dt.date, letters: list[str]
+) -> None:
+    answers = Manifest.model_validate(
+        {
+            "govern": 1,
+            "system": {
+                "id": "s",
+                "name": "S",
+                "version": "1",
+                "role": "provider",
+                "intended_purpose": "p",
+            },
+            "classification": {"prohibited_practices": letters, "transparency": ["deep_fake"]},
+        }
+    )
+    result = classify(answers, None, day)
+    assert (result.tier == "prohibited") == (day >= OMNIBUS_PROHIBITIONS_FROM)
+    assert (not result.warnings) == (day >= OMNIBUS_PROHIBITIONS_FROM)
+    # Without a date nothing is postponed: the stricter reading.
+    assert classify(answers).tier == "prohibited"
+
+
+@given(st.sampled_from(["amended", "original", "official", "OFFICIAL", "", "x"]))
+def test_calendar_names_normalise_once(name: str) -> None:
+    once = calendar_name(name)
+    assert calendar_name(once) == once
+    assert once != "official"
