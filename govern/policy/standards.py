@@ -11,14 +11,74 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
+from pydantic import model_validator
+
+from govern.evidence.base import Record
 from govern.policy.loader import PackSet
 from govern.reference import load_catalogue, load_standards
 
 StandardStatus = Literal["published", "draft"]
 WHOLE_DRAFT = "(whole draft)"
 _LAST_POINT = re.compile(r"\([^()]*\)$")
+
+
+class Clause(Record):
+    clause: str
+    title: str
+    eu_ai_act: list[str] = []
+    note: str | None = None
+
+
+class Standard(Record):
+    """One standard as standards.yaml records it; its legal weight is checked on load, so the
+    catalogue cannot claim a presumption of conformity the Official Journal has not given."""
+
+    id: str
+    title: str
+    status: StandardStatus
+    published: str | None = None
+    cited_in_oj: bool = False
+    presumption_of_conformity: bool = False
+    citation_note: str | None = None
+    verified: bool = False
+    sources: list[str] = []
+    clauses: list[Clause] = []
+    eu_ai_act: list[str] = []
+
+    @model_validator(mode="after")
+    def _honest_status(self) -> Standard:
+        if self.status == "draft" and (self.cited_in_oj or self.clauses):
+            raise ValueError(f"{self.id}: a draft is neither cited in the OJ nor mapped by clause")
+        if self.presumption_of_conformity and not self.cited_in_oj:
+            raise ValueError(f"{self.id}: no presumption of conformity without an OJ citation")
+        return self
+
+    def rows(self) -> list[Clause]:
+        """Its clauses, or the whole draft as one row."""
+        return self.clauses or [
+            Clause(clause=WHOLE_DRAFT, title=self.title, eu_ai_act=self.eu_ai_act)
+        ]
+
+
+class Source(Record):
+    id: str
+    what: str
+    where: str | None = None
+    note: str | None = None
+
+
+class StandardsCatalogue(Record):
+    sources: list[Source]
+    standards: list[Standard]
+
+
+@cache
+def standards_catalogue() -> StandardsCatalogue:
+    """govern/reference/standards.yaml, validated."""
+    return StandardsCatalogue.model_validate(load_standards())
 
 
 @dataclass(frozen=True)
@@ -63,55 +123,41 @@ def standards_coverage(packs: PackSet) -> list[StandardCoverage]:
             continue
         for provision in rule.spec.refs.get("eu-ai-act", []):
             citing.setdefault(provision, []).append(rule.id)
-    out = []
-    for entry in load_standards().get("standards", []):
-        rows = entry.get("clauses") or [
-            {
-                "clause": WHOLE_DRAFT,
-                "title": entry["title"],
-                "eu_ai_act": entry.get("eu_ai_act", []),
-            }
-        ]
-        clauses = tuple(
-            ClauseCoverage(
-                clause=str(row["clause"]),
-                title=str(row["title"]),
-                provisions=tuple(row.get("eu_ai_act", [])),
-                rules=_rules_for(row.get("eu_ai_act", []), citing),
-                note=row.get("note"),
-            )
-            for row in rows
+    return [
+        StandardCoverage(
+            id=s.id,
+            title=s.title,
+            status=s.status,
+            cited_in_oj=s.cited_in_oj,
+            presumption_of_conformity=s.presumption_of_conformity,
+            citation=(s.citation_note or citation_status(s.status, s.cited_in_oj)).strip(),
+            verified=s.verified,
+            sources=tuple(s.sources),
+            clauses=tuple(
+                ClauseCoverage(
+                    clause=row.clause,
+                    title=row.title,
+                    provisions=tuple(row.eu_ai_act),
+                    rules=_rules_for(row.eu_ai_act, citing),
+                    note=row.note,
+                )
+                for row in s.rows()
+            ),
         )
-        status: StandardStatus = "draft" if entry["status"] == "draft" else "published"
-        cited = bool(entry.get("cited_in_oj", False)) and status == "published"
-        out.append(
-            StandardCoverage(
-                id=str(entry["id"]),
-                title=str(entry["title"]),
-                status=status,
-                cited_in_oj=cited,
-                presumption_of_conformity=cited and bool(entry.get("presumption_of_conformity")),
-                citation=str(entry.get("citation_note") or citation_status(status, cited)).strip(),
-                verified=bool(entry.get("verified", False)),
-                sources=tuple(entry.get("sources", [])),
-                clauses=clauses,
-            )
-        )
-    return out
+        for s in standards_catalogue().standards
+    ]
 
 
 def standards_problems() -> list[str]:
     """Provision ids in standards.yaml that the EU AI Act catalogue does not know."""
     catalogue = load_catalogue("eu-ai-act")
-    problems = []
-    for entry in load_standards().get("standards", []):
-        rows: list[Any] = entry.get("clauses") or [entry]
-        for row in rows:
-            for provision in row.get("eu_ai_act", []):
-                if provision not in catalogue:
-                    where = f"{entry['id']} {row.get('clause', '')}".strip()
-                    problems.append(f"{where}: unknown EU AI Act provision {provision!r}")
-    return problems
+    return [
+        f"{entry.id} {row.clause}: unknown EU AI Act provision {provision!r}"
+        for entry in standards_catalogue().standards
+        for row in entry.rows()
+        for provision in row.eu_ai_act
+        if provision not in catalogue
+    ]
 
 
 def _rules_for(provisions: list[str], citing: dict[str, list[str]]) -> tuple[str, ...]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from govern.policy.standards import standards_problems
+import pytest
+from pydantic import ValidationError
+
+from govern.policy.standards import Standard, standards_problems
 from govern.reference import reference_path
 from tests.conftest import CliResult
 
@@ -58,3 +61,16 @@ def test_no_rule_depends_on_a_standard() -> None:
     for path in packs.rglob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         assert "18286" not in text and "prEN" not in text, path
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"status": "published", "presumption_of_conformity": True},
+        {"status": "draft", "cited_in_oj": True},
+        {"status": "draft", "clauses": [{"clause": "4.1", "title": "General"}]},
+    ],
+)
+def test_the_catalogue_cannot_overstate_a_standard(entry: dict[str, object]) -> None:
+    with pytest.raises(ValidationError, match=r"presumption|draft"):
+        Standard.model_validate({"id": "EN 0", "title": "t", **entry})
