@@ -56,7 +56,7 @@ def test_failure_has_expected_found_and_location(system: Path) -> None:
 
 def test_obligation_not_yet_in_force_is_shown_and_blocks_by_default(system: Path) -> None:
     write(system / "docs" / "card.yaml", SHORT_RETENTION)
-    assessment = run(system, as_of=dt.date(2026, 5, 1))
+    assessment = run(system, as_of=dt.date(2026, 5, 1), calendar="original")
     result = rule(assessment, "DEMO-12-LOG-RETENTION")
     assert result.status == "fail"
     assert result.effective is not None and not result.effective.in_force
@@ -74,13 +74,18 @@ def test_only_in_force_stops_blocking_but_still_shows(system: Path) -> None:
     assert assessment.summary.verdict == "pass"
 
 
-def test_amended_calendar_uses_omnibus_date(system: Path) -> None:
-    official = rule(run(system), "DEMO-12-LOG-RETENTION").effective
-    amended = rule(run(system, calendar="amended"), "DEMO-12-LOG-RETENTION").effective
-    assert official is not None and amended is not None
-    assert official.in_force and official.applies_from == dt.date(2026, 8, 2)
+def test_the_law_in_force_is_the_default_and_the_original_calendar_stays(system: Path) -> None:
+    default = run(system)
+    amended = rule(default, "DEMO-12-LOG-RETENTION").effective
+    original = rule(run(system, calendar="original"), "DEMO-12-LOG-RETENTION").effective
+    assert original is not None and amended is not None
+    assert original.in_force and original.applies_from == dt.date(2026, 8, 2)
     assert not amended.in_force and amended.applies_from == dt.date(2027, 12, 2)
-    assert amended.amended_verified is False
+    assert amended.amended_verified is False and amended.calendar == "amended"
+    assert default.options.calendar == "amended"
+    assert default.options.legal_text == (
+        "Regulation (EU) 2024/1689 as amended by Regulation (EU) 2026/1744"
+    )
 
 
 def test_missing_attestation_needs_attestation_and_blocks(system: Path) -> None:

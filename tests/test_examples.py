@@ -58,6 +58,14 @@ def test_support_chatbot_fails_with_clear_messages(run_cli: Run) -> None:
 
 
 def test_examples_under_every_calendar_and_option(run_cli: Run) -> None:
-    for flags in (["--calendar", "amended"], ["--only-in-force"], ["--fail-on", "low"]):
+    for flags in (["--calendar", "original"], ["--only-in-force"], ["--fail-on", "low"]):
         result = run_cli("check", EXAMPLES / "credit-scoring", "--as-of", "2026-11-25", *flags)
         assert result.code == 0, (flags, result.out)
+
+
+def test_examples_keep_their_verdicts_under_the_law_in_force(run_cli: Run) -> None:
+    # 2026-12-06: after the Omnibus prohibitions and the Art.50(2) grace period began to apply.
+    for calendar in ("amended", "original"):
+        flags = ("--as-of", "2026-12-06", "--calendar", calendar)
+        assert run_cli("check", EXAMPLES / "credit-scoring", *flags).code == 0, calendar
+        assert run_cli("check", EXAMPLES / "support-chatbot", *flags).code == 1, calendar

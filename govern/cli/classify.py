@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import click
+
+from govern.cli.options import DATE
 
 
 @click.command("classify")
@@ -18,9 +21,17 @@ import click
     envvar="GOVERN_FORMAT",
     show_default=True,
 )
-def command(target: Path, fmt: str) -> None:
+@click.option(
+    "--as-of",
+    type=DATE,
+    envvar="GOVERN_AS_OF",
+    help="Classify as of this date (default: today in UTC): prohibitions added by Regulation "
+    "(EU) 2026/1744 count from the day they apply.",
+)
+def command(target: Path, fmt: str, as_of: dt.date | None) -> None:
     """Print the EU AI Act risk tier of the system in TARGET, with the provisions behind it."""
     from govern.engine.classify import classify
+    from govern.evidence.filled import utc_today
     from govern.load.bundle import find_manifest
     from govern.load.documents import load_document
     from govern.load.manifest import Manifest
@@ -29,7 +40,7 @@ def command(target: Path, fmt: str) -> None:
     path = find_manifest(target)
     document = load_document(path, path.name)
     manifest = load_validate(Manifest, document)
-    result = classify(manifest, document)
+    result = classify(manifest, document, as_of or utc_today())
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True))
         return

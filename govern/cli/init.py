@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from govern.load.choices import TIERS, TRANSPARENCY_TRIGGERS
+from govern.load.choices import GENERATIVE_TRIGGERS, TIERS, TRANSPARENCY_TRIGGERS
 
 if TYPE_CHECKING:
     from govern.scaffold import Answers
@@ -118,6 +118,28 @@ def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) ->
         show_default=chosen_tier == "limited",
         value_proc=_comma_list(TRANSPARENCY_TRIGGERS, "trigger"),
     )
+    prohibited: tuple[str, ...] = ()
+    if GENERATIVE_TRIGGERS.intersection(triggers):
+        # Art.5(1)(ba) and (bb), added by Regulation (EU) 2026/1744, apply from 2 December 2026:
+        # a provider is caught where the output is intended or reasonably foreseeable without
+        # adequate safeguards (Art.5(1a)), so the question is about capability, not intent.
+        prohibited = tuple(
+            letter
+            for letter, question in (
+                (
+                    "ba",
+                    "Can it generate or manipulate realistic intimate or sexually explicit images, "
+                    "video or audio of an identifiable person without their consent, despite its "
+                    "safeguards (Art.5(1)(ba))?",
+                ),
+                (
+                    "bb",
+                    "Can it generate or manipulate child sexual abuse material, despite its "
+                    "safeguards (Art.5(1)(bb))?",
+                ),
+            )
+            if click.confirm(question, default=False)
+        )
     chosen_frameworks = click.prompt(
         "Frameworks (comma-separated: eu-ai-act, iso-42001, nist-ai-rmf)",
         default="eu-ai-act",
@@ -134,6 +156,7 @@ def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) ->
         annex_i=annex_i,
         profiling=profiling,
         transparency=triggers,
+        prohibited_practices=prohibited,
         frameworks=chosen_frameworks or ("eu-ai-act",),
     )
 

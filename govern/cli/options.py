@@ -25,6 +25,21 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
 
 
 DATE = DateType()
+
+
+def _calendar(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """`official` was the original calendar's name while it was the default: still accepted, with
+    a note, so scripts keep working and learn the new name."""
+    if value == "official":
+        click.echo(
+            "note: --calendar official is deprecated; it now means --calendar original "
+            "(the superseded timeline); the default is the law in force (amended)",
+            err=True,
+        )
+        return "original"
+    return value
+
+
 SEVERITIES = click.Choice(["critical", "high", "medium", "low"])
 
 
@@ -55,12 +70,15 @@ def engine_options(function: Any) -> Any:
         ),
         click.option(
             "--calendar",
-            type=click.Choice(["official", "amended"]),
-            default="official",
+            type=click.Choice(["amended", "original", "official"]),
+            default="amended",
             envvar="GOVERN_CALENDAR",
             show_default=True,
-            help="Application dates: the Official Journal's, or as amended by the 2026 "
-            "Digital Omnibus (not yet verified).",
+            callback=_calendar,
+            help="Application dates: the law in force, Regulation (EU) 2024/1689 as amended by "
+            "Regulation (EU) 2026/1744 (amended dates not yet verified against the Official "
+            "Journal), or the superseded original timeline. `official` is a deprecated name "
+            "for `original`.",
         ),
         click.option(
             "--allow-unattested",

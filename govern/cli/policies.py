@@ -117,6 +117,7 @@ def coverage_command(
 
     from govern.policy.coverage import framework_coverage
     from govern.policy.loader import builtin_packs, load_packs
+    from govern.policy.standards import standards_coverage, standards_lines, standards_payload
     from govern.reference import FRAMEWORKS
 
     packs = load_packs(list(sources) or [f"builtin:{n}" for n in builtin_packs()], Path.cwd())
@@ -143,6 +144,11 @@ def coverage_command(
                     }
                     for p in c.provisions
                 ],
+                **(
+                    {"standards": standards_payload(standards_coverage(packs))}
+                    if c.framework == "eu-ai-act"
+                    else {}
+                ),
             }
             for c in results
         ]
@@ -174,4 +180,7 @@ def coverage_command(
                 f"  {p.id:<22} {click.style(label, fg=colour)}{note}"
                 + (f": {rules}" if rules else "")
             )
+        if c.framework == "eu-ai-act" and not uncovered:
+            for line in standards_lines(standards_coverage(packs)):
+                click.echo(line)
         click.echo("")

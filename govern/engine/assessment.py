@@ -7,9 +7,12 @@ Field names are a public contract (docs/assessment-json.md): add fields, never r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator
 
 from govern.engine.classify import ClassificationResult
+from govern.engine.law import Calendar, calendar_name
 from govern.evidence.base import Record
 from govern.evidence.fairness import FairnessReport
 from govern.load.manifest import System
@@ -29,6 +32,8 @@ STATUSES: tuple[str, ...] = (
     "not_applicable",
 )
 Verdict = Literal["pass", "fail"]
+# `official`, the calendar's old name, still reads from assessments written before it changed.
+CalendarName = Annotated[Calendar, BeforeValidator(calendar_name)]
 
 
 class Location(Record):
@@ -54,7 +59,7 @@ class EffectiveDate(Record):
     amended_date: dt.date | None = None
     amended_basis: str | None = None
     amended_verified: bool | None = None
-    calendar: Literal["official", "amended"]
+    calendar: CalendarName
 
 
 class WaiverInfo(Record):
@@ -202,8 +207,10 @@ class Options(Record):
     as_of: dt.date
     fail_on: Literal["critical", "high", "medium", "low"]
     only_in_force: bool
-    calendar: Literal["official", "amended"]
+    calendar: CalendarName
     allow_unattested: bool
+    # The legal text the calendar stands for (engine/law.py); absent in older assessments.
+    legal_text: str | None = None
 
 
 class Tool(Record):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
+from govern.engine.law import OMNIBUS_PROHIBITIONS_FROM
 from govern.evidence.base import Record
 from govern.evidence.placeholders import is_placeholder
 from govern.load.documents import SourceDocument
@@ -12,6 +14,8 @@ from govern.policy.checks import show_value
 from govern.reference import ANNEX_III_POINTS, PROHIBITED_PRACTICES
 
 Tier = Literal["prohibited", "high", "limited", "minimal"]
+# The prohibitions added by Regulation (EU) 2026/1744, in force from OMNIBUS_PROHIBITIONS_FROM.
+OMNIBUS_LETTERS = ("ba", "bb")
 TIER_LABELS = {
     "prohibited": "prohibited practice",
     "high": "high-risk",
@@ -104,9 +108,13 @@ def unanswered_questions(
     return found
 
 
-def classify(manifest: Manifest, document: SourceDocument | None = None) -> ClassificationResult:
+def classify(
+    manifest: Manifest, document: SourceDocument | None = None, as_of: dt.date | None = None
+) -> ClassificationResult:
     """The tier from the manifest's answers; `document` (the manifest's file) places the
-    placeholders that leave the classification incomplete."""
+    placeholders that leave the classification incomplete. `as_of` dates the prohibitions added
+    by the Omnibus (Art.5(1)(ba), (bb)): before they apply they are a warning, not the tier;
+    without a date every prohibition counts."""
     answers = manifest.classification
     unanswered = unanswered_questions(answers, document)
     pending = {item.field: item for item in unanswered}
@@ -119,16 +127,36 @@ def classify(manifest: Manifest, document: SourceDocument | None = None) -> Clas
     high_risk = False
     assumed = False
 
-    if answers.prohibited_practices:
-        tier = "prohibited"
-        for letter in answers.prohibited_practices:
-            reasons.append(
-                Reason(
-                    conclusion=f"prohibited practice: {PROHIBITED_PRACTICES[letter]}",
-                    provisions=[f"Art.5(1)({letter})"],
-                    answers=[f"classification.prohibited_practices: {letter}"],
+    for letter in answers.prohibited_practices:
+        said = [f"classification.prohibited_practices: {letter}"]
+        provisions = [f"Art.5(1)({letter})"]
+        if letter in OMNIBUS_LETTERS:
+            provisions.append("Art.5(1a)")
+            if as_of is not None and as_of < OMNIBUS_PROHIBITIONS_FROM:
+                when = OMNIBUS_PROHIBITIONS_FROM.isoformat()
+                reasons.append(
+                    Reason(
+                        conclusion=f"not yet prohibited on {as_of.isoformat()}: "
+                        f"{PROHIBITED_PRACTICES[letter]} is prohibited from {when} "
+                        "(Art.113(3)(a) as amended by Regulation (EU) 2026/1744; "
+                        "verified: false)",
+                        provisions=provisions,
+                        answers=said,
+                    )
                 )
+                warnings.append(
+                    f"Art.5(1)({letter}) ({PROHIBITED_PRACTICES[letter]}) is prohibited from "
+                    f"{when}: stop before then"
+                )
+                continue
+        tier = "prohibited"
+        reasons.append(
+            Reason(
+                conclusion=f"prohibited practice: {PROHIBITED_PRACTICES[letter]}",
+                provisions=provisions,
+                answers=said,
             )
+        )
     if answers.annex_i and annex_i_pending is None:
         high_risk, route = True, "annex_i"
         reasons.append(

@@ -31,6 +31,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.classify import ClassificationResult, classify
+from govern.engine.law import DEFAULT_CALENDAR, Calendar, legal_text
 from govern.engine.waivers import WaiverEntry, judge_waivers
 from govern.evidence.fairness import FairnessReport
 from govern.load.bundle import EvidenceBundle, EvidenceItem
@@ -59,13 +60,13 @@ class EngineOptions:
     as_of: dt.date
     fail_on: Literal["critical", "high", "medium", "low"] = "high"
     only_in_force: bool = False
-    calendar: Literal["official", "amended"] = "official"
+    calendar: Calendar = DEFAULT_CALENDAR
     allow_unattested: bool = False
 
 
 def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> Assessment:
     manifest = bundle.manifest
-    classification = classify(manifest, bundle.manifest_document)
+    classification = classify(manifest, bundle.manifest_document, options.as_of)
     view = _evidence_view(bundle, classification)
     known = {rule.id for rule in packs.rules}
     waivers = judge_waivers(manifest.waivers, bundle.manifest_document, known)
@@ -103,6 +104,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
             only_in_force=options.only_in_force,
             calendar=options.calendar,
             allow_unattested=options.allow_unattested,
+            legal_text=legal_text(options.calendar),
         ),
         evidence=[_record(item.kind, item.document) for item in bundle.files],
         packs=[

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from govern.engine.assessment import Assessment, Status
+from govern.engine.assessment import Assessment, CalendarName, Status
+from govern.engine.law import DEFAULT_CALENDAR
 from govern.errors import InputError, UsageError
 from govern.evidence.base import Record
 from govern.load.documents import load_document
@@ -24,7 +25,7 @@ class Expectation(Record):
     as_of: dt.date | None = None
     fail_on: Literal["critical", "high", "medium", "low"] = "high"
     only_in_force: bool = False
-    calendar: Literal["official", "amended"] = "official"
+    calendar: CalendarName = DEFAULT_CALENDAR
     allow_unattested: bool = False
     verdict: Literal["pass", "fail"] | None = None
     rules: dict[str, Status] = {}

@@ -15,3 +15,6 @@ TRANSPARENCY_TRIGGERS = (
     "deep_fake",
     "public_interest_text",
 )
+# Art.50 triggers that make a system generative, and so subject to the Art.5(1)(ba)/(bb) screening.
+GENERATIVE_TRIGGERS = frozenset({"synthetic_content", "deep_fake"})
+PROHIBITED_LETTERS = ("a", "b", "ba", "bb", "c", "d", "e", "f", "g", "h")

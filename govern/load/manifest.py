@@ -20,7 +20,8 @@ TransparencyTrigger = Literal[
     "deep_fake",
     "public_interest_text",
 ]
-ProhibitedLetter = Literal["a", "b", "c", "d", "e", "f", "g", "h"]
+# (ba) and (bb) were added by Regulation (EU) 2026/1744 and apply from 2 December 2026.
+ProhibitedLetter = Literal["a", "b", "ba", "bb", "c", "d", "e", "f", "g", "h"]
 DerogationCondition = Literal["a", "b", "c", "d"]
 
 

@@ -1,7 +1,8 @@
 """The three frameworks' provision ids, read from the reference catalogues shipped with the package.
 
-The YAML files beside this module are byte-for-byte copies of shared/reference/ (a test keeps them
-in step). Only the linter and coverage read them, so `govern check` does not pay for it.
+The YAML files beside this module are copies of shared/reference/ (a test keeps them in step; the
+EU catalogue adds a marked block of Omnibus obligations, and standards.yaml is the package's own).
+Only the linter and coverage read them, so `govern check` does not pay for it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ _FILES = {
 PROHIBITED_PRACTICES = {
     "a": "subliminal, manipulative or deceptive techniques",
     "b": "exploiting vulnerabilities (age, disability, social or economic situation)",
+    # Added by Regulation (EU) 2026/1744 (verified: false), applying from 2 December 2026.
+    "ba": "generating or manipulating intimate imagery of an identifiable person without consent",
+    "bb": "generating or manipulating child sexual abuse material",
     "c": "social scoring",
     "d": "predicting crime from profiling or personality traits alone",
     "e": "untargeted scraping of facial images",
@@ -223,6 +227,13 @@ def _collect_dates(node: Any, into: set[dt.date]) -> None:
 
 def load_crosswalk() -> dict[str, Any]:
     path = Path(str(resources.files("govern.reference").joinpath("crosswalk.yaml")))
+    data: dict[str, Any] = _read_yaml(path)
+    return data
+
+
+def load_standards() -> dict[str, Any]:
+    """European standards for the AI Act and the provisions they address (standards.yaml)."""
+    path = Path(str(resources.files("govern.reference").joinpath("standards.yaml")))
     data: dict[str, Any] = _read_yaml(path)
     return data
 

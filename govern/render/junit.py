@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from govern.engine.assessment import Assessment, RuleResult
+from govern.engine.law import legal_text
 from govern.reference import FRAMEWORK_TITLES
 from govern.render.display import visible_values
 from govern.render.interface import FunctionRenderer
@@ -44,6 +45,11 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
             ("system_version", assessment.system.version),
             ("as_of", assessment.options.as_of.isoformat()),
             ("fail_on", assessment.options.fail_on),
+            ("calendar", assessment.options.calendar),
+            (
+                "legal_text",
+                assessment.options.legal_text or legal_text(assessment.options.calendar),
+            ),
             ("verdict", assessment.summary.verdict),
         ):
             ET.SubElement(properties, "property", name=name, value=_clean(value))

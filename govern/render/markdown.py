@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govern.engine.assessment import STATUSES, Assessment, RuleResult
+from govern.engine.law import law_line
 from govern.policy.model import SEVERITY_RANK
 from govern.render.interface import FunctionRenderer
 from govern.render.locations import line_of, located_findings, repo_path
@@ -38,7 +39,8 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
         "",
         f"{_verdict(assessment)}  ",
         f"EU AI Act tier: {assessment.classification.label} · as of {options.as_of} · "
-        f"fail on {options.fail_on} · govern {assessment.tool.version}",
+        f"fail on {options.fail_on} · govern {assessment.tool.version}  ",
+        md_text(law_line(options.calendar, options.legal_text)),
         "",
     ]
     for warning in assessment.warnings:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from govern.engine.assessment import Assessment, Finding, Location, RuleResult
 from govern.engine.baseline import fingerprint
+from govern.engine.law import CALENDAR_NOTES, applied_basis, legal_text
 from govern.reference import FRAMEWORK_TITLES
 from govern.render.interface import FunctionRenderer
 from govern.render.locations import (
@@ -72,6 +73,9 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
             "system": assessment.system.id,
             "asOf": assessment.options.as_of.isoformat(),
             "failOn": assessment.options.fail_on,
+            "calendar": assessment.options.calendar,
+            "legalText": assessment.options.legal_text or legal_text(assessment.options.calendar),
+            "calendarNote": CALENDAR_NOTES[assessment.options.calendar],
             "verdict": assessment.summary.verdict,
             "gating": list(assessment.summary.gating),
             "counts": dict(assessment.summary.counts),
@@ -126,7 +130,9 @@ def _refs_text(refs: dict[str, list[str]]) -> str:
 def _rule_facts(result: RuleResult) -> str:
     effective = ""
     if result.effective is not None:
-        effective = f"Applies from: {result.effective.applies_from} ({result.effective.basis})\n"
+        effective = (
+            f"Applies from: {result.effective.applies_from} ({applied_basis(result.effective)})\n"
+        )
     return (
         f"Severity: {result.severity}{', blocking' if result.blocking else ', not blocking'}\n"
         f"Pack: {result.pack} ({result.rule_file}:{result.rule_line})\n" + effective

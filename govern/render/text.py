@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govern.engine.assessment import STATUSES, Assessment, Options, RuleResult
+from govern.engine.law import applied_basis, law_line
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import FRAMEWORK_TITLES
 from govern.render.display import visible_values
@@ -51,6 +52,7 @@ def render(assessment: Assessment, verbose: bool = False, baselined: tuple[str, 
         + (f" · {', '.join(flags)}" if flags else "")
         + f" · role: {cls.role}"
     )
+    lines.append(law_line(assessment.options.calendar, assessment.options.legal_text))
     for warning in assessment.warnings:
         lines.append(style(f"warning: {warning}", fg="yellow"))
 
@@ -144,7 +146,7 @@ def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[s
     lines.append(f"{indent}refs      {refs}")
     if result.effective is not None and not result.effective.in_force:
         eff = result.effective
-        lines.append(f"{indent}applies   from {eff.applies_from} ({eff.basis})")
+        lines.append(f"{indent}applies   from {eff.applies_from} ({applied_basis(eff)})")
     if result.status in ("pass", "not_applicable", "waived"):
         lines.append(
             f"{indent}{'why' if result.status == 'not_applicable' else 'result'}"

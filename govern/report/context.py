@@ -24,6 +24,7 @@ from govern.engine.assessment import (
     RuleResult,
     WaiverInfo,
 )
+from govern.engine.law import CALENDAR_NOTES, applied_basis, legal_text
 from govern.evidence.fairness import FeatureReport, MetricValue
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import ANNEX_III_POINTS, FRAMEWORK_TITLES
@@ -253,6 +254,9 @@ class ReportContext:
     blocking_severities: tuple[str, ...] = ()
     # Readable names for index paths such as fairness[0].features[1] (the feature's name).
     field_labels: Mapping[str, str] = field(default_factory=dict)
+    # The legal text and calendar the dates come from, with the calendar's verification caveat.
+    legal_text: str = ""
+    calendar_note: str = ""
 
 
 def build_context(
@@ -305,6 +309,8 @@ def build_context(
             if rank >= SEVERITY_RANK[assessment.options.fail_on]
         ),
         field_labels=field_labels(sources),
+        legal_text=assessment.options.legal_text or legal_text(assessment.options.calendar),
+        calendar_note=CALENDAR_NOTES[assessment.options.calendar],
     )
 
 
@@ -462,7 +468,7 @@ def _timing_note(result: RuleResult) -> str | None:
     effective = result.effective
     if effective is None or effective.in_force:
         return None
-    return f"Applies from {effective.applies_from.isoformat()} ({effective.basis})."
+    return f"Applies from {effective.applies_from.isoformat()} ({applied_basis(effective)})."
 
 
 def _waiver_note(result: RuleResult) -> str | None:

@@ -34,6 +34,7 @@ class Answers:
     transparency: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ("eu-ai-act",)
     profiling: bool = False
+    prohibited_practices: tuple[str, ...] = ()
     datasets: tuple[tuple[str, str], ...] = field(default=())  # (id, role)
 
     def dataset_files(self) -> list[tuple[str, str, str]]:
@@ -90,6 +91,7 @@ def manifest(a: Answers) -> str:
     unanswered = a.tier == "high" and not a.annex_iii and not a.annex_i
     annex_todo = "TODO: " if unanswered else ""
     profiling = "true" if a.profiling else "false"
+    prohibited = json.dumps(list(a.prohibited_practices))
     fairness_note = (
         "# TODO: `govern fairness PREDICTIONS ... -o reports/fairness.json`, then list it here"
         if a.tier == "high"
@@ -108,7 +110,7 @@ system:
   intended_purpose: {_q(purpose)}
   public_authority: false
 classification:                   # the EU AI Act screening questions (`govern classify` explains)
-  prohibited_practices: []        # Art.5(1) letters a-h that apply; any one makes it prohibited
+  prohibited_practices: {prohibited:<10}# Art.5(1) letters a-h, ba, bb; any one prohibits
   # {annex_todo}Annex III point, e.g. "5(b)" for credit scoring (high-risk), or null
   annex_iii: {_q(a.annex_iii)}
   # Annex I product legislation the system is a safety component of, or null
