@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from govern.engine.classify import ClassificationResult
+from govern.engine.incidents import IncidentSummary
 from govern.evidence.base import Record
 from govern.load.manifest import System
 
@@ -183,3 +184,5 @@ class Assessment(Record):
     waivers: list[WaiverInfo]
     summary: Summary
     warnings: list[str] = []
+    # Serious incidents on record (Art.73), as of the assessment date: what the ledger keeps.
+    incidents: list[IncidentSummary] = []

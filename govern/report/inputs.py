@@ -31,6 +31,9 @@ ROOT_KINDS: dict[str, str] = {
     "datasets": "dataset",
     "fairness": "fairness",
     "attestations": "attestations",
+    "incidents": "incident",
+    "post_market": "post_market",
+    "fria": "fria",
 }
 
 
