@@ -1,5 +1,5 @@
-"""Serious-incident records (EU AI Act Art.73): when it was detected, when the provider became aware,
-what kind it is, and which reports went to the market surveillance authority on which dates.
+"""Serious-incident records (EU AI Act Art.73): when it was detected, when the provider became
+aware, what kind it is, and which reports went to the market surveillance authority on which dates.
 
 The reporting deadlines themselves are rules in the EU pack (`within_days`), so an organisation
 pack can tighten them; `REPORT_DAYS` is the statutory table the ledger summary shows.

@@ -246,7 +246,7 @@ def _maybe_foreign(path: Path, fmt: str | None) -> bool:
 
 
 def _check_unique_ids(items: tuple[EvidenceItem, ...], noun: str) -> None:
-    """Datasets and incidents are referred to by id (in findings, in the ledger): one id, one file."""
+    """Datasets and incidents are named by id (in findings, in the ledger): one id, one file."""
     seen: dict[str, str] = {}
     problems = []
     for item in items:

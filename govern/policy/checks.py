@@ -252,9 +252,7 @@ class WithinDays(Check):
         return [(self.days.name, "max")] if isinstance(self.days, ParamRef) else []
 
     def describe(self, params: dict[str, Any]) -> str:
-        return (
-            f"{self.end} at most {_show(_number(self.days, params))} days after {self.start}"
-        )
+        return f"{self.end} at most {_show(_number(self.days, params))} days after {self.start}"
 
 
 def compile_check(
