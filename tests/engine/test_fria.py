@@ -172,3 +172,24 @@ def test_schemas_of_the_new_evidence(run_cli: Run, name: str) -> None:
     schema = json.loads(result.out)
     assert schema["$id"].endswith(f"/{name}.json")
     assert schema["additionalProperties"] is False
+
+
+def test_init_scaffolds_the_questionnaire_for_a_high_risk_deployer(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    from govern.scaffold import FRIA, Answers, render
+
+    files = render(
+        Answers(name="Bank Scorer", system_id="bank-scorer", role="deployer", annex_iii="5(b)")
+    )
+    assert FRIA in files and f"fria: {FRIA}" in files["govern.yaml"]
+    assert FRIA not in render(Answers(name="Scorer", system_id="scorer", annex_iii="5(b)"))
+    for path, text in files.items():
+        write(tmp_path / "s" / path, text)
+    fria = _results(run_cli, tmp_path / "s")["EUAIA-27-FRIA"]
+    assert fria["status"] == "fail"
+    fields = {f["location"]["field"] for f in fria["findings"]}
+    assert {"fria.process", "fria.risks", "fria.human_oversight"} <= fields
+    assert all(
+        f["location"]["file"] == FRIA for f in fria["findings"] if "fria." in f["location"]["field"]
+    )

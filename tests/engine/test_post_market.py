@@ -89,7 +89,21 @@ def test_a_plan_without_triggers_is_named_in_its_file(credit: Path, run_cli: Run
 def test_no_plan_anywhere_fails(credit: Path, run_cli: Run) -> None:
     rule = _rule(_check(run_cli, credit))
     assert rule["status"] == "fail"
-    assert any("evidence.post_market" in f["found"] for f in rule["findings"])
+    # Without a plan document the model card's section is what is missing, and only that.
+    fields = [f["location"]["field"] for f in rule["findings"]]
+    assert fields and all(field.startswith("model_card.post_market") for field in fields)
+
+
+def test_a_listed_plan_is_checked_even_with_the_card_section(tmp_path: Path, run_cli: Run) -> None:
+    root = copy_example("credit-scoring", tmp_path / "credit")
+    _plan(root, PLAN.replace("incident_procedure:", "incident_notes:"))
+    result = run_cli("check", root, "--as-of", "2026-12-06")
+    assert result.code == 2 and "incident_notes" in result.err  # unknown keys are errors
+    _plan_text = PLAN.replace("incident_procedure: governance/incident-procedure.md (Art.73)\n", "")
+    write(root / "governance" / "post-market.yaml", _plan_text)
+    rule = _rule(_check(run_cli, root))
+    assert rule["status"] == "fail"
+    assert [f["location"]["field"] for f in rule["findings"]] == ["post_market.incident_procedure"]
 
 
 def test_the_model_card_section_still_counts(tmp_path: Path, run_cli: Run) -> None:
