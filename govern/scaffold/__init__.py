@@ -127,7 +127,7 @@ def manifest(a: Answers) -> str:
         if a.tier == "high"
         else "# fairness reports (govern fairness), if any"
     )
-    post_market = (
+    more_evidence = (
         f"  fria: {FRIA}                # Art.27 fundamental-rights impact assessment\n"
         if _owes_fria(a)
         else "  # incidents: [governance/incidents/INC-1.yaml]  # Art.73 incident records\n"
@@ -167,7 +167,7 @@ evidence:
   {fairness_note}
   fairness: []
   attestations: {ATTESTATIONS}
-{post_market}waivers: []
+{more_evidence}waivers: []
 """
 
 
