@@ -7,16 +7,21 @@ Real files in (a copy of the credit-scoring example with incident records added)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govern.engine.incidents import summarise_incidents
+from govern.evidence.incident import IncidentRecord
 from govern.policy.checks import PASS, Context, compile_check, evaluate
+from govern.policy.loader import load_packs
 from tests.conftest import CliResult, copy_example, edit, write
 
 Run = Callable[..., CliResult]
@@ -252,3 +257,54 @@ def test_within_days_fails_exactly_when_the_first_report_is_late(
     end = min(counted) if counted else as_of
     outcome = evaluate(DEADLINE, ctx)
     assert (outcome.status == PASS) == ((end - aware).days <= days)
+
+
+@functools.cache
+def _deadline_rules() -> dict[str, Any]:
+    packs = load_packs(["builtin:eu-ai-act"], Path("."))
+    return {rule.id: rule for rule in packs.rules if rule.id in set(RULE_BY_KIND.values())}
+
+
+@given(
+    kind=st.sampled_from(sorted(RULE_BY_KIND)),
+    aware=st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31)),
+    offsets=st.lists(st.integers(0, 40), max_size=3),
+    wait=st.integers(0, 40),
+)
+def test_the_ledger_summary_agrees_with_the_pack_rule(
+    kind: str, aware: dt.date, offsets: list[int], wait: int
+) -> None:
+    """What history shows (statutory deadlines) and what the pack gates on never disagree."""
+    reports = [
+        {"sent_on": (aware + dt.timedelta(days=n)).isoformat(), "to": "Authority"} for n in offsets
+    ]
+    record = IncidentRecord.model_validate(
+        {
+            "id": "INC-1",
+            "title": "t",
+            "kind": kind,
+            "detected_on": aware,
+            "aware_on": aware,
+            "reports": reports,
+        }
+    )
+    as_of = aware + dt.timedelta(days=wait)
+    item = SimpleNamespace(model=record, path="incidents/INC-1.yaml", sha256="0" * 64)
+    (summary,) = summarise_incidents([item], as_of)  # type: ignore[list-item]
+    rule = _deadline_rules()[RULE_BY_KIND[kind]]
+    view = {"incidents": [record.model_dump()]}
+    outcome = evaluate(rule.check, Context(view, rule.params, lambda control: [], as_of))
+    assert (outcome.status == PASS) == (summary.report_state in ("on_time", "due"))
+
+
+def test_hostile_titles_are_escaped_in_history(credit: Path, run_cli: Run) -> None:
+    _incident(credit, "INC-1", "death", "2026-11-01", [])
+    path = credit / "governance" / "incidents" / "INC-1.yaml"
+    edit(path, "title: Incident INC-1", 'title: "Bad \\e[2J | *x* <b>"')
+    _list(credit, "INC-1")
+    assert run_cli("check", credit, "--as-of", "2026-12-06", "--record").code == 1
+    text = run_cli("history", "--dir", credit).out
+    assert "\x1b" not in text and "Bad <U+001B>[2J | *x* <b>" in text
+    markdown = run_cli("history", "--dir", credit, "--format", "markdown").out
+    row = next(line for line in markdown.splitlines() if line.startswith("| INC-1 "))
+    assert "\x1b" not in row and "\\|" in row and "\\*x\\*" in row and "<b>" not in row
