@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from govern.engine.incidents import summarise_incidents
 from govern.evidence.incident import IncidentRecord
-from govern.policy.checks import PASS, Context, compile_check, evaluate
+from govern.policy.checks import PASS, CheckSyntaxError, Context, compile_check, evaluate
 from govern.policy.loader import load_packs
 from tests.conftest import CliResult, copy_example, edit, write
 
@@ -308,3 +308,44 @@ def test_hostile_titles_are_escaped_in_history(credit: Path, run_cli: Run) -> No
     markdown = run_cli("history", "--dir", credit, "--format", "markdown").out
     row = next(line for line in markdown.splitlines() if line.startswith("| INC-1 "))
     assert "\x1b" not in row and "\\|" in row and "\\*x\\*" in row and "<b>" not in row
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"from": "incidents[*].aware_on", "to": "incidents[0].closed_on", "days": 2}, "one date"),
+        ({"from": "incidents[0].aware_on", "to": "incidents[0].closed_on", "days": "2"}, "number"),
+        ({"from": "incidents[0].aware_on", "days": 2}, "missing argument 'to'"),
+        (
+            {"from": "incidents[0].aware_on", "to": "x.y", "days": 2},
+            "path must start with one of",
+        ),
+    ],
+)
+def test_malformed_deadlines_are_refused_when_the_pack_loads(
+    arguments: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(CheckSyntaxError, match=message):
+        compile_check({"within_days": arguments})
+
+
+def test_a_misspelt_deadline_field_is_a_lint_error(tmp_path: Path, run_cli: Run) -> None:
+    pack = tmp_path / "pack"
+    write(pack / "pack.yaml", "id: org\ntitle: Org\nversion: 0.0.1\nframework: eu-ai-act\n")
+    write(
+        pack / "rules.yaml",
+        """\
+        - id: ORG-73-CLOSED
+          title: Incidents closed within 90 days
+          refs: {eu-ai-act: ["Art.73(6)"]}
+          severity: medium
+          check:
+            each:
+              path: "incidents[*]"
+              check: {within_days: {from: item.aware_on, to: item.closed, days: 90}}
+          remediation: Close the investigation.
+        """,
+    )
+    result = run_cli("policies", "lint", pack)
+    assert result.code == 1
+    assert "closed" in result.out + result.err and "closed_on" in result.out + result.err
