@@ -2,12 +2,13 @@
 
 Each section answers one element of Art.27(1)(a)-(f) or the Art.27(3) notification, and is mapped to
 the ISO/IEC 42001 impact-assessment clause (6.1.4) and controls it also evidences (`ELEMENTS`). The
-answers are the deployer's word: the pack requires them signed by an attestation (control `fria`,
-named in `attestation`). Fields are optional so that rules, not a validation error, name what is
-unanswered.
+answers are the deployer's word: the pack requires them signed by an attestation of control
+`fria`. Fields are optional so that rules, not a validation error, name what is unanswered.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -89,6 +90,8 @@ class Fria(Record):
     dpia: str | None = Field(
         default=None, description="Art.27(4): the data protection impact assessment it complements."
     )
-    attestation: str = Field(
-        default="fria", description="The attestation control that signs these answers."
+    attestation: Literal["fria"] = Field(
+        default="fria",
+        description="The attestation control that signs these answers: EUAIA-27-FRIA asks "
+        "for an attestation of control `fria`.",
     )
