@@ -49,11 +49,16 @@ def command(
     fmt: str,
 ) -> None:
     """Recorded runs of SYSTEM (a system id; optional when the ledger holds one system), oldest
-    first: time, version, verdict, failures by severity and the worst fairness disparities."""
+    first: time, version, verdict, failures by severity and the worst fairness disparities; then
+    the serious incidents still open in the newest run."""
     from govern.render.history import HISTORY
+    from govern.render.incidents import INCIDENTS
+    from govern.store.incidents import open_incidents
     from govern.store.ledger import Ledger
 
     with Ledger.open(database_url(db, directory)) as ledger:
         chosen = ledger.pick_system(system_option or system)
         entries = ledger.history(chosen, None if show_all else limit)
-        click.echo(HISTORY[fmt](chosen, ledger.target.display, entries), nl=False)
+        incidents = open_incidents(ledger, chosen) if entries else None
+        shown = HISTORY[fmt](chosen, ledger.target.display, entries)
+        click.echo(INCIDENTS[fmt](shown, incidents), nl=False)

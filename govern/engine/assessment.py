@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator
 
 from govern.engine.classify import ClassificationResult
+from govern.engine.incidents import IncidentSummary
 from govern.engine.law import Calendar, calendar_name
 from govern.evidence.base import Record
 from govern.evidence.fairness import FairnessReport
@@ -233,3 +234,5 @@ class Assessment(Record):
     summary: Summary
     warnings: list[str] = []
     fairness: list[FairnessSnapshot] = []
+    # Serious incidents on record (Art.73), as of the assessment date: what the ledger keeps.
+    incidents: list[IncidentSummary] = []

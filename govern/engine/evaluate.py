@@ -31,6 +31,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.classify import ClassificationResult, classify
+from govern.engine.incidents import summarise_incidents
 from govern.engine.law import DEFAULT_CALENDAR, Calendar, legal_text
 from govern.engine.waivers import WaiverEntry, judge_waivers
 from govern.evidence.fairness import FairnessReport
@@ -124,6 +125,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         summary=_summary(results, packs),
         warnings=warnings,
         fairness=[_fairness_snapshot(item) for item in bundle.fairness],
+        incidents=summarise_incidents(bundle.incidents, options.as_of),
     )
 
 
@@ -496,6 +498,15 @@ def applies(
                 else "does not apply to public authorities",
             )
         )
+    if condition.public_service is not None:
+        checks.append(
+            (
+                system.public_service == condition.public_service,
+                "applies to private entities providing public services"
+                if condition.public_service
+                else "does not apply to private entities providing public services",
+            )
+        )
     if condition.profiling is not None:
         profiles = bundle.manifest.classification.profiling
         checks.append(
@@ -535,6 +546,9 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
         "datasets": [item.model.model_dump(by_alias=True) for item in bundle.datasets],
         "fairness": [item.model.model_dump(by_alias=True) for item in bundle.fairness],
         "attestations": [a.model_dump(by_alias=True) for a in bundle.attestation_list()],
+        "incidents": [item.model.model_dump(by_alias=True) for item in bundle.incidents],
+        "post_market": bundle.post_market.model.model_dump() if bundle.post_market else MISSING,
+        "fria": bundle.fria.model.model_dump() if bundle.fria else MISSING,
     }
 
 
@@ -560,6 +574,9 @@ _EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {
     ("datasets",): "datasets",
     ("fairness",): "fairness",
     ("attestations",): "attestations",
+    ("incidents",): "incidents",
+    ("post_market",): "post_market",
+    ("fria",): "fria",
 }
 
 
@@ -577,8 +594,15 @@ def _locate(
         if bundle.model_card is None:
             return manifest, ("evidence", "model_card")
         return bundle.model_card.document, rest
-    if root in ("datasets", "fairness"):
-        items = bundle.datasets if root == "datasets" else bundle.fairness
+    if root in ("post_market", "fria"):
+        single = bundle.post_market if root == "post_market" else bundle.fria
+        if single is None:
+            return manifest, ("evidence", str(root))
+        return single.document, rest
+    if root in ("datasets", "fairness", "incidents"):
+        items = {"datasets": bundle.datasets, "fairness": bundle.fairness}.get(
+            str(root), bundle.incidents
+        )
         if rest and isinstance(rest[0], int) and rest[0] < len(items):
             return items[rest[0]].document, rest[1:]
         return manifest, ("evidence", str(root))

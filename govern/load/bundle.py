@@ -10,7 +10,10 @@ from govern.errors import InputError, Problem, UsageError
 from govern.evidence.attestation import Attestation, AttestationFile
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
+from govern.evidence.fria import Fria
+from govern.evidence.incident import IncidentRecord
 from govern.evidence.model_card import ModelCard
+from govern.evidence.post_market import PostMarketPlan
 from govern.load.containment import PathRefused, contained, inside
 from govern.load.documents import SourceDocument, load_document
 from govern.load.validation import load_validate
@@ -56,6 +59,9 @@ class EvidenceBundle:
     files: tuple[EvidenceItem, ...] = field(default=())
     # What importing foreign evidence files left behind (fields with no place in our model...).
     warnings: tuple[str, ...] = ()
+    incidents: tuple[EvidenceItem, ...] = ()
+    post_market: EvidenceItem | None = None
+    fria: EvidenceItem | None = None
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -182,13 +188,29 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         if refs.attestations
         else None
     )
+    incidents = [
+        load("incident", IncidentRecord, rel, ("evidence", "incidents", i))
+        for i, rel in enumerate(refs.incidents)
+    ]
+    plan = (
+        load("post_market", PostMarketPlan, refs.post_market, ("evidence", "post_market"))
+        if refs.post_market
+        else None
+    )
+    fria = load("fria", Fria, refs.fria, ("evidence", "fria")) if refs.fria else None
     if errors:
         raise InputError(errors)
 
+    loaded_incidents = tuple(x for x in incidents if x is not None)
+    _check_unique_ids(loaded_incidents, "incident")
     loaded_datasets = tuple(d for d in datasets if d is not None)
-    _check_unique_dataset_ids(loaded_datasets)
+    _check_unique_ids(loaded_datasets, "dataset")
     loaded_fairness = tuple(f for f in fairness if f is not None)
-    files = tuple(x for x in (card, *loaded_datasets, *loaded_fairness, attest) if x is not None)
+    files = tuple(
+        x
+        for x in (card, *loaded_datasets, *loaded_fairness, attest, *loaded_incidents, plan, fria)
+        if x is not None
+    )
     return EvidenceBundle(
         root,
         manifest_doc,
@@ -199,6 +221,9 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         attest,
         files,
         tuple(warnings),
+        loaded_incidents,
+        plan,
+        fria,
     )
 
 
@@ -220,15 +245,16 @@ def _maybe_foreign(path: Path, fmt: str | None) -> bool:
     return path.suffix.lower() not in _NATIVE_SUFFIXES
 
 
-def _check_unique_dataset_ids(datasets: tuple[EvidenceItem, ...]) -> None:
+def _check_unique_ids(items: tuple[EvidenceItem, ...], noun: str) -> None:
+    """Datasets and incidents are named by id (in findings, in the ledger): one id, one file."""
     seen: dict[str, str] = {}
     problems = []
-    for item in datasets:
-        record: DatasetRecord = item.model
+    for item in items:
+        record: DatasetRecord | IncidentRecord = item.model
         if record.id in seen:
             problems.append(
                 item.document.problem(
-                    ("id",), f"dataset id {record.id!r} is already used by {seen[record.id]}"
+                    ("id",), f"{noun} id {record.id!r} is already used by {seen[record.id]}"
                 )
             )
         seen.setdefault(record.id, item.path)

@@ -34,6 +34,11 @@ class System(Record):
     role: Literal["provider", "deployer"]
     intended_purpose: str = Field(min_length=1)
     public_authority: bool = False
+    public_service: bool = Field(
+        default=False,
+        description="A private entity providing public services (Art.27(1)): with "
+        "public_authority, decides whether a deployer owes a FRIA.",
+    )
 
 
 class Art63Exception(Record):
@@ -123,6 +128,13 @@ class EvidencePaths(Record):
     datasets: list[EvidenceEntry] = []
     fairness: list[str] = []
     attestations: str | None = None
+    incidents: list[str] = Field(default=[], description="Serious-incident records (Art.73).")
+    post_market: str | None = Field(
+        default=None, description="The post-market monitoring plan (Art.72)."
+    )
+    fria: str | None = Field(
+        default=None, description="The fundamental-rights impact assessment (Art.27)."
+    )
 
     @field_validator("model_card")
     @classmethod

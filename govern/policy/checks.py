@@ -1,7 +1,7 @@
 """Check operators: compiled from a rule's `check:` data and evaluated by plain Python, never eval.
 
 Operators: present, equals, one_of, matches, contains, min, max, count, all, any, not, each,
-attestation.
+attestation, within_days.
 Each leaf reports what it expected and what it found, at the concrete evidence path.
 """
 
@@ -42,6 +42,7 @@ OPERATORS = (
     "any",
     "not",
     "attestation",
+    "within_days",
 )
 
 
@@ -236,6 +237,24 @@ class AttestationCheck(Check):
         return f"a signed attestation of control {self.control!r}{age}"
 
 
+@dataclass(frozen=True)
+class WithinDays(Check):
+    """A deadline: the earliest date at `end` is at most `days` days after the date at `start`.
+    While `end` holds no date on or before the assessment date, the assessment date stands in:
+    an open deadline fails only once it has passed (a report due in 15 days is not late on day 3).
+    """
+
+    start: EvidencePath
+    end: EvidencePath
+    days: Number
+
+    def params(self) -> list[tuple[str, str]]:
+        return [(self.days.name, "max")] if isinstance(self.days, ParamRef) else []
+
+    def describe(self, params: dict[str, Any]) -> str:
+        return f"{self.end} at most {_show(_number(self.days, params))} days after {self.start}"
+
+
 def compile_check(
     data: Any, where: tuple[str | int, ...] = (), in_each: bool = False, depth: int = 0
 ) -> Check:
@@ -287,6 +306,15 @@ def compile_check(
         if isinstance(max_age, PathRef):
             raise CheckSyntaxError("max_age_days takes a number or {param: NAME}", here)
         return AttestationCheck(args["control"], max_age)
+    if operator == "within_days":
+        args = _args(arg, here, required=("from", "to", "days"))
+        start = _path(args["from"], (*here, "from"), in_each)
+        if any(step.kind in ("star", "filter") for step in start.steps):
+            raise CheckSyntaxError("'from' must name one date (no [*] or filters)", here)
+        days = _opt_number(args["days"], (*here, "days"))
+        if days is None or isinstance(days, PathRef):
+            raise CheckSyntaxError("'days' takes a number or {param: NAME}", (*here, "days"))
+        return WithinDays(start, _path(args["to"], (*here, "to"), in_each), days)
     if operator == "count":
         args = _args(arg, here, required=("path",), optional=("min", "max"))
         if "min" not in args and "max" not in args:
@@ -489,6 +517,8 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
         return _attestation(check, ctx)
     if isinstance(check, Each):
         return _each(check, ctx)
+    if isinstance(check, WithinDays):
+        return _within_days(check, ctx)
     leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
     if isinstance(check, Count):
         return _count(check, leaves, ctx)
@@ -673,6 +703,32 @@ def _bound_metric(
     if check.ci == "conservative" or not within(near):
         return LeafFinding(expected, shown, path)
     return LeafFinding(expected, f"{shown}: the interval straddles the threshold", path, WARN)
+
+
+def _within_days(check: WithinDays, ctx: Context) -> Outcome:
+    expected = check.describe(ctx.params)
+    (start,) = resolve(check.start, ctx.view)
+    if not isinstance(start.value, dt.date):
+        shown = "missing" if start.value is MISSING or start.value is None else "not a date"
+        return Outcome(FAIL, [LeafFinding(expected, f"{check.start} is {shown}", start.path)])
+    ends = [
+        leaf
+        for leaf in resolve(check.end, ctx.view)
+        if isinstance(leaf.value, dt.date) and leaf.value <= ctx.as_of
+    ]
+    limit = _number(check.days, ctx.params)
+    if ends:
+        first = min(ends, key=lambda leaf: leaf.value)
+        elapsed = (first.value - start.value).days
+        found = f"{first.value} ({elapsed} days after {start.value})"
+        where = first.path
+    else:
+        elapsed = (ctx.as_of - start.value).days
+        found = f"none by {ctx.as_of} ({elapsed} days after {start.value})"
+        where = _count_location(resolve(check.end, ctx.view))
+    if elapsed > limit:
+        return Outcome(FAIL, [LeafFinding(expected, found, where)])
+    return Outcome(PASS, held=[Held(where, text=found)])
 
 
 def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:

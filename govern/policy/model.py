@@ -67,6 +67,11 @@ class Applicability(Record):
     gpai_systemic_risk: bool | None = None
     annex_iii: list[str] | None = None
     public_authority: bool | None = None
+    public_service: bool | None = Field(
+        default=None,
+        description="The deployer is a private entity providing public services "
+        "(system.public_service).",
+    )
     profiling: bool | None = Field(
         default=None, description="The system profiles natural persons (classification.profiling)."
     )

@@ -39,6 +39,9 @@ ROOT_KINDS: dict[str, str] = {
     "datasets": "dataset",
     "fairness": "fairness",
     "attestations": "attestations",
+    "incidents": "incident",
+    "post_market": "post_market",
+    "fria": "fria",
 }
 KIND_ORDER = tuple(dict.fromkeys(ROOT_KINDS.values()))
 # A pass records at most this many compared values; the count of the rest is kept.

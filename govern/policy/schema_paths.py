@@ -35,6 +35,7 @@ from govern.policy.checks import (
     OneOf,
     PathRef,
     Present,
+    WithinDays,
 )
 from govern.policy.paths import ITEM_ROOT, EvidencePath
 
@@ -60,7 +61,10 @@ def _root_types() -> dict[str, Any]:
     from govern.evidence.attestation import Attestation
     from govern.evidence.dataset import DatasetRecord
     from govern.evidence.fairness import FairnessReport
+    from govern.evidence.fria import Fria
+    from govern.evidence.incident import IncidentRecord
     from govern.evidence.model_card import ModelCard
+    from govern.evidence.post_market import PostMarketPlan
     from govern.load.manifest import Classification, System
 
     # The engine adds the screening outcome to the answers (govern.engine.evaluate._evidence_view).
@@ -72,6 +76,9 @@ def _root_types() -> dict[str, Any]:
         "datasets": list[DatasetRecord],
         "fairness": list[FairnessReport],
         "attestations": list[Attestation],
+        "incidents": list[IncidentRecord],
+        "post_market": PostMarketPlan,
+        "fria": Fria,
     }
 
 
@@ -125,6 +132,9 @@ def _visit(check: Check, item: _Item, problems: list[str]) -> None:
         _walk(check.path, item, problems)
         if isinstance(check.limit, PathRef):
             _walk(check.limit.path, item, problems)
+    elif isinstance(check, WithinDays):
+        _walk(check.start, item, problems)
+        _walk(check.end, item, problems)
     elif isinstance(check, Present | Equals | OneOf | Matches | Contains):
         _walk(check.path, item, problems)
 

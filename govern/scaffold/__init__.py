@@ -17,6 +17,7 @@ from govern.load.choices import TIERS
 MANIFEST = "govern.yaml"
 MODEL_CARD = "docs/model_card.yaml"
 ATTESTATIONS = "governance/attestations.yaml"
+FRIA = "governance/fria.yaml"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,38 @@ def render(answers: Answers) -> dict[str, str]:
     }
     for path, ident, role in answers.dataset_files():
         files[path] = dataset_record(answers, ident, role)
+    if _owes_fria(answers):
+        files[FRIA] = fria()
     return files
+
+
+def _owes_fria(a: Answers) -> bool:
+    """A high-risk deployer may owe an Art.27 FRIA (5(b)/(c), or a public body or service): the
+    questionnaire is scaffolded and the FRIA rules decide whether it is required."""
+    return a.role == "deployer" and a.tier == "high"
+
+
+def fria() -> str:
+    return f"""\
+# The fundamental-rights impact assessment (EU AI Act Art.27), written by `govern init`.
+# `govern schema fria` has every field. Sign it with an attestation of control `fria`.
+deployer: {todo("the deployer carrying out the assessment")}
+completed_on: null                # TODO: YYYY-MM-DD, before first use
+process: {todo("Art.27(1)(a): the processes in which the system is used")}
+period: {todo("Art.27(1)(b): the period of intended use")}
+frequency: {todo("Art.27(1)(b): how often it is used")}
+affected_persons: []              # TODO: Art.27(1)(c) [{{category, groups, estimated_number}}]
+risks: []                         # TODO: Art.27(1)(d) [{{affected, right, harm, likelihood}}]
+human_oversight: {todo("Art.27(1)(e): how human oversight is carried out")}
+measures:                         # Art.27(1)(f): if the risks materialise
+  actions: []                     # TODO: what is done
+  internal_governance: null
+  complaints: {todo("the complaint mechanism")}
+notification:                     # Art.27(3): results notified to the market surveillance authority
+  authority: null                 # TODO
+  sent_on: null                   # TODO: YYYY-MM-DD
+attestation: fria
+"""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,6 +128,13 @@ def manifest(a: Answers) -> str:
         "# TODO: `govern fairness PREDICTIONS ... -o reports/fairness.json`, then list it here"
         if a.tier == "high"
         else "# fairness reports (govern fairness), if any"
+    )
+    more_evidence = (
+        f"  fria: {FRIA}                # Art.27 fundamental-rights impact assessment\n"
+        if _owes_fria(a)
+        else "  # incidents: [governance/incidents/INC-1.yaml]  # Art.73 incident records\n"
+        if a.tier == "high"
+        else ""
     )
     return f"""\
 # {a.name}: the govern manifest, written by `govern init`. Fill in every TODO, then run
@@ -130,7 +169,7 @@ evidence:
   {fairness_note}
   fairness: []
   attestations: {ATTESTATIONS}
-waivers: []
+{more_evidence}waivers: []
 """
 
 
