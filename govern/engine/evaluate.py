@@ -28,6 +28,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.classify import ClassificationResult, classify
+from govern.engine.gpai_view import gpai_missing, gpai_view, locate_gpai
 from govern.engine.waivers import WaiverEntry, judge_waivers
 from govern.load.bundle import EvidenceBundle
 from govern.load.documents import SourceDocument, format_field_path
@@ -453,6 +454,7 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
         "datasets": [item.model.model_dump(by_alias=True) for item in bundle.datasets],
         "fairness": [item.model.model_dump(by_alias=True) for item in bundle.fairness],
         "attestations": [a.model_dump(by_alias=True) for a in bundle.attestation_list()],
+        "gpai": gpai_view(bundle),
     }
 
 
@@ -470,6 +472,8 @@ def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
     if document is bundle.manifest_document and leaf.path[:1] in _EVIDENCE_KEYS:
         key = _EVIDENCE_KEYS[leaf.path[:1]]
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
+    elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
+        found += f" ({gpai_missing(leaf.path)})"
     return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
 
 
@@ -504,6 +508,8 @@ def _locate(
         if bundle.attestations is None:
             return manifest, ("evidence", "attestations")
         return bundle.attestations.document, path
+    if root == "gpai":
+        return locate_gpai(path, bundle)
     return manifest, ()
 
 

@@ -56,6 +56,8 @@ class EvidenceBundle:
     files: tuple[EvidenceItem, ...] = field(default=())
     # What importing foreign evidence files left behind (fields with no place in our model...).
     warnings: tuple[str, ...] = ()
+    # A GPAI provider's documents, by their key under evidence.gpai (model_documentation, ...).
+    gpai: dict[str, EvidenceItem] = field(default_factory=dict)
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -182,13 +184,22 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         if refs.attestations
         else None
     )
+    gpai = {
+        key: load("gpai", model, rel, ("evidence", "gpai", key))
+        for key, model, rel in _gpai_refs(refs.gpai)
+    }
     if errors:
         raise InputError(errors)
 
     loaded_datasets = tuple(d for d in datasets if d is not None)
     _check_unique_dataset_ids(loaded_datasets)
     loaded_fairness = tuple(f for f in fairness if f is not None)
-    files = tuple(x for x in (card, *loaded_datasets, *loaded_fairness, attest) if x is not None)
+    loaded_gpai = {key: item for key, item in gpai.items() if item is not None}
+    files = tuple(
+        x
+        for x in (card, *loaded_datasets, *loaded_fairness, attest, *loaded_gpai.values())
+        if x is not None
+    )
     return EvidenceBundle(
         root,
         manifest_doc,
@@ -199,10 +210,31 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         attest,
         files,
         tuple(warnings),
+        gpai=loaded_gpai,
     )
 
 
 _IMPORTABLE = ("model_card", "dataset")
+
+
+def _gpai_refs(refs: Any) -> list[tuple[str, type[Any], str]]:
+    """(key, model, path) of each GPAI document govern.yaml lists under evidence.gpai."""
+    if refs is None:
+        return []
+    from govern.evidence.gpai import CopyrightPolicy, ModelDocumentation, TrainingContentSummary
+
+    models: dict[str, type[Any]] = {
+        "model_documentation": ModelDocumentation,
+        "training_content_summary": TrainingContentSummary,
+        "copyright_policy": CopyrightPolicy,
+    }
+    return [
+        (key, model, getattr(refs, key))
+        for key, model in models.items()
+        if getattr(refs, key) is not None
+    ]
+
+
 # Our own documents are YAML or JSON; no foreign format govern reads is written in YAML files.
 _NATIVE_SUFFIXES = (".yaml", ".yml")
 

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-ROOTS = ("system", "classification", "model_card", "datasets", "fairness", "attestations")
+ROOTS = (
+    "system",
+    "classification",
+    "model_card",
+    "datasets",
+    "fairness",
+    "attestations",
+    "gpai",
+)
 # `item` is the entry being checked inside an `each` operator.
 ITEM_ROOT = "item"
 

@@ -60,6 +60,7 @@ def _root_types() -> dict[str, Any]:
     from govern.evidence.attestation import Attestation
     from govern.evidence.dataset import DatasetRecord
     from govern.evidence.fairness import FairnessReport
+    from govern.evidence.gpai import CopyrightPolicy, ModelDocumentation, TrainingContentSummary
     from govern.evidence.model_card import ModelCard
     from govern.load.manifest import Classification, System
 
@@ -72,6 +73,14 @@ def _root_types() -> dict[str, Any]:
         "datasets": list[DatasetRecord],
         "fairness": list[FairnessReport],
         "attestations": list[Attestation],
+        "gpai": _Fields(
+            "gpai",
+            {
+                "model_documentation": ModelDocumentation,
+                "training_content_summary": TrainingContentSummary,
+                "copyright_policy": CopyrightPolicy,
+            },
+        ),
     }
 
 

@@ -31,6 +31,7 @@ ROOT_KINDS: dict[str, str] = {
     "datasets": "dataset",
     "fairness": "fairness",
     "attestations": "attestations",
+    "gpai": "gpai",
 }
 
 

@@ -15,6 +15,7 @@ _ROOTS = {
     "datasets": "dataset record",
     "fairness": "fairness report",
     "attestations": "attestation",
+    "gpai": "GPAI document",
     "system": "system",
     "classification": "classification",
     "features": "feature",

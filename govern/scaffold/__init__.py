@@ -34,6 +34,7 @@ class Answers:
     transparency: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ("eu-ai-act",)
     profiling: bool = False
+    gpai: bool = False  # a provider of a general-purpose AI model (Art.53)
     datasets: tuple[tuple[str, str], ...] = field(default=())  # (id, role)
 
     def dataset_files(self) -> list[tuple[str, str, str]]:
@@ -71,6 +72,12 @@ def render(answers: Answers) -> dict[str, str]:
     }
     for path, ident, role in answers.dataset_files():
         files[path] = dataset_record(answers, ident, role)
+    if answers.gpai:
+        from govern.scaffold import gpai
+
+        files[gpai.MODEL_DOCUMENTATION] = gpai.model_documentation(answers.name, answers.version)
+        files[gpai.TRAINING_CONTENT_SUMMARY] = gpai.training_content_summary(answers.name)
+        files[gpai.COPYRIGHT_POLICY] = gpai.copyright_policy(answers.name)
     return files
 
 
@@ -90,6 +97,7 @@ def manifest(a: Answers) -> str:
     unanswered = a.tier == "high" and not a.annex_iii and not a.annex_i
     annex_todo = "TODO: " if unanswered else ""
     profiling = "true" if a.profiling else "false"
+    gpai = "true" if a.gpai else "false"
     fairness_note = (
         "# TODO: `govern fairness PREDICTIONS ... -o reports/fairness.json`, then list it here"
         if a.tier == "high"
@@ -116,8 +124,8 @@ classification:                   # the EU AI Act screening questions (`govern c
   # {{conditions: [a-d], justification: ...}} to claim the Art.6(3) derogation, or null
   art6_3_exception: null
   profiling: {profiling:<21}# profiling natural persons rules out the Art.6(3) derogation
-  gpai: false
-  gpai_systemic_risk: false
+  gpai: {gpai:<27}# a general-purpose AI model you provide (Art.53)
+  gpai_systemic_risk: false       # Art.51: over 10^25 training FLOPs, or designated
   # Art.50 triggers: interacts_with_persons, synthetic_content, emotion_recognition,
   # biometric_categorisation, deep_fake, public_interest_text
   transparency: {json.dumps(triggers)}
@@ -128,8 +136,21 @@ evidence:
   {fairness_note}
   fairness: []
   attestations: {ATTESTATIONS}
-waivers: []
+{_gpai_evidence(a)}waivers: []
 """
+
+
+def _gpai_evidence(a: Answers) -> str:
+    if not a.gpai:
+        return ""
+    from govern.scaffold import gpai
+
+    return (
+        "  gpai:                           # a GPAI provider's documents (Art.53(1)(a)-(d))\n"
+        f"    model_documentation: {gpai.MODEL_DOCUMENTATION}\n"
+        f"    training_content_summary: {gpai.TRAINING_CONTENT_SUMMARY}\n"
+        f"    copyright_policy: {gpai.COPYRIGHT_POLICY}\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,6 +357,12 @@ risk_management:
   top_risks: []                   # TODO: the main risks
   last_review: null               # TODO: YYYY-MM-DD of the last risk review
 """),
+    ("gpai", frozenset(), """\
+gpai:                             # the documents of a GPAI model's provider (Art.53)
+  copyright_policy: "TODO: where the copyright policy is published"
+  training_content_summary: "TODO: where the public training-content summary is published"
+  acceptable_use_policy: "TODO: where the acceptable use policy is"
+"""),
     ("instructions", frozenset({"high"}), """\
 instructions:
   ui_description: "TODO: the user interface deployers see"
@@ -373,6 +400,7 @@ def model_card(a: Answers) -> str:
     for section, tiers, text in _CARD_SECTIONS:
         wanted = (
             a.tier in tiers
+            or (a.gpai and section in _GPAI_SECTIONS)
             or (section == "transparency" and bool(triggers))
             or (section in _FRAMEWORK_SECTIONS and _beyond_eu(a))
         )
@@ -467,6 +495,14 @@ social_impact: "TODO: expected social impact of the data"
 _FRAMEWORK_SECTIONS = frozenset({"io", "components", "compute_energy", "disaggregated", "release"})
 
 
+# Model card sections the EU AI Act asks a GPAI model's provider for whatever the tier (Annexes XI
+# and XII, Art.55 for systemic risk).
+_GPAI_SECTIONS = frozenset(
+    {"io", "components", "runtime", "training", "compute_energy", "evaluation", "robustness",
+     "cybersecurity", "release", "instructions", "risk_management", "gpai"}
+)  # fmt: skip
+
+
 def _beyond_eu(a: Answers) -> bool:
     return bool(set(a.frameworks) - {"eu-ai-act"})
 
@@ -496,8 +532,8 @@ origin:
   collected_by: null
   derived_from: []
 """
-    body = _DATASET_HIGH if a.tier == "high" else _DATASET_LOW
-    if a.tier != "high" and _beyond_eu(a):
+    body = _DATASET_HIGH if a.tier == "high" or a.gpai else _DATASET_LOW
+    if a.tier != "high" and not a.gpai and _beyond_eu(a):
         body += _DATASET_FRAMEWORKS
     return head + body.format()
 
