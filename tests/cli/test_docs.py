@@ -149,3 +149,13 @@ def test_markdown_to_a_file(run_cli: Callable[..., Any], credit: Path, tmp_path:
     result = run_cli("docs", "annex-iv", credit, "--as-of", AS_OF, "-o", out)
     assert result.code == 0 and result.out == ""
     assert _sections(out.read_text(encoding="utf-8")) == NINE
+
+
+def test_a_gap_not_yet_in_force_keeps_showing_with_its_date(
+    run_cli: Callable[..., Any], scaffold: Path
+) -> None:
+    """Under the amended calendar Annex III duties apply from 2027-12-02: still a gap, dated."""
+    result = run_cli("docs", "annex-iv", scaffold, "--as-of", AS_OF, "--calendar", "amended")
+    assert result.code == 1
+    assert "**GAP**" in result.out
+    assert r"not yet in force\: applies from 2027-12-02" in result.out
