@@ -371,6 +371,29 @@ instructions:
 )  # fmt: skip
 
 
+# Lines of the card and dataset templates that a GPAI model's provider must fill although the
+# tier does not ask for them (Annexes XI and XII, Art.53(1)(c)): marked TODO in place.
+_GPAI_TODOS: tuple[tuple[str, str], ...] = (
+    ("  acceptable_use_policy: null\n",
+     "  acceptable_use_policy: null     # TODO: the acceptable use policy (or under gpai:)\n"),
+    ("  parameters: null                # number of parameters (required for GPAI models)\n",
+     "  parameters: null                # TODO: number of parameters\n"),
+    ("      max_size: null\n", "      max_size: null              # TODO: maximum input size\n"),
+    ("  training_flops: null\n",
+     "  training_flops: null            # TODO: training compute in FLOPs\n"),
+    ("  url: null\n", "  url: null                       # TODO: or a link to the licence\n"),
+    ("  channels: []\n", "  channels: []                    # TODO: API, weights download, ...\n"),
+    ("  tdm_opt_out_respected: null\n",
+     "  tdm_opt_out_respected: null     # TODO: true once TDM opt-outs were honoured\n"),
+)  # fmt: skip
+
+
+def _mark_gpai_todos(text: str) -> str:
+    for line, marked in _GPAI_TODOS:
+        text = text.replace(line, marked)
+    return text
+
+
 def model_card(a: Answers) -> str:
     triggers = set(a.transparency) or ({"interacts_with_persons"} if a.tier == "limited" else set())
     purpose = a.intended_purpose or "TODO: the intended purpose, as in govern.yaml"
@@ -406,7 +429,8 @@ def model_card(a: Answers) -> str:
         )
         if wanted:
             parts.append(text.format(**values))
-    return "".join(parts)
+    card = "".join(parts)
+    return _mark_gpai_todos(card) if a.gpai else card
 
 
 # ---------------------------------------------------------------------------------------------
@@ -535,7 +559,8 @@ origin:
     body = _DATASET_HIGH if a.tier == "high" or a.gpai else _DATASET_LOW
     if a.tier != "high" and not a.gpai and _beyond_eu(a):
         body += _DATASET_FRAMEWORKS
-    return head + body.format()
+    record = head + body.format()
+    return _mark_gpai_todos(record) if a.gpai else record
 
 
 # ---------------------------------------------------------------------------------------------

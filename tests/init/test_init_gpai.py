@@ -135,13 +135,14 @@ def test_gpai_scaffold_writes_and_lists_the_three_documents(model: Path) -> None
     assert {item.path for item in bundle.gpai.values()} <= {i.path for i in bundle.files}
 
 
-def test_every_gap_lint_names_in_the_gpai_documents_is_marked_todo(
+def test_every_blocking_gap_of_a_gpai_scaffold_is_marked_todo(
     run_cli: Callable[..., Any], model: Path
 ) -> None:
+    """What `card lint` blocks on for a GPAI provider is there to fill, marked TODO in place."""
     result = run_cli("card", "lint", model, "--format", "json")
     assert result.code == 1, result.err
-    gaps = [g for g in json.loads(result.out)["gaps"] if g["path"].startswith("gpai.")]
-    files = {g["file"] for g in gaps}
+    gaps = [g for g in json.loads(result.out)["gaps"] if g["blocking"]]
+    files = {g["file"] for g in gaps if g["path"].startswith("gpai.")}
     assert files == {
         "docs/model_documentation.yaml",
         "docs/training_content_summary.yaml",
@@ -151,10 +152,14 @@ def test_every_gap_lint_names_in_the_gpai_documents_is_marked_todo(
     assert "gpai.model_documentation.model.authenticity_sha256" in named
     assert "gpai.copyright_policy.tdm_opt_out_compliance" in named
     assert "gpai.training_content_summary.sources.scraped.used" in named
+    unmarked = []
     for gap in gaps:
-        assert gap["blocking"], gap
-        line = (model / gap["file"]).read_text(encoding="utf-8").splitlines()[gap["line"] - 1]
-        assert "TODO" in line and gap["path"].rsplit(".", 1)[-1] in line, (gap, line)
+        lines = (model / gap["file"]).read_text(encoding="utf-8").splitlines()
+        line = lines[gap["line"] - 1] if gap["line"] else ""
+        key = gap["path"].rsplit(".", 1)[-1].split("[")[0]
+        if not (key in line and "TODO" in line):
+            unmarked.append(f"{gap['file']}:{gap['line']} {gap['path']} ({gap['found']})")
+    assert not unmarked, "\n".join(unmarked)
 
 
 def test_unfilled_documents_fail_the_gpai_rules_where_the_todo_is(
