@@ -227,3 +227,18 @@ def test_a_misspelt_field_in_a_gpai_document_names_its_line(
     result = run_cli("check", model, "--as-of", AS_OF)
     assert result.code == 2
     assert "docs/model_documentation.yaml:3" in result.err, result.err
+
+
+def test_a_gpai_document_outside_the_system_folder_is_refused(
+    run_cli: Callable[..., Any], model: Path
+) -> None:
+    manifest = model / "govern.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(
+        text.replace("copyright_policy: governance/", "copyright_policy: ../../"), encoding="utf-8"
+    )
+    result = run_cli("check", model, "--as-of", AS_OF)
+    assert result.code == 2
+    assert (
+        "evidence.gpai.copyright_policy" in result.err and "leaves the system folder" in result.err
+    )
