@@ -119,7 +119,16 @@ def _render(draft: Draft, fmt: str) -> str | bytes:
     if fmt == "pdf":
         from govern.report.drafts import render_draft_pdf
 
-        return render_draft_pdf(draft).data
+        pdf = render_draft_pdf(draft)
+        if pdf.missing_characters:
+            shown = " ".join(f"U+{ord(c):04X}" for c in pdf.missing_characters[:10])
+            click.echo(
+                f"warning: {len(pdf.missing_characters)} character(s) have no glyph in the "
+                f"installed fonts and show as empty boxes in the PDF ({shown}); install fonts "
+                "that cover them (docs/reports.md)",
+                err=True,
+            )
+        return pdf.data
     from govern.render.drafts import render_markdown
 
     return render_markdown(draft)

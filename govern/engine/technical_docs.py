@@ -21,9 +21,9 @@ from govern.engine.gpai_view import gpai_view, locate_gpai
 from govern.evidence.placeholders import has_value, is_placeholder
 from govern.load.bundle import EvidenceBundle
 from govern.load.documents import SourceDocument, format_field_path
-from govern.policy.checks import Check
+from govern.policy.checks import Check, Present
 from govern.policy.loader import PackSet
-from govern.policy.paths import ITEM_ROOT, MISSING, EvidencePath, resolve
+from govern.policy.paths import ITEM_ROOT, MISSING, EvidencePath, parse_path, resolve
 
 PointStatus = Literal["documented", "gap", "not_applicable", "to_complete"]
 
@@ -319,7 +319,7 @@ def declaration(assessment: Assessment, bundle: EvidenceBundle) -> Draft:
     card = bundle.model_card.model if bundle.model_card else None
     view = _view(bundle)
     points = [
-        _identification(assessment, card, view, bundle),
+        _identification(assessment, view, bundle),
         _fields_point(
             "AnnexV.2",
             "Name and address of the provider (or its authorised representative)",
@@ -341,7 +341,7 @@ def declaration(assessment: Assessment, bundle: EvidenceBundle) -> Draft:
             note="govern does not check whether a standard is cited in the Official Journal "
             "(only cited harmonised standards give a presumption of conformity, Art.40)",
         ),
-        _notified_body(card, view, bundle),
+        _notified_body(view, bundle),
         Point(
             title="Place and date of issue, name and function of the signatory, on whose "
             "behalf, signature",
@@ -380,8 +380,6 @@ def _fields_point(
     optional: tuple[str, ...] = (),
     note: str = "",
 ) -> Point:
-    from govern.policy.paths import parse_path
-
     quotes: list[Quote] = []
     missing: list[Missing] = []
     for text in (*required, *optional):
@@ -402,8 +400,6 @@ def _fields_point(
 
 
 def _quotes_of(path: EvidencePath, view: dict[str, Any], bundle: EvidenceBundle) -> list[Quote]:
-    from govern.policy.checks import Present
-
     return list(_quotes(Present(path), view, bundle))
 
 
@@ -421,9 +417,7 @@ def _missing(path: EvidencePath, bundle: EvidenceBundle) -> Missing:
     return Missing(f"{path} is filled in", "missing", document.display, document.locate(inner).line)
 
 
-def _identification(
-    assessment: Assessment, card: Any, view: dict[str, Any], bundle: EvidenceBundle
-) -> Point:
+def _identification(assessment: Assessment, view: dict[str, Any], bundle: EvidenceBundle) -> Point:
     system = assessment.system
     manifest = bundle.manifest_document
     quotes = [
@@ -432,8 +426,6 @@ def _identification(
         for key, value in (("name", system.name), ("id", system.id), ("version", system.version))
     ]  # fmt: skip
     for text in ("model_card.identity.name", "model_card.identity.model_id"):
-        from govern.policy.paths import parse_path
-
         quotes.extend(q for q in _quotes_of(parse_path(text), view, bundle))
     return Point(
         title="AI system name and type, and any additional unambiguous reference allowing its "
@@ -535,9 +527,7 @@ def _personal_data(bundle: EvidenceBundle) -> Point:
     )
 
 
-def _notified_body(card: Any, view: dict[str, Any], bundle: EvidenceBundle) -> Point:
-    from govern.policy.paths import parse_path
-
+def _notified_body(view: dict[str, Any], bundle: EvidenceBundle) -> Point:
     title = (
         "Where applicable, the notified body, the conformity assessment procedure performed "
         "and the certificate"
