@@ -13,6 +13,8 @@ import yaml
 
 from tests.conftest import copy_example
 
+pytestmark = pytest.mark.slow  # about ten assessments of real systems
+
 AS_OF = "2026-12-06"
 NINE = [str(n) for n in range(1, 10)]
 
