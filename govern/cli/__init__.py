@@ -30,6 +30,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "card": "govern.cli.card:group",
     "dataset": "govern.cli.dataset:group",
     "init": "govern.cli.init:command",
+    "docs": "govern.cli.docs:group",
 }
 
 

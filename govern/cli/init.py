@@ -31,20 +31,30 @@ if TYPE_CHECKING:
     envvar="GOVERN_NO_INPUT",
     help="Ask nothing: take the defaults and mark every answer still needed TODO.",
 )
+@click.option(
+    "--gpai",
+    is_flag=True,
+    envvar="GOVERN_GPAI",
+    help="Also write a GPAI provider's documents: the Code of Practice Model Documentation Form, "
+    "the public training-content summary (Art.53(1)(d)) and the copyright policy (Art.53(1)(c)) "
+    "(--no-input: tier minimal unless --tier is given).",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def command(
-    directory: Path, tier: str | None, name: str | None, no_input: bool, force: bool
+    directory: Path, tier: str | None, name: str | None, no_input: bool, gpai: bool, force: bool
 ) -> None:
     """Write govern.yaml, a model card, dataset records and an attestations file into DIRECTORY.
 
     Every field still to fill is marked TODO; `govern card lint` then lists them with the
     provisions each serves, and `govern check` passes once they are filled in.
     """
+    from dataclasses import replace
+
     from govern.errors import UsageError
     from govern.outputs import write_atomic
     from govern.scaffold import ATTESTATIONS, attestations, render
 
-    answers = _ask(directory, tier, name, no_input)
+    answers = replace(_ask(directory, tier, name, no_input, gpai), gpai=gpai)
     files = render(answers)
     existing = [path for path in files if (directory / path).exists()]
     if existing and not force:
@@ -67,14 +77,18 @@ def command(
     )
 
 
-def _ask(directory: Path, tier: str | None, name: str | None, no_input: bool) -> Answers:
+def _ask(
+    directory: Path, tier: str | None, name: str | None, no_input: bool, gpai: bool = False
+) -> Answers:
     from govern.reference import ANNEX_III_POINTS
     from govern.scaffold import Answers, slug
 
     default_name = name or (directory.resolve().name.replace("-", " ").replace("_", " ").title())
     default_name = default_name or "My AI System"
     if no_input:
-        return Answers(name=default_name, system_id=slug(default_name), tier=tier or "high")
+        # A GPAI model is not itself an AI system with a risk tier: its duties are Art.53-55.
+        default_tier = "minimal" if gpai else "high"
+        return Answers(name=default_name, system_id=slug(default_name), tier=tier or default_tier)
     chosen_name = name or click.prompt("System name", default=default_name)
     system_id = click.prompt("System id (a slug)", default=slug(chosen_name))
     version = click.prompt("Version", default="0.1.0")

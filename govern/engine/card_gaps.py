@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from govern.engine.gpai_view import gpai_view, locate_gpai
 from govern.load.documents import FieldPath, Position, SourceDocument, format_field_path
 from govern.policy.checks import (
     ERROR,
@@ -350,6 +351,7 @@ def system_target(bundle: Any, classification: Any) -> LintTarget:
         view["model_card"] = bundle.model_card.model.model_dump(by_alias=True)
     else:
         view["model_card"] = {}
+    view["gpai"] = gpai_view(bundle)
     keys = {"model_card": "model_card", "datasets": "datasets", "fairness": "fairness"}
 
     def locate(path: FieldPath) -> tuple[str, Position]:
@@ -365,6 +367,9 @@ def system_target(bundle: Any, classification: Any) -> LintTarget:
                 return document.display, document.locate(rest[1:])
         if root in keys:
             return manifest_doc.display, manifest_doc.locate(("evidence", keys[str(root)]))
+        if root == "gpai":
+            document, inner = locate_gpai(path, bundle)
+            return document.display, document.locate(inner)
         return manifest_doc.display, manifest_doc.locate(path)
 
     return LintTarget(manifest.system.name, view, locate)

@@ -31,6 +31,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.classify import ClassificationResult, classify
+from govern.engine.gpai_view import gpai_missing, gpai_view, locate_gpai
 from govern.engine.incidents import summarise_incidents
 from govern.engine.law import DEFAULT_CALENDAR, Calendar, legal_text
 from govern.engine.waivers import WaiverEntry, judge_waivers
@@ -549,6 +550,7 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
         "incidents": [item.model.model_dump(by_alias=True) for item in bundle.incidents],
         "post_market": bundle.post_market.model.model_dump() if bundle.post_market else MISSING,
         "fria": bundle.fria.model.model_dump() if bundle.fria else MISSING,
+        "gpai": gpai_view(bundle),
     }
 
 
@@ -566,6 +568,8 @@ def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
     if document is bundle.manifest_document and leaf.path[:1] in _EVIDENCE_KEYS:
         key = _EVIDENCE_KEYS[leaf.path[:1]]
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
+    elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
+        found += f" ({gpai_missing(leaf.path)})"
     return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
 
 
@@ -610,6 +614,8 @@ def _locate(
         if bundle.attestations is None:
             return manifest, ("evidence", "attestations")
         return bundle.attestations.document, path
+    if root == "gpai":
+        return locate_gpai(path, bundle)
     return manifest, ()
 
 

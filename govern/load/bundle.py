@@ -62,6 +62,8 @@ class EvidenceBundle:
     incidents: tuple[EvidenceItem, ...] = ()
     post_market: EvidenceItem | None = None
     fria: EvidenceItem | None = None
+    # A GPAI provider's documents, by their key under evidence.gpai (model_documentation, ...).
+    gpai: dict[str, EvidenceItem] = field(default_factory=dict)
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -198,6 +200,10 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         else None
     )
     fria = load("fria", Fria, refs.fria, ("evidence", "fria")) if refs.fria else None
+    gpai = {
+        key: load("gpai", model, rel, ("evidence", "gpai", key))
+        for key, model, rel in _gpai_refs(refs.gpai)
+    }
     if errors:
         raise InputError(errors)
 
@@ -206,9 +212,19 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     loaded_datasets = tuple(d for d in datasets if d is not None)
     _check_unique_ids(loaded_datasets, "dataset")
     loaded_fairness = tuple(f for f in fairness if f is not None)
+    loaded_gpai = {key: item for key, item in gpai.items() if item is not None}
     files = tuple(
         x
-        for x in (card, *loaded_datasets, *loaded_fairness, attest, *loaded_incidents, plan, fria)
+        for x in (
+            card,
+            *loaded_datasets,
+            *loaded_fairness,
+            attest,
+            *loaded_incidents,
+            plan,
+            fria,
+            *loaded_gpai.values(),
+        )
         if x is not None
     )
     return EvidenceBundle(
@@ -224,10 +240,31 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         loaded_incidents,
         plan,
         fria,
+        gpai=loaded_gpai,
     )
 
 
 _IMPORTABLE = ("model_card", "dataset")
+
+
+def _gpai_refs(refs: Any) -> list[tuple[str, type[Any], str]]:
+    """(key, model, path) of each GPAI document govern.yaml lists under evidence.gpai."""
+    if refs is None:
+        return []
+    from govern.evidence.gpai import CopyrightPolicy, ModelDocumentation, TrainingContentSummary
+
+    models: dict[str, type[Any]] = {
+        "model_documentation": ModelDocumentation,
+        "training_content_summary": TrainingContentSummary,
+        "copyright_policy": CopyrightPolicy,
+    }
+    return [
+        (key, model, getattr(refs, key))
+        for key, model in models.items()
+        if getattr(refs, key) is not None
+    ]
+
+
 # Our own documents are YAML or JSON; no foreign format govern reads is written in YAML files.
 _NATIVE_SUFFIXES = (".yaml", ".yml")
 

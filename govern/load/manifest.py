@@ -116,6 +116,20 @@ def _check_format(ref: str | EvidenceRef, allowed: tuple[str, ...], what: str) -
         )
 
 
+class GpaiEvidence(Record):
+    """The documents of a general-purpose AI model's provider (Art.53(1)(a)-(d)), relative paths."""
+
+    model_documentation: str | None = Field(
+        default=None, description="The GPAI Code of Practice Model Documentation Form."
+    )
+    training_content_summary: str | None = Field(
+        default=None, description="The public summary of training content (Art.53(1)(d))."
+    )
+    copyright_policy: str | None = Field(
+        default=None, description="The copyright policy (Art.53(1)(c))."
+    )
+
+
 class EvidencePaths(Record):
     """Evidence files, relative to govern.yaml.
 
@@ -135,6 +149,7 @@ class EvidencePaths(Record):
     fria: str | None = Field(
         default=None, description="The fundamental-rights impact assessment (Art.27)."
     )
+    gpai: GpaiEvidence | None = None
 
     @field_validator("model_card")
     @classmethod

@@ -21,6 +21,7 @@ ROOTS = (
     "incidents",
     "post_market",
     "fria",
+    "gpai",
 )
 # `item` is the entry being checked inside an `each` operator.
 ITEM_ROOT = "item"

@@ -25,6 +25,7 @@ from govern.policy.checks import (
     Not,
     ParamRef,
     PathRef,
+    WithinDays,
     evaluate,
     is_present,
     show_value,
@@ -42,6 +43,7 @@ ROOT_KINDS: dict[str, str] = {
     "incidents": "incident",
     "post_market": "post_market",
     "fria": "fria",
+    "gpai": "gpai",
 }
 KIND_ORDER = tuple(dict.fromkeys(ROOT_KINDS.values()))
 # A pass records at most this many compared values; the count of the rest is kept.
@@ -157,7 +159,16 @@ def observe(check: Check, ctx: Context) -> list[LeafFinding]:
         ]
     if isinstance(check, Each):
         return _observe_each(check, ctx, expected)
-    leaves: list[Leaf] = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
+    if isinstance(check, WithinDays):
+        return [
+            LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
+            for path in (check.start, check.end)
+            for leaf in resolve(path, ctx.view)
+        ]
+    path = getattr(check, "path", None)
+    if not isinstance(path, EvidencePath):
+        return [LeafFinding(expected, "it holds", (), PASS)]
+    leaves: list[Leaf] = resolve(path, ctx.view)
     if isinstance(check, Count):
         count = sum(1 for leaf in leaves if is_present(leaf.value))
         return [LeafFinding(expected, f"{count} entries", _list_location(leaves), PASS)]

@@ -62,6 +62,7 @@ def _root_types() -> dict[str, Any]:
     from govern.evidence.dataset import DatasetRecord
     from govern.evidence.fairness import FairnessReport
     from govern.evidence.fria import Fria
+    from govern.evidence.gpai import CopyrightPolicy, ModelDocumentation, TrainingContentSummary
     from govern.evidence.incident import IncidentRecord
     from govern.evidence.model_card import ModelCard
     from govern.evidence.post_market import PostMarketPlan
@@ -79,6 +80,14 @@ def _root_types() -> dict[str, Any]:
         "incidents": list[IncidentRecord],
         "post_market": PostMarketPlan,
         "fria": Fria,
+        "gpai": _Fields(
+            "gpai",
+            {
+                "model_documentation": ModelDocumentation,
+                "training_content_summary": TrainingContentSummary,
+                "copyright_policy": CopyrightPolicy,
+            },
+        ),
     }
 
 

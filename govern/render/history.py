@@ -23,34 +23,51 @@ class HistoryEntry(Protocol):
     depending on the store.
     """
 
-    run_id: int
-    recorded_at: dt.datetime
-    system_id: str
-    version: str
-    verdict: str
-    as_of: dt.date
-    failures: dict[str, int]
-    needs_attestation: int
-    waived: int
-    fairness: list[FairnessMetric]
+    @property
+    def run_id(self) -> int: ...
+    @property
+    def recorded_at(self) -> dt.datetime: ...
+    @property
+    def system_id(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def as_of(self) -> dt.date: ...
+    @property
+    def failures(self) -> dict[str, int]: ...
+    @property
+    def needs_attestation(self) -> int: ...
+    @property
+    def waived(self) -> int: ...
+    @property
+    def fairness(self) -> list[FairnessMetric]: ...
 
 
 class ChainHead(Protocol):
-    run_id: int
-    chain_hash: str
+    @property
+    def run_id(self) -> int: ...
+    @property
+    def chain_hash(self) -> str: ...
 
 
 class ChainProblem(Protocol):
-    run_id: int
-    kind: str
-    detail: str
+    @property
+    def run_id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
 
 
 class ChainReport(Protocol):
     """What `ledger verify` found (govern.store.chain.ChainReport)."""
 
-    runs: int
-    checked: int
+    @property
+    def runs(self) -> int: ...
+    @property
+    def checked(self) -> int: ...
 
     @property
     def head(self) -> ChainHead | None: ...

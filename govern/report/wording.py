@@ -18,6 +18,7 @@ _ROOTS = {
     "incidents": "incident record",
     "post_market": "post-market monitoring plan",
     "fria": "fundamental-rights impact assessment",
+    "gpai": "GPAI document",
     "system": "system",
     "classification": "classification",
     "features": "feature",

@@ -36,6 +36,7 @@ class Answers:
     frameworks: tuple[str, ...] = ("eu-ai-act",)
     profiling: bool = False
     prohibited_practices: tuple[str, ...] = ()
+    gpai: bool = False  # a provider of a general-purpose AI model (Art.53)
     datasets: tuple[tuple[str, str], ...] = field(default=())  # (id, role)
 
     def dataset_files(self) -> list[tuple[str, str, str]]:
@@ -75,6 +76,12 @@ def render(answers: Answers) -> dict[str, str]:
         files[path] = dataset_record(answers, ident, role)
     if _owes_fria(answers):
         files[FRIA] = fria()
+    if answers.gpai:
+        from govern.scaffold import gpai
+
+        files[gpai.MODEL_DOCUMENTATION] = gpai.model_documentation(answers.name, answers.version)
+        files[gpai.TRAINING_CONTENT_SUMMARY] = gpai.training_content_summary(answers.name)
+        files[gpai.COPYRIGHT_POLICY] = gpai.copyright_policy(answers.name)
     return files
 
 
@@ -124,6 +131,7 @@ def manifest(a: Answers) -> str:
     annex_todo = "TODO: " if unanswered else ""
     profiling = "true" if a.profiling else "false"
     prohibited = json.dumps(list(a.prohibited_practices))
+    gpai = "true" if a.gpai else "false"
     fairness_note = (
         "# TODO: `govern fairness PREDICTIONS ... -o reports/fairness.json`, then list it here"
         if a.tier == "high"
@@ -157,8 +165,8 @@ classification:                   # the EU AI Act screening questions (`govern c
   # {{conditions: [a-d], justification: ...}} to claim the Art.6(3) derogation, or null
   art6_3_exception: null
   profiling: {profiling:<21}# profiling natural persons rules out the Art.6(3) derogation
-  gpai: false
-  gpai_systemic_risk: false
+  gpai: {gpai:<27}# a general-purpose AI model you provide (Art.53)
+  gpai_systemic_risk: false       # Art.51: over 10^25 training FLOPs, or designated
   # Art.50 triggers: interacts_with_persons, synthetic_content, emotion_recognition,
   # biometric_categorisation, deep_fake, public_interest_text
   transparency: {json.dumps(triggers)}
@@ -169,8 +177,21 @@ evidence:
   {fairness_note}
   fairness: []
   attestations: {ATTESTATIONS}
-{more_evidence}waivers: []
+{more_evidence}{_gpai_evidence(a)}waivers: []
 """
+
+
+def _gpai_evidence(a: Answers) -> str:
+    if not a.gpai:
+        return ""
+    from govern.scaffold import gpai
+
+    return (
+        "  gpai:                           # a GPAI provider's documents (Art.53(1)(a)-(d))\n"
+        f"    model_documentation: {gpai.MODEL_DOCUMENTATION}\n"
+        f"    training_content_summary: {gpai.TRAINING_CONTENT_SUMMARY}\n"
+        f"    copyright_policy: {gpai.COPYRIGHT_POLICY}\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,12 +398,41 @@ risk_management:
   top_risks: []                   # TODO: the main risks
   last_review: null               # TODO: YYYY-MM-DD of the last risk review
 """),
+    ("gpai", frozenset(), """\
+gpai:                             # the documents of a GPAI model's provider (Art.53)
+  copyright_policy: "TODO: where the copyright policy is published"
+  training_content_summary: "TODO: where the public training-content summary is published"
+  acceptable_use_policy: "TODO: where the acceptable use policy is"
+"""),
     ("instructions", frozenset({"high"}), """\
 instructions:
   ui_description: "TODO: the user interface deployers see"
   instructions_for_use: "TODO: where the instructions for use are"
 """),
 )  # fmt: skip
+
+
+# Lines of the card and dataset templates that a GPAI model's provider must fill although the
+# tier does not ask for them (Annexes XI and XII, Art.53(1)(c)): marked TODO in place.
+_GPAI_TODOS: tuple[tuple[str, str], ...] = (
+    ("  acceptable_use_policy: null\n",
+     "  acceptable_use_policy: null     # TODO: the acceptable use policy (or under gpai:)\n"),
+    ("  parameters: null                # number of parameters (required for GPAI models)\n",
+     "  parameters: null                # TODO: number of parameters\n"),
+    ("      max_size: null\n", "      max_size: null              # TODO: maximum input size\n"),
+    ("  training_flops: null\n",
+     "  training_flops: null            # TODO: training compute in FLOPs\n"),
+    ("  url: null\n", "  url: null                       # TODO: or a link to the licence\n"),
+    ("  channels: []\n", "  channels: []                    # TODO: API, weights download, ...\n"),
+    ("  tdm_opt_out_respected: null\n",
+     "  tdm_opt_out_respected: null     # TODO: true once TDM opt-outs were honoured\n"),
+)  # fmt: skip
+
+
+def _mark_gpai_todos(text: str) -> str:
+    for line, marked in _GPAI_TODOS:
+        text = text.replace(line, marked)
+    return text
 
 
 def model_card(a: Answers) -> str:
@@ -414,12 +464,14 @@ def model_card(a: Answers) -> str:
     for section, tiers, text in _CARD_SECTIONS:
         wanted = (
             a.tier in tiers
+            or (a.gpai and section in _GPAI_SECTIONS)
             or (section == "transparency" and bool(triggers))
             or (section in _FRAMEWORK_SECTIONS and _beyond_eu(a))
         )
         if wanted:
             parts.append(text.format(**values))
-    return "".join(parts)
+    card = "".join(parts)
+    return _mark_gpai_todos(card) if a.gpai else card
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,6 +560,14 @@ social_impact: "TODO: expected social impact of the data"
 _FRAMEWORK_SECTIONS = frozenset({"io", "components", "compute_energy", "disaggregated", "release"})
 
 
+# Model card sections the EU AI Act asks a GPAI model's provider for whatever the tier (Annexes XI
+# and XII, Art.55 for systemic risk).
+_GPAI_SECTIONS = frozenset(
+    {"io", "components", "runtime", "training", "compute_energy", "evaluation", "robustness",
+     "cybersecurity", "release", "instructions", "risk_management", "gpai"}
+)  # fmt: skip
+
+
 def _beyond_eu(a: Answers) -> bool:
     return bool(set(a.frameworks) - {"eu-ai-act"})
 
@@ -537,10 +597,11 @@ origin:
   collected_by: null
   derived_from: []
 """
-    body = _DATASET_HIGH if a.tier == "high" else _DATASET_LOW
-    if a.tier != "high" and _beyond_eu(a):
+    body = _DATASET_HIGH if a.tier == "high" or a.gpai else _DATASET_LOW
+    if a.tier != "high" and not a.gpai and _beyond_eu(a):
         body += _DATASET_FRAMEWORKS
-    return head + body.format()
+    record = head + body.format()
+    return _mark_gpai_todos(record) if a.gpai else record
 
 
 # ---------------------------------------------------------------------------------------------

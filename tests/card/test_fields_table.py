@@ -59,7 +59,7 @@ def test_profiles_and_frameworks_are_known() -> None:
 
 
 _PATH = re.compile(
-    r"^(model_card|datasets|fairness|system|classification)(\[[^\]]*\])?(\.[A-Za-z_0-9]+(\[[^\]]*\])?)*$"
+    r"^(model_card|datasets|fairness|system|classification|gpai)(\[[^\]]*\])?(\.[A-Za-z_0-9]+(\[[^\]]*\])?)*$"
 )
 
 
@@ -102,7 +102,7 @@ def test_lint_covers_every_evidence_path_the_builtin_packs_check() -> None:
             continue
         for rule in rules:
             for path in _paths(rule["check"]):
-                if not path.startswith(("model_card", "datasets", "fairness")):
+                if not path.startswith(("model_card", "datasets", "fairness", "gpai")):
                     continue  # manifest answers and attestations are not card fields
                 path = path.removesuffix("[*]")  # counting entries: the list itself
                 if not is_covered(path):
