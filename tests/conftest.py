@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -14,6 +15,21 @@ from govern.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `shared` read ../shared (the real third-party corpus, the reference copies).
+
+    They skip with a visible reason where it is absent, and fail when GOVERN_TEST_CORPUS is set
+    (as .ci/run sets it), the way the Postgres tests follow GOVERN_TEST_POSTGRES_URL.
+    """
+    if item.get_closest_marker("shared") is None or SHARED.is_dir():
+        return
+    if os.environ.get("GOVERN_TEST_CORPUS"):
+        pytest.fail(f"GOVERN_TEST_CORPUS is set but {SHARED} is missing", pytrace=False)
+    pytest.skip(f"needs {SHARED} beside the clone (set GOVERN_TEST_CORPUS to require it)")
+
 
 MANIFEST = """\
 govern: 1

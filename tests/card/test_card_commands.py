@@ -134,7 +134,7 @@ def test_check_does_not_import_the_importers() -> None:
 
 
 CORPUS = REPO.parent / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not found")
+needs_corpus = pytest.mark.shared
 
 
 @needs_corpus

@@ -304,7 +304,7 @@ def _mutants(path: Path, count: int) -> Iterator[str]:
             yield json.dumps(changed)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not found beside the repository")
+@pytest.mark.shared
 @pytest.mark.parametrize(("name", "kind"), SAMPLES, ids=[f"{n}-{k}" for n, k in SAMPLES])
 def test_values_of_the_wrong_kind_never_crash_an_importer(
     tmp_path: Path, name: str, kind: str

@@ -46,7 +46,7 @@ def test_the_validator_has_the_1_6_schema_and_rejects_bad_boms() -> None:
     assert problems and "required" in problems[0]
 
 
-@pytest.mark.skipif(not CORPUS_BOM.exists(), reason="shared corpus not found beside the repo")
+@pytest.mark.shared
 def test_corpus_bom_round_trip_keeps_values(tmp_path: Path) -> None:
     first = import_file(CORPUS_BOM, "model_card").model
     assert isinstance(first, ModelCard)

@@ -27,7 +27,7 @@ SPDX = Path("corpus/model_cards/spdx3_ai_example01_simplehtr-example.json")
 MCT = Path("corpus/model_cards/mct_full.json")
 AS_OF = "2026-11-25"
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+pytestmark = pytest.mark.shared
 
 MANIFEST = """\
 govern: 1
