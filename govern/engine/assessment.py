@@ -64,6 +64,9 @@ class WaiverInfo(Record):
     manifest_line: int
 
 
+Assurance = Literal["signed", "recorded", "invalid"]
+
+
 class AttestationInfo(Record):
     control: str
     attested_by: str | None = None
@@ -71,6 +74,11 @@ class AttestationInfo(Record):
     date: dt.date | None = None
     statement: str | None = None
     problem: str | None = None
+    # signed: by a listed attester's key; recorded: a plain, unsigned entry; invalid: a signature
+    # that does not verify (fails closed). None when there is no attestation at all.
+    assurance: Assurance | None = None
+    # The signing key's id (sha256 of its public key), for a signed entry.
+    keyid: str | None = None
 
 
 class TighteningInfo(Record):
@@ -183,3 +191,12 @@ class Assessment(Record):
     waivers: list[WaiverInfo]
     summary: Summary
     warnings: list[str] = []
+
+
+def assurance_words(assurance: str | None) -> str:
+    """How every output names an attestation's assurance: never "signed" for a plain entry."""
+    return {
+        "signed": "signed by a listed attester's key",
+        "recorded": "recorded (unsigned entry)",
+        "invalid": "INVALID signature",
+    }.get(assurance or "", "no attestation")

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from govern import __version__
 from govern.engine.assessment import (
     STATUSES,
+    assurance_words,
     Assessment,
     AttestationInfo,
     Coverage,
@@ -72,7 +73,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     warnings = [*bundle.warnings, *classification.warnings]
     results = [_unanswered_result(classification, bundle)] if classification.incomplete else []
     for rule in packs.rules:
-        ctx = Context(view, rule.params, find_attestation, options.as_of)
+        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(_assess_rule(rule, ctx, bundle, classification, rule_waivers, options))
 
@@ -312,7 +313,8 @@ def _message(status: str, findings: list[Finding], attestations: list[Attestatio
         attested = [a for a in attestations if a.problem is None and a.attested_by]
         if attested:
             a = attested[0]
-            return f"attested by {a.attested_by} ({a.role or 'no role given'}) on {a.date}"
+            how = assurance_words(a.assurance)
+            return f"attested by {a.attested_by} ({a.role or 'no role given'}) on {a.date}, {how}"
         return "all checks met"
     if not findings:
         return status
@@ -332,6 +334,8 @@ def _attestation_info(use: Any) -> AttestationInfo:
         date=attestation.date,
         statement=attestation.statement,
         problem=use.problem,
+        assurance=use.assurance,
+        keyid=use.seal.keyid if use.seal is not None and use.assurance == "signed" else None,
     )
 
 

@@ -13,6 +13,7 @@ from govern.evidence.fairness import FairnessReport
 from govern.evidence.model_card import ModelCard
 from govern.load.containment import PathRefused, contained, inside
 from govern.load.documents import SourceDocument, load_document
+from govern.load.seals import RECORDED, Seal
 from govern.load.validation import load_validate
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ class EvidenceBundle:
     files: tuple[EvidenceItem, ...] = field(default=())
     # What importing foreign evidence files left behind (fields with no place in our model...).
     warnings: tuple[str, ...] = ()
+    # One per attestation entry: signed, recorded or invalid (govern.load.seals).
+    seals: tuple[Seal, ...] = ()
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -66,6 +69,9 @@ class EvidenceBundle:
             return []
         model: AttestationFile = self.attestations.model
         return list(model.attestations)
+
+    def seal(self, index: int) -> Seal:
+        return self.seals[index] if index < len(self.seals) else RECORDED
 
 
 def find_manifest(target: Path) -> Path:
@@ -189,6 +195,7 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     _check_unique_dataset_ids(loaded_datasets)
     loaded_fairness = tuple(f for f in fairness if f is not None)
     files = tuple(x for x in (card, *loaded_datasets, *loaded_fairness, attest) if x is not None)
+    seals = _seals(manifest, manifest_doc, attest, root, boundary, warnings)
     return EvidenceBundle(
         root,
         manifest_doc,
@@ -199,7 +206,28 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         attest,
         files,
         tuple(warnings),
+        seals,
     )
+
+
+def _seals(
+    manifest: Manifest,
+    manifest_doc: SourceDocument,
+    attest: EvidenceItem | None,
+    root: Path,
+    boundary: Path | None,
+    warnings: list[str],
+) -> tuple[Seal, ...]:
+    """The assurance of each attestation: keys and envelopes are read only when there are any."""
+    if attest is None:
+        return ()
+    from govern.load.seals import load_attester_keys, read_seals
+
+    entries = list(attest.model.attestations)
+    keys = load_attester_keys(manifest.attesters, manifest_doc, root, boundary)
+    rel = manifest.evidence.attestations
+    assert rel is not None
+    return read_seals(entries, root, rel, boundary, keys, warnings)
 
 
 _IMPORTABLE = ("model_card", "dataset")

@@ -219,10 +219,17 @@ class Not(Check):
         return f"not ({self.item.describe(params)})"
 
 
+ASSURANCES = ("recorded", "signed")
+
+
 @dataclass(frozen=True)
 class AttestationCheck(Check):
+    """An attestation of `control`; `assurance: signed` accepts only one signed by a listed
+    attester (govern.load.seals), `recorded` (the default) also a plain YAML entry."""
+
     control: str
     max_age_days: Number | None = None
+    assurance: str = "recorded"
 
     def params(self) -> list[tuple[str, str]]:
         if isinstance(self.max_age_days, ParamRef):
@@ -233,7 +240,8 @@ class AttestationCheck(Check):
         age = ""
         if self.max_age_days is not None:
             age = f", dated within {_show(_number(self.max_age_days, params))} days"
-        return f"a signed attestation of control {self.control!r}{age}"
+        kind = "a signed attestation" if self.assurance == "signed" else "an attestation"
+        return f"{kind} of control {self.control!r}{age}"
 
 
 def compile_check(
@@ -280,13 +288,20 @@ def compile_check(
         args = _args(arg, here, required=("path", "value"))
         return Contains(_path(args["path"], here, in_each), args["value"])
     if operator == "attestation":
-        args = _args(arg, here, required=("control",), optional=("max_age_days",))
+        args = _args(
+            arg, here, required=("control",), optional=("max_age_days", "assurance")
+        )
         if not isinstance(args["control"], str) or not args["control"]:
             raise CheckSyntaxError("'attestation' needs a control id", (*here, "control"))
         max_age = _opt_number(args.get("max_age_days"), (*here, "max_age_days"))
         if isinstance(max_age, PathRef):
             raise CheckSyntaxError("max_age_days takes a number or {param: NAME}", here)
-        return AttestationCheck(args["control"], max_age)
+        assurance = args.get("assurance", "recorded")
+        if assurance not in ASSURANCES:
+            raise CheckSyntaxError(
+                f"assurance must be one of {', '.join(ASSURANCES)}", (*here, "assurance")
+            )
+        return AttestationCheck(args["control"], max_age, assurance)
     if operator == "count":
         args = _args(arg, here, required=("path",), optional=("min", "max"))
         if "min" not in args and "max" not in args:
@@ -426,6 +441,9 @@ class AttestationUse:
     control: str
     attestation: Any  # govern.evidence.attestation.Attestation | None
     problem: str | None = None
+    seal: Any = None  # govern.load.seals.Seal | None
+    # signed, recorded or invalid (a bad signature, or a certificate not valid at the date).
+    assurance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -461,6 +479,8 @@ class Context:
     params: dict[str, Any]
     find_attestation: Callable[[str], list[Any]]
     as_of: dt.date
+    # The seal (govern.load.seals.Seal) of the attestation at an index; None: recorded.
+    seal_of: Callable[[int], Any] = field(default=lambda index: None)
 
 
 def is_automated(check: Check) -> bool:
@@ -693,6 +713,9 @@ def _count_location(leaves: list[Leaf]) -> tuple[str | int, ...]:
 
 
 def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
+    """An invalid signature fails the rule closed whatever else is there: an altered or forged
+    attestation is worse than none. Otherwise the first entry that is sound, current and of the
+    assurance the pack asks for passes; if none is, the rule still needs an attestation."""
     expected = check.describe(ctx.params)
     candidates = ctx.find_attestation(check.control)
     if not candidates:
@@ -701,18 +724,47 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
         )
         return Outcome(NEEDS_ATTESTATION, [finding], [AttestationUse(check.control, None)])
     max_age = _number(check.max_age_days, ctx.params) if check.max_age_days is not None else None
-    problems = []
+    uses = []
     for index, attestation in candidates:
+        seal = ctx.seal_of(index)
+        problem = _seal_problem(seal, ctx.as_of)
+        if problem is not None:
+            use = AttestationUse(check.control, attestation, problem, seal, "invalid")
+            finding = LeafFinding(expected, problem, ("attestations", index), FAIL)
+            return Outcome(FAIL, [finding], [use])
+        uses.append((index, attestation, seal))
+    problems = []
+    for index, attestation, seal in uses:
+        level = seal.level if seal is not None else "recorded"
         problem = _attestation_problem(attestation, ctx.as_of, max_age)
+        if problem is None and check.assurance == "signed" and level != "signed":
+            problem = (
+                f"attestation by {attestation.attested_by.name} is recorded (unsigned); "
+                "the pack requires one signed by a listed attester (`govern attest sign`)"
+            )
         if problem is None:
-            signed = Held(("attestations",), text=f"attested by {attestation.attested_by.name}")
-            return Outcome(PASS, [], [AttestationUse(check.control, attestation)], held=[signed])
-        problems.append((index, attestation, problem))
-    index, attestation, problem = problems[-1]
+            shown = f"attested by {attestation.attested_by.name} ({level})"
+            held = Held(("attestations", index), text=shown)
+            use = AttestationUse(check.control, attestation, None, seal, level)
+            return Outcome(PASS, [], [use], held=[held])
+        problems.append((index, attestation, problem, seal, level))
+    index, attestation, problem, seal, level = problems[-1]
     finding = LeafFinding(expected, problem, ("attestations", index), NEEDS_ATTESTATION)
-    return Outcome(
-        NEEDS_ATTESTATION, [finding], [AttestationUse(check.control, attestation, problem)]
-    )
+    use = AttestationUse(check.control, attestation, problem, seal, level)
+    return Outcome(NEEDS_ATTESTATION, [finding], [use])
+
+
+def _seal_problem(seal: Any, as_of: dt.date) -> str | None:
+    """Why a signature makes its attestation invalid at `as_of`, or None."""
+    if seal is None or seal.level == "recorded":
+        return None
+    if seal.level == "invalid":
+        return f"invalid signature: {seal.problem}"
+    if seal.not_after is not None and as_of > seal.not_after:
+        return f"invalid signature: {seal.attester}'s certificate expired on {seal.not_after}"
+    if seal.not_before is not None and as_of < seal.not_before:
+        return f"invalid signature: {seal.attester}'s certificate is valid from {seal.not_before}"
+    return None
 
 
 def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None) -> str | None:
