@@ -60,6 +60,5 @@ def sign(target: Path, control: str, key_path: Path) -> None:
     )
     written = append_signature(bundle.attestations.document.path, line, control, attester.name)
     click.echo(
-        f"signed the attestation of {control!r} by {attester.name} with key {key.keyid}: "
-        f"{written}"
+        f"signed the attestation of {control!r} by {attester.name} with key {key.keyid}: {written}"
     )

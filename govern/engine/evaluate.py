@@ -10,7 +10,6 @@ from typing import Any, Literal
 from govern import __version__
 from govern.engine.assessment import (
     STATUSES,
-    assurance_words,
     Assessment,
     AttestationInfo,
     Coverage,
@@ -27,6 +26,7 @@ from govern.engine.assessment import (
     TighteningInfo,
     Tool,
     WaiverInfo,
+    assurance_words,
 )
 from govern.engine.classify import ClassificationResult, classify
 from govern.engine.waivers import WaiverEntry, judge_waivers

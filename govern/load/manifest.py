@@ -144,7 +144,8 @@ class Attester(Record):
     name: str = Field(min_length=1, description="As written in attested_by.name.")
     role: str | None = None
     public_key: str | None = Field(
-        default=None, description="PEM public key (Ed25519 or ECDSA P-256), relative to govern.yaml."
+        default=None,
+        description="PEM public key (Ed25519 or ECDSA P-256), relative to govern.yaml.",
     )
     certificate: str | None = Field(
         default=None, description="PEM X.509 certificate instead of a bare key; its dates count."

@@ -286,7 +286,9 @@ def _unsigned_reason(keys: list[TrustedKey], signatures: list[tuple[Any, Any]]) 
     listed = {k.keyid: k.name for k in keys}
     mine = [listed[keyid] for keyid, _ in signatures if keyid in listed]
     if mine:
-        return f"the signature by {mine[0]}'s key does not match the envelope: altered after signing"
+        return (
+            f"the signature by {mine[0]}'s key does not match the envelope: altered after signing"
+        )
     others = ", ".join(str(keyid) for keyid, _ in signatures)
     return f"signed by key {others}, which is not a listed attester's (govern.yaml attesters:)"
 

@@ -288,9 +288,7 @@ def compile_check(
         args = _args(arg, here, required=("path", "value"))
         return Contains(_path(args["path"], here, in_each), args["value"])
     if operator == "attestation":
-        args = _args(
-            arg, here, required=("control",), optional=("max_age_days", "assurance")
-        )
+        args = _args(arg, here, required=("control",), optional=("max_age_days", "assurance"))
         if not isinstance(args["control"], str) or not args["control"]:
             raise CheckSyntaxError("'attestation' needs a control id", (*here, "control"))
         max_age = _opt_number(args.get("max_age_days"), (*here, "max_age_days"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from govern.engine.assessment import STATUSES, Assessment, Options, RuleResult
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import FRAMEWORK_TITLES
@@ -101,7 +103,14 @@ def _counts_text(counts: dict[str, int], group: list[RuleResult]) -> str:
     shown = {**counts, "pass": counts.get("pass", 0) - attested}
     parts = [f"{n} {s.replace('_', ' ')}" for s, n in shown.items() if n]
     if attested:
-        parts.insert(1 if shown["pass"] else 0, f"{attested} attested")
+        levels = Counter(
+            a.assurance or "recorded"
+            for r in group
+            if r.status == "pass" and not r.automated
+            for a in r.attestations[:1]
+        )
+        how = ", ".join(f"{levels[k]} {k}" for k in ("signed", "recorded") if levels[k])
+        parts.insert(1 if shown["pass"] else 0, f"{attested} attested ({how})")
     return ", ".join(parts)
 
 

@@ -332,6 +332,13 @@ def display_status(result: RuleResult) -> str:
     return result.status
 
 
+def _label(status: str, result: RuleResult) -> str:
+    """An attested pass names its assurance, so a plain recorded entry never reads as signed."""
+    if status == "attested" and result.attestations:
+        return f"{STATUS_LABELS[status]} ({result.attestations[0].assurance or 'recorded'})"
+    return STATUS_LABELS[status]
+
+
 def _counts(results: Sequence[RuleResult]) -> dict[str, int]:
     counts = dict.fromkeys((*STATUSES, "attested"), 0)
     for result in results:
@@ -431,7 +438,7 @@ def _result_view(
         result=result,
         anchor="rule-" + result.rule_id.lower(),
         status=status,
-        label=STATUS_LABELS[status],
+        label=_label(status, result),
         refs=refs,
         own_refs=tuple(result.refs.get(framework, [])),
         reads=reads,
