@@ -16,10 +16,22 @@ from govern.load.manifest import System
 ASSESSMENT_FORMAT = "govern.assessment/1"
 # The file name the assessment JSON travels under inside a report PDF and in its signed statement.
 ATTACHMENT_NAME = "assessment.json"
-Status = Literal["pass", "fail", "error", "not_applicable", "waived", "needs_attestation"]
+Status = Literal[
+    "pass",
+    "fail",
+    "error",
+    "not_applicable",
+    "waived",
+    "needs_attestation",
+    "insufficient_evidence",
+]
+# insufficient_evidence: the evidence cannot estimate what the rule measures (a null metric, a
+# group below the pack's minimum n, a placeholder where a number belongs); it blocks like a
+# failure, and is counted apart (docs/assessment-json.md says which cases).
 STATUSES: tuple[str, ...] = (
     "fail",
     "error",
+    "insufficient_evidence",
     "needs_attestation",
     "waived",
     "pass",

@@ -47,7 +47,7 @@ from govern.policy.paths import MISSING
 from govern.policy.schema_paths import unknown_paths
 from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
 
-GATING_STATUSES = {"fail", "error", "needs_attestation"}
+GATING_STATUSES = {"fail", "error", "insufficient_evidence", "needs_attestation"}
 
 
 @dataclass(frozen=True)

@@ -128,11 +128,17 @@ class Bound(Check):
     limit: Number
     is_min: bool
     ci: str = "point"
+    # On a fairness metric: the smallest group n the value may rest on; below it the metric is
+    # not estimable and the check yields insufficient_evidence, neither pass nor plain fail.
+    min_n: Number | None = None
 
     def params(self) -> list[tuple[str, str]]:
+        out = []
         if isinstance(self.limit, ParamRef):
-            return [(self.limit.name, "min" if self.is_min else "max")]
-        return []
+            out.append((self.limit.name, "min" if self.is_min else "max"))
+        if isinstance(self.min_n, ParamRef):
+            out.append((self.min_n.name, "min"))
+        return out
 
     def describe(self, params: dict[str, Any]) -> str:
         op = ">=" if self.is_min else "<="
@@ -141,7 +147,10 @@ class Bound(Check):
             "interval": " (fails only if the whole confidence interval is beyond)",
             "conservative": " (for the whole confidence interval)",
         }[self.ci]
-        return f"{self.path} {op} {_shown_limit(self.limit, params)}{how}"
+        enough = ""
+        if self.min_n is not None:
+            enough = f", on groups of at least {_shown_limit(self.min_n, params)}"
+        return f"{self.path} {op} {_shown_limit(self.limit, params)}{how}{enough}"
 
 
 @dataclass(frozen=True)
@@ -310,13 +319,17 @@ def compile_check(
             _opt_number(args.get("max"), here),
         )
     if operator in ("min", "max"):
-        args = _args(arg, here, required=("path", "value"), optional=("ci",))
+        args = _args(arg, here, required=("path", "value"), optional=("ci", "min_n"))
         limit = _opt_number(args["value"], (*here, "value"), in_each)
         assert limit is not None
         ci = args.get("ci", "point")
         if ci not in CI_MODES:
             raise CheckSyntaxError(f"ci must be one of {', '.join(CI_MODES)}", (*here, "ci"))
-        return Bound(_path(args["path"], here, in_each), limit, operator == "min", ci)
+        min_n = _opt_number(args.get("min_n"), (*here, "min_n"))
+        if isinstance(min_n, PathRef):
+            raise CheckSyntaxError("min_n takes a number or {param: NAME}", (*here, "min_n"))
+        path = _path(args["path"], here, in_each)
+        return Bound(path, limit, operator == "min", ci, min_n)
     if operator == "equals":
         args = _args(arg, here, required=("path", "value"))
         return Equals(_path(args["path"], here, in_each), args["value"])
@@ -417,6 +430,8 @@ def _show(value: Any) -> str:
 # Evaluation
 
 PASS, FAIL, ERROR, NEEDS_ATTESTATION = "pass", "fail", "error", "needs_attestation"
+# The evidence cannot estimate what the check measures: never a pass, never a plain fail.
+INSUFFICIENT = "insufficient_evidence"
 WARN = "warn"
 
 
@@ -515,7 +530,8 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     warnings = [f for f in results if f.status == WARN]
     if not findings:
         return Outcome(PASS, warnings=warnings, held=[Held(x.path, x.value) for x in leaves])
-    status = FAIL if any(f.status == FAIL for f in findings) else ERROR
+    statuses = {f.status for f in findings}
+    status = next(s for s in (FAIL, ERROR, INSUFFICIENT) if s in statuses)
     return Outcome(status, findings, warnings=warnings)
 
 
@@ -558,7 +574,8 @@ def _each(check: Each, ctx: Context) -> Outcome:
         outcome = evaluate(check.check, inner)
         outcomes.append(_rebase(outcome, leaf.path))
     statuses = [o.status for o in outcomes]
-    status = next((s for s in (FAIL, ERROR, NEEDS_ATTESTATION) if s in statuses), PASS)
+    order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
+    status = next((s for s in order if s in statuses), PASS)
     held = [h for o in outcomes for h in o.held]
     if not held:
         held = [Held(_count_location(resolve(check.path, ctx.view)), text="no entries")]
@@ -603,11 +620,11 @@ def _combine(check: Combine, ctx: Context) -> Outcome:
     warnings = [w for o in outcomes for w in o.warnings]
     statuses = [o.status for o in outcomes]
     if check.kind == "all":
-        order = (FAIL, ERROR, NEEDS_ATTESTATION)
+        order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
         status = next((s for s in order if s in statuses), PASS)
         findings = [f for o in outcomes if o.status != PASS for f in o.findings]
     else:
-        order = (PASS, NEEDS_ATTESTATION, ERROR)
+        order = (PASS, NEEDS_ATTESTATION, INSUFFICIENT, ERROR)
         status = next((s for s in order if s in statuses), FAIL)
         findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
     held = next((o.held for o in outcomes if o.status == PASS and o.held), [])
@@ -621,8 +638,15 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
         if is_present(value):
             return None
         return LeafFinding(expected, _describe_absent(value), leaf.path)
+    if isinstance(check, Bound) and check.min_n is not None:
+        small = _small_group(leaf.path, ctx.view, _number(check.min_n, ctx.params))
+        if small is not None:
+            return LeafFinding(expected, f"{show_value(value)}: {small}", leaf.path, INSUFFICIENT)
     if isinstance(check, Bound) and isinstance(value, dict) and "value" in value:
         return _bound_metric(check, value, leaf.path, expected, ctx)
+    if isinstance(check, Bound) and is_placeholder(value):
+        found = f"{_describe_absent(value)}: no value to compare with the threshold"
+        return LeafFinding(expected, found, leaf.path, INSUFFICIENT)
     if value is MISSING or value is None:
         return LeafFinding(expected, "missing", leaf.path)
     if isinstance(check, Equals):
@@ -666,7 +690,11 @@ def _bound_metric(
     lower, upper = interval.get("lower"), interval.get("upper")
     if point is None:
         return LeafFinding(
-            expected, "undefined (null: the metric cannot be computed here)", path, ERROR
+            expected,
+            "undefined (null: the evidence cannot estimate this metric, e.g. a group with no "
+            "positives)",
+            path,
+            INSUFFICIENT,
         )
 
     def within(x: float) -> bool:
@@ -691,6 +719,32 @@ def _bound_metric(
     if check.ci == "conservative" or not within(near):
         return LeafFinding(expected, shown, path)
     return LeafFinding(expected, f"{shown}: the interval straddles the threshold", path, WARN)
+
+
+def _small_group(path: tuple[str | int, ...], view: dict[str, Any], min_n: float) -> str | None:
+    """Which group a fairness value rests on has fewer than `min_n` members, or None.
+
+    A group's own metric rests on that group; a disparity on every group of its feature. Values
+    outside a fairness report's features have no group size, so min_n does not apply to them.
+    """
+    if len(path) < 4 or path[0] != "fairness" or path[2] != "features":
+        return None
+    try:
+        feature = view["fairness"][path[1]]["features"][path[3]]
+        groups = feature["groups"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if len(path) > 5 and path[4] == "groups" and isinstance(path[5], int):
+        groups = groups[path[5] : path[5] + 1]
+    small = [g for g in groups if isinstance(g.get("count"), int) and g["count"] < min_n]
+    if not small:
+        return None
+    g = min(small, key=lambda group: group["count"])
+    more = f" (and {len(small) - 1} more)" if len(small) > 1 else ""
+    return (
+        f"group {g.get('group')!r} has n={g['count']}{more}, below the pack's minimum "
+        f"{_show(min_n)}: not estimable"
+    )
 
 
 def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:

@@ -14,12 +14,13 @@ from govern.render.style import style
 _LABEL = {
     "fail": ("FAIL", "red"),
     "error": ("ERROR", "magenta"),
+    "insufficient_evidence": ("INSUFFICIENT EVIDENCE", "magenta"),
     "needs_attestation": ("NEEDS ATTESTATION", "yellow"),
     "waived": ("WAIVED", "cyan"),
     "pass": ("PASS", "green"),
     "not_applicable": ("N/A", "bright_black"),
 }
-_DETAILED = {"fail", "error", "needs_attestation", "waived"}
+_DETAILED = {"fail", "error", "insufficient_evidence", "needs_attestation", "waived"}
 # Without --verbose a framework shows this many results in full and names the rest by id, so a
 # fresh scaffold with a hundred failures still fits a screen or two.
 DETAIL_LIMIT = 10
@@ -187,7 +188,7 @@ def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[s
             f"{indent}tightened {tightening.what} {tightening.before} -> "
             f"{tightening.after} by pack {tightening.pack}"
         )
-    if result.status in ("fail", "error", "needs_attestation"):
+    if result.status in ("fail", "error", "insufficient_evidence", "needs_attestation"):
         lines.append(f"{indent}fix       {result.remediation}")
         if not result.gating:
             lines.append(

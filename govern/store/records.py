@@ -16,7 +16,7 @@ from govern.store.fairness import FairnessMetric
 ROW_FORMAT = 1
 
 # Rule results worth a row of their own; a plain pass or not-applicable is in the document only.
-RECORDED_STATUSES = ("fail", "error", "needs_attestation", "waived")
+RECORDED_STATUSES = ("fail", "error", "insufficient_evidence", "needs_attestation", "waived")
 FAILURE_STATUSES = ("fail", "error")
 
 CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
