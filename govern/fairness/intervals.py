@@ -102,8 +102,8 @@ def rate_intervals_at_bounds(
     if parts is None:
         return lower, upper
     num, den = parts
-    successes = sum(cells[..., t, p] for t, p in num)
-    trials = sum(cells[..., t, p] for t, p in den)
+    successes: Array = np.sum([cells[..., t, p] for t, p in num], axis=0)
+    trials: Array = np.sum([cells[..., t, p] for t, p in den], axis=0)
     degenerate = (trials == 0) | (successes == 0) | (successes == trials)
     if not np.any(degenerate):
         return lower, upper
