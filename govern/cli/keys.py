@@ -11,7 +11,7 @@ import click
 
 @click.group("keys")
 def group() -> None:
-    """Manage report signing keys."""
+    """Manage signing keys: for reports, and for attesters (`govern attest sign`)."""
 
 
 @group.command("generate")
