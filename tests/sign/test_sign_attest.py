@@ -256,3 +256,69 @@ def test_the_html_report_names_each_assurance(
     for level in ("signed", "recorded", "invalid"):
         assert f'assurance-{level}">{level}</span>' in text
     assert "signed statement" not in text
+
+
+def test_an_ecdsa_p256_attester_key_verifies(signed_system: Path, run_cli: Run) -> None:
+    """Attesters may sign with their own tools: an ECDSA P-256 signature over the DSSE PAE."""
+    import base64
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from govern.evidence.attestation import AttestationFile
+    from govern.load.seals import attestation_digest, key_fingerprint, pae
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    (signed_system / "keys" / "grace.pub").write_bytes(pem)
+    edit(
+        signed_system / "govern.yaml",
+        "policies:",
+        "  - {name: Grace Hopper, role: Head of HR, public_key: keys/grace.pub}\npolicies:",
+    )
+    import yaml
+
+    data = yaml.safe_load((signed_system / "governance" / "attestations.yaml").read_text())
+    entry = AttestationFile.model_validate(data).attestations[2]
+    statement = {
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "literacy", "digest": {"sha256": attestation_digest(entry)}}],
+        "predicateType": "https://govern.dev/attestations/control-attestation/v1",
+        "predicate": {"attestation": entry.model_dump(mode="json")},
+    }
+    payload = json.dumps(statement).encode()
+    kind = "application/vnd.in-toto+json"
+    sig = private.sign(pae(kind, payload), ec.ECDSA(hashes.SHA256()))
+    envelope = {
+        "payload": base64.b64encode(payload).decode(),
+        "payloadType": kind,
+        "signatures": [
+            {"keyid": key_fingerprint(private.public_key()), "sig": base64.b64encode(sig).decode()}
+        ],
+    }
+    signatures = signed_system / "governance" / "attestations.intoto.jsonl"
+    signatures.write_text(signatures.read_text() + json.dumps(envelope) + "\n")
+    literacy = _results(run_cli, signed_system)["DEMO-LITERACY"]
+    assert literacy["status"] == "pass"
+    assert literacy["attestations"][0]["assurance"] == "signed"  # type: ignore[index]
+
+
+def test_an_attester_certificate_expired_at_the_assessment_date_is_invalid(
+    signed_system: Path, run_cli: Run
+) -> None:
+    keys = signed_system / "keys"
+    made = run_cli("keys", "generate", "--out", keys / "ada2", "--x509", "--days", "30")
+    assert made.code == 0, made.err
+    edit(signed_system / "govern.yaml", "public_key: keys/ada.pub", "certificate: keys/ada2.crt")
+    signed = run_cli(
+        "attest", "sign", signed_system, "--control", "qms", "--key", keys / "ada2.key"
+    )
+    assert signed.code == 0, signed.err
+    now = _results(run_cli, signed_system)["DEMO-QMS"]
+    assert now["attestations"][0]["assurance"] == "signed"  # type: ignore[index]
+    later = run_cli("check", signed_system, "--as-of", "2031-01-01", "--format", "json")
+    (qms,) = [r for r in json.loads(later.out)["results"] if r["rule_id"] == "DEMO-QMS"]
+    assert qms["status"] == "fail"
+    assert "certificate expired on" in qms["attestations"][0]["problem"]
