@@ -195,7 +195,9 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     _check_unique_dataset_ids(loaded_datasets)
     loaded_fairness = tuple(f for f in fairness if f is not None)
     files = tuple(x for x in (card, *loaded_datasets, *loaded_fairness, attest) if x is not None)
-    seals = _seals(manifest, manifest_doc, attest, root, boundary, warnings)
+    seals, signatures = _seals(manifest, manifest_doc, attest, root, boundary, warnings)
+    if signatures is not None:
+        files = (*files, EvidenceItem("attestation_signatures", signatures, None))
     return EvidenceBundle(
         root,
         manifest_doc,
@@ -217,10 +219,11 @@ def _seals(
     root: Path,
     boundary: Path | None,
     warnings: list[str],
-) -> tuple[Seal, ...]:
-    """The assurance of each attestation: keys and envelopes are read only when there are any."""
+) -> tuple[tuple[Seal, ...], SourceDocument | None]:
+    """The assurance of each attestation, and the signatures file when there is one; keys and
+    envelopes are read only when there are any."""
     if attest is None:
-        return ()
+        return (), None
     from govern.load.seals import load_attester_keys, read_seals
 
     entries = list(attest.model.attestations)

@@ -183,8 +183,9 @@ def read_seals(
     boundary: Path | None,
     keys: list[TrustedKey],
     warnings: list[str],
-) -> tuple[Seal, ...]:
-    """One seal per attestation entry, from the envelopes beside the attestations file.
+) -> tuple[tuple[Seal, ...], SourceDocument | None]:
+    """One seal per attestation entry, from the envelopes beside the attestations file, and
+    that file as a document, so that it is hashed into the evidence inventory like the rest.
 
     A line that is not an envelope govern could have written cannot be tied to an entry, so it
     is an input error naming the file and line (exit 2) rather than silently ignored.
@@ -192,7 +193,7 @@ def read_seals(
     rel = signatures_path(Path(attestations_rel)).as_posix()
     lexical = root / rel
     if not (lexical.exists() or lexical.is_symlink()):
-        return tuple(RECORDED for _ in attestations)
+        return tuple(RECORDED for _ in attestations), None
     shown = rel
     try:
         path = contained(root, rel, boundary, noun="signatures file")
@@ -215,7 +216,19 @@ def read_seals(
             problems.append(Problem(shown, number, 1, "", str(exc)))
     if problems:
         raise InputError(problems)
-    return _assign(attestations, signed, shown, warnings)
+    from govern.load.documents import SourceDocument
+
+    document = SourceDocument(
+        path=path,
+        display=shown,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        data=None,
+        text=text,
+        format="jsonl",
+        _yaml_positions={},
+    )
+    return _assign(attestations, signed, shown, warnings), document
 
 
 def _read_line(line: str, number: int, keys: list[TrustedKey]) -> _Signed:
