@@ -17,7 +17,8 @@ ROW_FORMAT = 1
 
 # Rule results worth a row of their own; a plain pass or not-applicable is in the document only.
 RECORDED_STATUSES = ("fail", "error", "insufficient_evidence", "needs_attestation", "waived")
-FAILURE_STATUSES = ("fail", "error")
+# History counts insufficient evidence with the failures it blocks like (it has no column yet).
+FAILURE_STATUSES = ("fail", "error", "insufficient_evidence")
 
 CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
     "findings": (
