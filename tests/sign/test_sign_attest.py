@@ -147,6 +147,9 @@ def test_one_altered_byte_makes_that_attestation_invalid_and_fails_closed(
     assert "recorded (unsigned entry)" in out
     assert "signed by a listed attester's key" in out
 
+    markdown = run_cli("check", signed_system, *AS_OF, "--format", "markdown").out
+    assert "invalid signature" in markdown and "recorded (unsigned entry)" in markdown
+
     sarif = json.loads(run_cli("check", signed_system, *AS_OF, "--format", "sarif").out)
     (hit,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "DEMO-SECURITY"]
     assert hit["properties"]["assurance"] == "invalid"
