@@ -194,8 +194,8 @@ def test_interval_gate_without_interval_warns_and_uses_point() -> None:
     assert status_ == "pass" and "no confidence interval" in warnings[0]
 
 
-def test_undefined_metric_is_an_error() -> None:
-    assert metric_outcome(2, "interval", 0.8)[0] == "error"
+def test_undefined_metric_is_insufficient_evidence() -> None:
+    assert metric_outcome(2, "interval", 0.8)[0] == "insufficient_evidence"
 
 
 def test_bad_ci_mode() -> None:

@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "report": "govern.cli.report:command",
     "verify": "govern.cli.verify:command",
     "keys": "govern.cli.keys:group",
+    "attest": "govern.cli.attest:group",
     "card": "govern.cli.card:group",
     "dataset": "govern.cli.dataset:group",
     "init": "govern.cli.init:command",

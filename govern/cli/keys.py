@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @click.group("keys")
 def group() -> None:
-    """Manage report signing keys."""
+    """Manage signing keys: for reports, and for attesters (`govern attest sign`)."""
 
 
 @group.command("generate")

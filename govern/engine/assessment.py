@@ -23,10 +23,22 @@ ASSESSMENT_FORMAT = "govern.assessment/2"
 READABLE_FORMATS = ("govern.assessment/1", ASSESSMENT_FORMAT)
 # The file name the assessment JSON travels under inside a report PDF and in its signed statement.
 ATTACHMENT_NAME = "assessment.json"
-Status = Literal["pass", "fail", "error", "not_applicable", "waived", "needs_attestation"]
+Status = Literal[
+    "pass",
+    "fail",
+    "error",
+    "not_applicable",
+    "waived",
+    "needs_attestation",
+    "insufficient_evidence",
+]
+# insufficient_evidence: the evidence cannot estimate what the rule measures (a null metric, a
+# group below the pack's minimum n, a placeholder where a number belongs); it blocks like a
+# failure, and is counted apart (docs/assessment-json.md says which cases).
 STATUSES: tuple[str, ...] = (
     "fail",
     "error",
+    "insufficient_evidence",
     "needs_attestation",
     "waived",
     "pass",
@@ -73,6 +85,9 @@ class WaiverInfo(Record):
     manifest_line: int
 
 
+Assurance = Literal["signed", "recorded", "invalid"]
+
+
 class AttestationInfo(Record):
     control: str
     attested_by: str | None = None
@@ -80,6 +95,11 @@ class AttestationInfo(Record):
     date: dt.date | None = None
     statement: str | None = None
     problem: str | None = None
+    # signed: by a listed attester's key; recorded: a plain, unsigned entry; invalid: a signature
+    # that does not verify (fails closed). None when there is no attestation at all.
+    assurance: Assurance | None = None
+    # The signing key's id (sha256 of its public key), for a signed entry.
+    keyid: str | None = None
 
 
 class TighteningInfo(Record):
@@ -236,3 +256,12 @@ class Assessment(Record):
     fairness: list[FairnessSnapshot] = []
     # Serious incidents on record (Art.73), as of the assessment date: what the ledger keeps.
     incidents: list[IncidentSummary] = []
+
+
+def assurance_words(assurance: str | None) -> str:
+    """How every output names an attestation's assurance: never "signed" for a plain entry."""
+    return {
+        "signed": "signed by a listed attester's key",
+        "recorded": "recorded (unsigned entry)",
+        "invalid": "INVALID signature",
+    }.get(assurance or "", "no attestation")

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from govern.engine.assessment import Assessment, RuleResult
 from govern.engine.disparities import FairnessMetric, by_key, higher_is_better
 
-BAD_STATUSES = ("fail", "error", "needs_attestation")
+BAD_STATUSES = ("fail", "error", "insufficient_evidence", "needs_attestation")
 # How bad a status is; a change to a higher rank is a regression. None: the rule was not assessed.
 _RANK = {None: 0, "pass": 0, "not_applicable": 0, "waived": 1, "needs_attestation": 2}
-_RANK.update({"error": 3, "fail": 3})
+_RANK.update({"error": 3, "fail": 3, "insufficient_evidence": 3})
 DEFAULT_TOLERANCE = 0.02
 
 

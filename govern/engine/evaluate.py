@@ -29,6 +29,7 @@ from govern.engine.assessment import (
     TighteningInfo,
     Tool,
     WaiverInfo,
+    assurance_words,
 )
 from govern.engine.classify import ClassificationResult, classify
 from govern.engine.gpai_view import gpai_missing, gpai_view, locate_gpai
@@ -54,7 +55,7 @@ from govern.policy.reads import MAX_OBSERVATIONS, evidence_kinds, fairness_gates
 from govern.policy.schema_paths import unknown_paths
 from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
 
-GATING_STATUSES = {"fail", "error", "needs_attestation"}
+GATING_STATUSES = {"fail", "error", "insufficient_evidence", "needs_attestation"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     warnings = [*bundle.warnings, *classification.warnings]
     results = [_unanswered_result(classification, bundle)] if classification.incomplete else []
     for rule in packs.rules:
-        ctx = Context(view, rule.params, find_attestation, options.as_of)
+        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(_assess_rule(rule, ctx, bundle, classification, rule_waivers, options))
 
@@ -397,7 +398,8 @@ def _message(status: str, findings: list[Finding], attestations: list[Attestatio
         attested = [a for a in attestations if a.problem is None and a.attested_by]
         if attested:
             a = attested[0]
-            return f"attested by {a.attested_by} ({a.role or 'no role given'}) on {a.date}"
+            how = assurance_words(a.assurance)
+            return f"attested by {a.attested_by} ({a.role or 'no role given'}) on {a.date}, {how}"
         return "all checks met"
     if not findings:
         return status
@@ -417,6 +419,8 @@ def _attestation_info(use: Any) -> AttestationInfo:
         date=attestation.date,
         statement=attestation.statement,
         problem=use.problem,
+        assurance=use.assurance,
+        keyid=use.seal.keyid if use.seal is not None and use.assurance == "signed" else None,
     )
 
 

@@ -18,6 +18,7 @@ from govern.fairness.intervals import (
     disparity_bounds,
     gap_stats,
     percentile_interval,
+    rate_intervals_at_bounds,
 )
 from govern.fairness.metrics import (
     DISPARITY_FORMS,
@@ -213,6 +214,8 @@ def analyse(
     rng = np.random.default_rng(seed)
     samples = _resample(counts, views, n_resamples, rng, auc)
     lower, upper = _intervals(counts, point, samples, level)
+    if counts.task == "binary":
+        _rates_at_bounds(counts, views, point, lower, upper, level)
     absent = tuple((sizes == 0).sum(axis=0).astype(np.int64) for sizes in samples.sizes)
     return Analysis(counts, views, point, lower, upper, n_resamples, level, absent)
 
@@ -235,6 +238,40 @@ def _intervals(
                 lower.disparities[index][name][method] = low_
                 upper.disparities[index][name][method] = high_
     return lower, upper
+
+
+def _rates_at_bounds(
+    counts: Counts,
+    views: Sequence[View],
+    point: Estimates,
+    lower: Estimates,
+    upper: Estimates,
+    level: float,
+) -> None:
+    """Replace the degenerate bootstrap interval of every rate at 0 or 1 (see
+    rate_intervals_at_bounds); the overall rates too, over all rows."""
+    m = len(counts.features)
+    overall_cells = counts.cells.sum(axis=tuple(range(m)))
+    for metric in point.overall:
+        lower.overall[metric], upper.overall[metric] = rate_intervals_at_bounds(
+            metric,
+            overall_cells,
+            point.overall[metric],
+            lower.overall[metric],
+            upper.overall[metric],
+            level,
+        )
+    for index, view in enumerate(views):
+        cells = project(counts.cells, m, counts.trailing, view)
+        for metric in point.groups[index]:
+            lower.groups[index][metric], upper.groups[index][metric] = rate_intervals_at_bounds(
+                metric,
+                cells,
+                point.groups[index][metric],
+                lower.groups[index][metric],
+                upper.groups[index][metric],
+                level,
+            )
 
 
 class _GapCache:

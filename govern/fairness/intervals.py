@@ -57,6 +57,62 @@ def percentile_interval(samples: Array, level: float) -> tuple[Array, Array]:
     return bounds[0], bounds[1]
 
 
+# Each binary rate as (successes, trials) over a group's confusion cells [..., truth, predicted].
+_RATE_PARTS: dict[str, tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]] = {
+    "selection_rate": (((0, 1), (1, 1)), ((0, 0), (0, 1), (1, 0), (1, 1))),
+    "accuracy": (((0, 0), (1, 1)), ((0, 0), (0, 1), (1, 0), (1, 1))),
+    "true_positive_rate": (((1, 1),), ((1, 0), (1, 1))),
+    "false_negative_rate": (((1, 0),), ((1, 0), (1, 1))),
+    "false_positive_rate": (((0, 1),), ((0, 0), (0, 1))),
+    "true_negative_rate": (((0, 0),), ((0, 0), (0, 1))),
+    "precision": (((1, 1),), ((0, 1), (1, 1))),
+}
+
+
+def wilson_interval(successes: Array, trials: Array, level: float) -> tuple[Array, Array]:
+    """The Wilson score interval of a proportion; [0, 1] where there are no trials.
+
+    Unlike a bootstrap, it never collapses to a point at a rate of 0 or 1: 0 of 8 positives
+    gives [0, 0.32] at 95%, not the [0, 0] certainty every resample would repeat.
+    """
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1.0 - (1.0 - level) / 2.0)
+    n = np.asarray(trials, dtype=np.float64)
+    k = np.asarray(successes, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(n > 0, k / n, 0.0)
+        denom = 1.0 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        lower = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), 0.0)
+        upper = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), 1.0)
+    # At a rate of exactly 0 or 1 the formula's end lands on it; say so without rounding noise.
+    lower = np.where((n > 0) & (k == 0), 0.0, lower)
+    upper = np.where((n > 0) & (k == n), 1.0, upper)
+    return lower, upper
+
+
+def rate_intervals_at_bounds(
+    metric: str, cells: Array, point: Array, lower: Array, upper: Array, level: float
+) -> tuple[Array, Array]:
+    """Where a group's rate is exactly 0 or 1, or has no trials, its percentile bootstrap
+    interval is a point (every resample repeats it): use the Wilson interval there instead."""
+    parts = _RATE_PARTS.get(metric)
+    if parts is None:
+        return lower, upper
+    num, den = parts
+    successes: Array = np.sum([cells[..., t, p] for t, p in num], axis=0)
+    trials: Array = np.sum([cells[..., t, p] for t, p in den], axis=0)
+    degenerate = (trials == 0) | (successes == 0) | (successes == trials)
+    if not np.any(degenerate):
+        return lower, upper
+    w_low, w_high = wilson_interval(successes, trials, level)
+    defined = ~np.isnan(point)
+    swap = degenerate & defined
+    return np.where(swap, w_low, lower), np.where(swap, w_high, upper)
+
+
 def contain(point: Array, lower: Array, upper: Array) -> tuple[Array, Array]:
     """Widen an interval to reach its point estimate; undefined stays undefined.
 

@@ -16,6 +16,7 @@ from govern.evidence.model_card import ModelCard
 from govern.evidence.post_market import PostMarketPlan
 from govern.load.containment import PathRefused, contained, inside
 from govern.load.documents import SourceDocument, load_document
+from govern.load.seals import RECORDED, Seal
 from govern.load.validation import load_validate
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class EvidenceBundle:
     fria: EvidenceItem | None = None
     # A GPAI provider's documents, by their key under evidence.gpai (model_documentation, ...).
     gpai: dict[str, EvidenceItem] = field(default_factory=dict)
+    # One per attestation entry: signed, recorded or invalid (govern.load.seals).
+    seals: tuple[Seal, ...] = ()
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -74,6 +77,9 @@ class EvidenceBundle:
             return []
         model: AttestationFile = self.attestations.model
         return list(model.attestations)
+
+    def seal(self, index: int) -> Seal:
+        return self.seals[index] if index < len(self.seals) else RECORDED
 
 
 def find_manifest(target: Path) -> Path:
@@ -227,6 +233,9 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         )
         if x is not None
     )
+    seals, signatures = _seals(manifest, manifest_doc, attest, root, boundary, warnings)
+    if signatures is not None:
+        files = (*files, EvidenceItem("attestation_signatures", signatures, None))
     return EvidenceBundle(
         root,
         manifest_doc,
@@ -240,8 +249,30 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         loaded_incidents,
         plan,
         fria,
+        seals=seals,
         gpai=loaded_gpai,
     )
+
+
+def _seals(
+    manifest: Manifest,
+    manifest_doc: SourceDocument,
+    attest: EvidenceItem | None,
+    root: Path,
+    boundary: Path | None,
+    warnings: list[str],
+) -> tuple[tuple[Seal, ...], SourceDocument | None]:
+    """The assurance of each attestation, and the signatures file when there is one; keys and
+    envelopes are read only when there are any."""
+    if attest is None:
+        return (), None
+    from govern.load.seals import load_attester_keys, read_seals
+
+    entries = list(attest.model.attestations)
+    keys = load_attester_keys(manifest.attesters, manifest_doc, root, boundary)
+    rel = manifest.evidence.attestations
+    assert rel is not None
+    return read_seals(entries, root, rel, boundary, keys, warnings)
 
 
 _IMPORTABLE = ("model_card", "dataset")

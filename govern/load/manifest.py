@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from govern.evidence.base import Record
 from govern.reference import ANNEX_III_POINTS, FRAMEWORKS
@@ -166,6 +166,26 @@ class EvidencePaths(Record):
         return value
 
 
+class Attester(Record):
+    """A person trusted to sign attestations, with the key their signatures must verify under."""
+
+    name: str = Field(min_length=1, description="As written in attested_by.name.")
+    role: str | None = None
+    public_key: str | None = Field(
+        default=None,
+        description="PEM public key (Ed25519 or ECDSA P-256), relative to govern.yaml.",
+    )
+    certificate: str | None = Field(
+        default=None, description="PEM X.509 certificate instead of a bare key; its dates count."
+    )
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Attester:
+        if (self.public_key is None) == (self.certificate is None):
+            raise ValueError("give exactly one of public_key or certificate")
+        return self
+
+
 class Manifest(Record):
     govern: Literal[1]
     system: System
@@ -176,6 +196,9 @@ class Manifest(Record):
         default=None,
         description="Packs to apply: builtin:NAME or a folder relative to govern.yaml. "
         "Default: the built-in pack of each framework in scope.",
+    )
+    attesters: list[Attester] = Field(
+        default=[], description="Who may sign attestations, and with which key."
     )
     # Waivers are validated one by one by govern.engine.waivers, so that a malformed waiver is
     # reported and ignored (fail closed) rather than stopping the whole run.

@@ -129,11 +129,17 @@ class Bound(Check):
     limit: Number
     is_min: bool
     ci: str = "point"
+    # On a fairness metric: the smallest group n the value may rest on; below it the metric is
+    # not estimable and the check yields insufficient_evidence, neither pass nor plain fail.
+    min_n: Number | None = None
 
     def params(self) -> list[tuple[str, str]]:
+        out = []
         if isinstance(self.limit, ParamRef):
-            return [(self.limit.name, "min" if self.is_min else "max")]
-        return []
+            out.append((self.limit.name, "min" if self.is_min else "max"))
+        if isinstance(self.min_n, ParamRef):
+            out.append((self.min_n.name, "min"))
+        return out
 
     def describe(self, params: dict[str, Any]) -> str:
         op = ">=" if self.is_min else "<="
@@ -142,7 +148,10 @@ class Bound(Check):
             "interval": " (fails only if the whole confidence interval is beyond)",
             "conservative": " (for the whole confidence interval)",
         }[self.ci]
-        return f"{self.path} {op} {_shown_limit(self.limit, params)}{how}"
+        enough = ""
+        if self.min_n is not None:
+            enough = f", on groups of at least {_shown_limit(self.min_n, params)}"
+        return f"{self.path} {op} {_shown_limit(self.limit, params)}{how}{enough}"
 
 
 @dataclass(frozen=True)
@@ -220,10 +229,17 @@ class Not(Check):
         return f"not ({self.item.describe(params)})"
 
 
+ASSURANCES = ("recorded", "signed")
+
+
 @dataclass(frozen=True)
 class AttestationCheck(Check):
+    """An attestation of `control`; `assurance: signed` accepts only one signed by a listed
+    attester (govern.load.seals), `recorded` (the default) also a plain YAML entry."""
+
     control: str
     max_age_days: Number | None = None
+    assurance: str = "recorded"
 
     def params(self) -> list[tuple[str, str]]:
         if isinstance(self.max_age_days, ParamRef):
@@ -234,7 +250,8 @@ class AttestationCheck(Check):
         age = ""
         if self.max_age_days is not None:
             age = f", dated within {_show(_number(self.max_age_days, params))} days"
-        return f"a signed attestation of control {self.control!r}{age}"
+        kind = "a signed attestation" if self.assurance == "signed" else "an attestation"
+        return f"{kind} of control {self.control!r}{age}"
 
 
 @dataclass(frozen=True)
@@ -299,13 +316,18 @@ def compile_check(
         args = _args(arg, here, required=("path", "value"))
         return Contains(_path(args["path"], here, in_each), args["value"])
     if operator == "attestation":
-        args = _args(arg, here, required=("control",), optional=("max_age_days",))
+        args = _args(arg, here, required=("control",), optional=("max_age_days", "assurance"))
         if not isinstance(args["control"], str) or not args["control"]:
             raise CheckSyntaxError("'attestation' needs a control id", (*here, "control"))
         max_age = _opt_number(args.get("max_age_days"), (*here, "max_age_days"))
         if isinstance(max_age, PathRef):
             raise CheckSyntaxError("max_age_days takes a number or {param: NAME}", here)
-        return AttestationCheck(args["control"], max_age)
+        assurance = args.get("assurance", "recorded")
+        if assurance not in ASSURANCES:
+            raise CheckSyntaxError(
+                f"assurance must be one of {', '.join(ASSURANCES)}", (*here, "assurance")
+            )
+        return AttestationCheck(args["control"], max_age, assurance)
     if operator == "within_days":
         args = _args(arg, here, required=("from", "to", "days"))
         start = _path(args["from"], (*here, "from"), in_each)
@@ -325,13 +347,17 @@ def compile_check(
             _opt_number(args.get("max"), here),
         )
     if operator in ("min", "max"):
-        args = _args(arg, here, required=("path", "value"), optional=("ci",))
+        args = _args(arg, here, required=("path", "value"), optional=("ci", "min_n"))
         limit = _opt_number(args["value"], (*here, "value"), in_each)
         assert limit is not None
         ci = args.get("ci", "point")
         if ci not in CI_MODES:
             raise CheckSyntaxError(f"ci must be one of {', '.join(CI_MODES)}", (*here, "ci"))
-        return Bound(_path(args["path"], here, in_each), limit, operator == "min", ci)
+        min_n = _opt_number(args.get("min_n"), (*here, "min_n"))
+        if isinstance(min_n, PathRef):
+            raise CheckSyntaxError("min_n takes a number or {param: NAME}", (*here, "min_n"))
+        path = _path(args["path"], here, in_each)
+        return Bound(path, limit, operator == "min", ci, min_n)
     if operator == "equals":
         args = _args(arg, here, required=("path", "value"))
         return Equals(_path(args["path"], here, in_each), args["value"])
@@ -432,6 +458,8 @@ def _show(value: Any) -> str:
 # Evaluation
 
 PASS, FAIL, ERROR, NEEDS_ATTESTATION = "pass", "fail", "error", "needs_attestation"
+# The evidence cannot estimate what the check measures: never a pass, never a plain fail.
+INSUFFICIENT = "insufficient_evidence"
 WARN = "warn"
 
 
@@ -454,6 +482,9 @@ class AttestationUse:
     control: str
     attestation: Any  # govern.evidence.attestation.Attestation | None
     problem: str | None = None
+    seal: Any = None  # govern.load.seals.Seal | None
+    # signed, recorded or invalid (a bad signature, or a certificate not valid at the date).
+    assurance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -489,6 +520,8 @@ class Context:
     params: dict[str, Any]
     find_attestation: Callable[[str], list[Any]]
     as_of: dt.date
+    # The seal (govern.load.seals.Seal) of the attestation at an index; None: recorded.
+    seal_of: Callable[[int], Any] = field(default=lambda index: None)
 
 
 def is_automated(check: Check) -> bool:
@@ -527,7 +560,8 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     warnings = [f for f in results if f.status == WARN]
     if not findings:
         return Outcome(PASS, warnings=warnings, held=[Held(x.path, x.value) for x in leaves])
-    status = FAIL if any(f.status == FAIL for f in findings) else ERROR
+    statuses = {f.status for f in findings}
+    status = next(s for s in (FAIL, ERROR, INSUFFICIENT) if s in statuses)
     return Outcome(status, findings, warnings=warnings)
 
 
@@ -570,7 +604,8 @@ def _each(check: Each, ctx: Context) -> Outcome:
         outcome = evaluate(check.check, inner)
         outcomes.append(_rebase(outcome, leaf.path))
     statuses = [o.status for o in outcomes]
-    status = next((s for s in (FAIL, ERROR, NEEDS_ATTESTATION) if s in statuses), PASS)
+    order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
+    status = next((s for s in order if s in statuses), PASS)
     held = [h for o in outcomes for h in o.held]
     if not held:
         held = [Held(_count_location(resolve(check.path, ctx.view)), text="no entries")]
@@ -615,11 +650,11 @@ def _combine(check: Combine, ctx: Context) -> Outcome:
     warnings = [w for o in outcomes for w in o.warnings]
     statuses = [o.status for o in outcomes]
     if check.kind == "all":
-        order = (FAIL, ERROR, NEEDS_ATTESTATION)
+        order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
         status = next((s for s in order if s in statuses), PASS)
         findings = [f for o in outcomes if o.status != PASS for f in o.findings]
     else:
-        order = (PASS, NEEDS_ATTESTATION, ERROR)
+        order = (PASS, NEEDS_ATTESTATION, INSUFFICIENT, ERROR)
         status = next((s for s in order if s in statuses), FAIL)
         findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
     held = next((o.held for o in outcomes if o.status == PASS and o.held), [])
@@ -633,8 +668,15 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
         if is_present(value):
             return None
         return LeafFinding(expected, _describe_absent(value), leaf.path)
+    if isinstance(check, Bound) and check.min_n is not None:
+        small = _small_group(leaf.path, ctx.view, _number(check.min_n, ctx.params))
+        if small is not None:
+            return LeafFinding(expected, f"{show_value(value)}: {small}", leaf.path, INSUFFICIENT)
     if isinstance(check, Bound) and isinstance(value, dict) and "value" in value:
         return _bound_metric(check, value, leaf.path, expected, ctx)
+    if isinstance(check, Bound) and is_placeholder(value):
+        found = f"{_describe_absent(value)}: no value to compare with the threshold"
+        return LeafFinding(expected, found, leaf.path, INSUFFICIENT)
     if value is MISSING or value is None:
         return LeafFinding(expected, "missing", leaf.path)
     if isinstance(check, Equals):
@@ -678,7 +720,11 @@ def _bound_metric(
     lower, upper = interval.get("lower"), interval.get("upper")
     if point is None:
         return LeafFinding(
-            expected, "undefined (null: the metric cannot be computed here)", path, ERROR
+            expected,
+            "undefined (null: the evidence cannot estimate this metric, e.g. a group with no "
+            "positives)",
+            path,
+            INSUFFICIENT,
         )
 
     def within(x: float) -> bool:
@@ -731,6 +777,32 @@ def _within_days(check: WithinDays, ctx: Context) -> Outcome:
     return Outcome(PASS, held=[Held(where, text=found)])
 
 
+def _small_group(path: tuple[str | int, ...], view: dict[str, Any], min_n: float) -> str | None:
+    """Which group a fairness value rests on has fewer than `min_n` members, or None.
+
+    A group's own metric rests on that group; a disparity on every group of its feature. Values
+    outside a fairness report's features have no group size, so min_n does not apply to them.
+    """
+    if len(path) < 4 or path[0] != "fairness" or path[2] != "features":
+        return None
+    try:
+        feature = view["fairness"][path[1]]["features"][path[3]]
+        groups = feature["groups"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if len(path) > 5 and path[4] == "groups" and isinstance(path[5], int):
+        groups = groups[path[5] : path[5] + 1]
+    small = [g for g in groups if isinstance(g.get("count"), int) and g["count"] < min_n]
+    if not small:
+        return None
+    g = min(small, key=lambda group: group["count"])
+    more = f" (and {len(small) - 1} more)" if len(small) > 1 else ""
+    return (
+        f"group {g.get('group')!r} has n={g['count']}{more}, below the pack's minimum "
+        f"{_show(min_n)}: not estimable"
+    )
+
+
 def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
     count = sum(1 for leaf in leaves if is_present(leaf.value))
     low = _limit(check.at_least, ctx) if check.at_least is not None else None
@@ -749,6 +821,9 @@ def _count_location(leaves: list[Leaf]) -> tuple[str | int, ...]:
 
 
 def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
+    """An invalid signature fails the rule closed whatever else is there: an altered or forged
+    attestation is worse than none. Otherwise the first entry that is sound, current and of the
+    assurance the pack asks for passes; if none is, the rule still needs an attestation."""
     expected = check.describe(ctx.params)
     candidates = ctx.find_attestation(check.control)
     if not candidates:
@@ -757,18 +832,47 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
         )
         return Outcome(NEEDS_ATTESTATION, [finding], [AttestationUse(check.control, None)])
     max_age = _number(check.max_age_days, ctx.params) if check.max_age_days is not None else None
-    problems = []
+    uses = []
     for index, attestation in candidates:
+        seal = ctx.seal_of(index)
+        problem = _seal_problem(seal, ctx.as_of)
+        if problem is not None:
+            use = AttestationUse(check.control, attestation, problem, seal, "invalid")
+            finding = LeafFinding(expected, problem, ("attestations", index), FAIL)
+            return Outcome(FAIL, [finding], [use])
+        uses.append((index, attestation, seal))
+    problems = []
+    for index, attestation, seal in uses:
+        level = seal.level if seal is not None else "recorded"
         problem = _attestation_problem(attestation, ctx.as_of, max_age)
+        if problem is None and check.assurance == "signed" and level != "signed":
+            problem = (
+                f"attestation by {attestation.attested_by.name} is recorded (unsigned); "
+                "the pack requires one signed by a listed attester (`govern attest sign`)"
+            )
         if problem is None:
-            signed = Held(("attestations",), text=f"attested by {attestation.attested_by.name}")
-            return Outcome(PASS, [], [AttestationUse(check.control, attestation)], held=[signed])
-        problems.append((index, attestation, problem))
-    index, attestation, problem = problems[-1]
+            shown = f"attested by {attestation.attested_by.name} ({level})"
+            held = Held(("attestations", index), text=shown)
+            use = AttestationUse(check.control, attestation, None, seal, level)
+            return Outcome(PASS, [], [use], held=[held])
+        problems.append((index, attestation, problem, seal, level))
+    index, attestation, problem, seal, level = problems[-1]
     finding = LeafFinding(expected, problem, ("attestations", index), NEEDS_ATTESTATION)
-    return Outcome(
-        NEEDS_ATTESTATION, [finding], [AttestationUse(check.control, attestation, problem)]
-    )
+    use = AttestationUse(check.control, attestation, problem, seal, level)
+    return Outcome(NEEDS_ATTESTATION, [finding], [use])
+
+
+def _seal_problem(seal: Any, as_of: dt.date) -> str | None:
+    """Why a signature makes its attestation invalid at `as_of`, or None."""
+    if seal is None or seal.level == "recorded":
+        return None
+    if seal.level == "invalid":
+        return f"invalid signature: {seal.problem}"
+    if seal.not_after is not None and as_of > seal.not_after:
+        return f"invalid signature: {seal.attester}'s certificate expired on {seal.not_after}"
+    if seal.not_before is not None and as_of < seal.not_before:
+        return f"invalid signature: {seal.attester}'s certificate is valid from {seal.not_before}"
+    return None
 
 
 def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None) -> str | None:

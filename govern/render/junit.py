@@ -15,7 +15,7 @@ from govern.render.locations import column_of, line_of, located_findings, repo_p
 
 # Statuses as test outcomes. A waived rule is a known failure someone accepted, so it is skipped
 # like a not-applicable one rather than counted as passing.
-_FAILURE = {"fail", "needs_attestation"}
+_FAILURE = {"fail", "insufficient_evidence", "needs_attestation"}
 _ERROR = {"error"}
 _SKIPPED = {"not_applicable", "waived"}
 

@@ -9,7 +9,7 @@ from govern.engine.assessment import Assessment, Finding, Location, RuleResult
 # The statuses CI outputs report as results. Passing and not-applicable rules are left out, as
 # code-scanning tools do: an alert or annotation for every rule that holds would bury the ones
 # that need work.
-REPORTED_STATUSES = ("fail", "error", "needs_attestation", "waived")
+REPORTED_STATUSES = ("fail", "error", "insufficient_evidence", "needs_attestation", "waived")
 
 
 def repo_path(file: str, base_path: str = "") -> str:

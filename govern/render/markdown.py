@@ -13,6 +13,7 @@ from govern.render.text import NAMED_IDS
 _LABEL = {
     "fail": "FAIL",
     "error": "ERROR",
+    "insufficient_evidence": "INSUFFICIENT EVIDENCE",
     "needs_attestation": "NEEDS ATTESTATION",
     "waived": "WAIVED",
     "pass": "PASS",
@@ -21,6 +22,7 @@ _LABEL = {
 _HEADER = {
     "fail": "Fail",
     "error": "Error",
+    "insufficient_evidence": "Insufficient evidence",
     "needs_attestation": "Needs attestation",
     "waived": "Waived",
     "pass": "Pass",
@@ -64,7 +66,10 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
     )
     gating = [r for r in ranked if r.gating]
     other = [
-        r for r in ranked if not r.gating and r.status in ("fail", "error", "needs_attestation")
+        r
+        for r in ranked
+        if not r.gating
+        and r.status in ("fail", "error", "insufficient_evidence", "needs_attestation")
     ]
     if gating:
         lines += _problems("Blocking: these fail the run", gating, assessment, base_path)

@@ -188,6 +188,10 @@ def _result(
             "expected": finding.expected,
             "found": finding.found,
         }
+    levels = [a.assurance for a in result.attestations if a.assurance is not None]
+    if levels:
+        # signed, recorded or invalid: a code-scanning reader sees which kind of statement it is.
+        properties["assurance"] = levels[0]
     return {
         "ruleId": result.rule_id,
         "ruleIndex": rule_index,

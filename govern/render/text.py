@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from govern.engine.assessment import STATUSES, Assessment, Options, RuleResult
 from govern.engine.law import applied_basis, law_line
 from govern.policy.model import SEVERITY_RANK
@@ -13,12 +15,13 @@ from govern.render.style import style
 _LABEL = {
     "fail": ("FAIL", "red"),
     "error": ("ERROR", "magenta"),
+    "insufficient_evidence": ("INSUFFICIENT EVIDENCE", "magenta"),
     "needs_attestation": ("NEEDS ATTESTATION", "yellow"),
     "waived": ("WAIVED", "cyan"),
     "pass": ("PASS", "green"),
     "not_applicable": ("N/A", "bright_black"),
 }
-_DETAILED = {"fail", "error", "needs_attestation", "waived"}
+_DETAILED = {"fail", "error", "insufficient_evidence", "needs_attestation", "waived"}
 # Without --verbose a framework shows this many results in full and names the rest by id, so a
 # fresh scaffold with a hundred failures still fits a screen or two.
 DETAIL_LIMIT = 10
@@ -103,7 +106,14 @@ def _counts_text(counts: dict[str, int], group: list[RuleResult]) -> str:
     shown = {**counts, "pass": counts.get("pass", 0) - attested}
     parts = [f"{n} {s.replace('_', ' ')}" for s, n in shown.items() if n]
     if attested:
-        parts.insert(1 if shown["pass"] else 0, f"{attested} attested")
+        levels = Counter(
+            a.assurance or "recorded"
+            for r in group
+            if r.status == "pass" and not r.automated
+            for a in r.attestations[:1]
+        )
+        how = ", ".join(f"{levels[k]} {k}" for k in ("signed", "recorded") if levels[k])
+        parts.insert(1 if shown["pass"] else 0, f"{attested} attested ({how})")
     return ", ".join(parts)
 
 
@@ -180,7 +190,7 @@ def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[s
             f"{indent}tightened {tightening.what} {tightening.before} -> "
             f"{tightening.after} by pack {tightening.pack}"
         )
-    if result.status in ("fail", "error", "needs_attestation"):
+    if result.status in ("fail", "error", "insufficient_evidence", "needs_attestation"):
         lines.append(f"{indent}fix       {result.remediation}")
         if not result.gating:
             lines.append(

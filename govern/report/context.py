@@ -38,6 +38,7 @@ STATUS_LABELS = {
     "attested": "Attested",
     "fail": "Fail",
     "error": "Error",
+    "insufficient_evidence": "Insufficient evidence",
     "needs_attestation": "Needs attestation",
     "waived": "Waived",
     "not_applicable": "Not applicable",
@@ -48,6 +49,7 @@ STATUS_COLOURS = {
     "attested": "#2e90fa",
     "fail": "#b42318",
     "error": "#9e165f",
+    "insufficient_evidence": "#93370d",
     "needs_attestation": "#dc6803",
     "waived": "#6941c6",
     "not_applicable": "#98a2b3",
@@ -80,7 +82,7 @@ _RATE_GATES = {
     ),
     "false_positive_rate": ("equalized_odds_difference", "equalized_odds_ratio"),
 }
-_ATTENTION = ("fail", "error", "needs_attestation", "waived")
+_ATTENTION = ("fail", "error", "insufficient_evidence", "needs_attestation", "waived")
 DASH = "\u2013"
 ELLIPSIS = "\u2026"
 RUNNING_TITLE_CHARS = 80
@@ -119,6 +121,7 @@ class FrameworkRow:
     needs_attestation: int
     not_applicable: int
     coverage: Coverage | None
+    insufficient: int
     bar: Markup
 
 
@@ -223,6 +226,7 @@ class Totals:
     needs_attestation: int
     not_applicable: int
     warnings: int
+    insufficient: int = 0
 
 
 @dataclass(frozen=True)
@@ -337,6 +341,13 @@ def display_status(result: RuleResult) -> str:
     return result.status
 
 
+def _label(status: str, result: RuleResult) -> str:
+    """An attested pass names its assurance, so a plain recorded entry never reads as signed."""
+    if status == "attested" and result.attestations:
+        return f"{STATUS_LABELS[status]} ({result.attestations[0].assurance or 'recorded'})"
+    return STATUS_LABELS[status]
+
+
 def _counts(results: Sequence[RuleResult]) -> dict[str, int]:
     counts = dict.fromkeys((*STATUSES, "attested"), 0)
     for result in results:
@@ -357,6 +368,7 @@ def _totals(results: Sequence[RuleResult]) -> Totals:
         needs_attestation=c["needs_attestation"],
         not_applicable=c["not_applicable"],
         warnings=sum(1 for r in results if r.notes),
+        insufficient=c["insufficient_evidence"],
     )
 
 
@@ -368,7 +380,16 @@ def _framework_row(assessment: Assessment, framework: str) -> FrameworkRow:
     summary = next(f for f in assessment.summary.frameworks if f.framework == framework)
     results = _framework_results(assessment, framework)
     c = _counts(results)
-    order = ("pass", "attested", "waived", "needs_attestation", "error", "fail", "not_applicable")
+    order = (
+        "pass",
+        "attested",
+        "waived",
+        "needs_attestation",
+        "insufficient_evidence",
+        "error",
+        "fail",
+        "not_applicable",
+    )
     bar = charts.stacked_bar(
         [charts.Segment(STATUS_LABELS[s], c[s], STATUS_COLOURS[s]) for s in order],
         title=f"{summary.title}: results by status",
@@ -386,6 +407,7 @@ def _framework_row(assessment: Assessment, framework: str) -> FrameworkRow:
         needs_attestation=c["needs_attestation"],
         not_applicable=c["not_applicable"],
         coverage=summary.coverage,
+        insufficient=c["insufficient_evidence"],
         bar=Markup(bar),  # noqa: S704 - built by charts, which escapes every text it draws
     )
 
@@ -436,7 +458,7 @@ def _result_view(
         result=result,
         anchor="rule-" + result.rule_id.lower(),
         status=status,
-        label=STATUS_LABELS[status],
+        label=_label(status, result),
         refs=refs,
         own_refs=tuple(result.refs.get(framework, [])),
         reads=reads,
@@ -449,7 +471,7 @@ def _result_view(
 
 
 def _gate_note(result: RuleResult, options: Options) -> str | None:
-    if result.status not in ("fail", "error", "needs_attestation"):
+    if result.status not in ("fail", "error", "insufficient_evidence", "needs_attestation"):
         return None
     if result.gating:
         return "Fails the assessment."

@@ -16,8 +16,9 @@ from govern.store.chain import canonical_json, canonical_time, digest, sha256_he
 ROW_FORMAT = 1
 
 # Rule results worth a row of their own; a plain pass or not-applicable is in the document only.
-RECORDED_STATUSES = ("fail", "error", "needs_attestation", "waived")
-FAILURE_STATUSES = ("fail", "error")
+RECORDED_STATUSES = ("fail", "error", "insufficient_evidence", "needs_attestation", "waived")
+# History counts insufficient evidence with the failures it blocks like (it has no column yet).
+FAILURE_STATUSES = ("fail", "error", "insufficient_evidence")
 
 CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
     "findings": (
