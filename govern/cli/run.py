@@ -46,13 +46,14 @@ def engine_options_from(
 ) -> EngineOptions:
     """What the options of `govern.cli.options.engine_options` ask of the engine."""
     from govern.engine.evaluate import EngineOptions
+    from govern.engine.law import calendar_name
     from govern.evidence.filled import utc_today
 
     return EngineOptions(
         as_of=as_of or utc_today(),
         fail_on=fail_on,  # type: ignore[arg-type]  # click.Choice guarantees the literal
         only_in_force=only_in_force,
-        calendar=calendar,  # type: ignore[arg-type]
+        calendar=calendar_name(calendar),
         allow_unattested=allow_unattested,
     )
 

@@ -38,7 +38,7 @@ def _draft(kind: str, target: Path) -> Any:
     from govern.engine.technical_docs import annex_iv, declaration
 
     bundle, packs = load_system_and_packs(target)
-    options = engine_options_from(dt.date.fromisoformat(AS_OF), "high", False, "official", False)
+    options = engine_options_from(dt.date.fromisoformat(AS_OF), "high", False, "amended", False)
     assessment = assess(bundle, packs, options)
     if kind == "annex-iv":
         return annex_iv(assessment, bundle, packs)

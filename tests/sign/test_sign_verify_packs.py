@@ -65,7 +65,7 @@ def test_the_organisation_pack_is_recorded_and_checked(
     result = verify(run_cli, acme, keys)
     assert result.code == 0, result.out
     assert "ok   policy policies/acme/pack.yaml: sha256 " in result.out
-    assert "ok   policy builtin:eu-ai-act 0.1.0: 17 files match this govern's built-in pack" in (
+    assert "ok   policy builtin:eu-ai-act 0.1.0: 18 files match this govern's built-in pack" in (
         result.out
     )
 
