@@ -32,6 +32,26 @@ class CreatedType(click.ParamType):  # type: ignore[type-arg]
             self.fail(f"{value!r} is not 'now', YYYY-MM-DD or an ISO date-time", param, ctx)
 
 
+class ThresholdType(click.ParamType):  # type: ignore[type-arg]
+    """A number, or `median` for the scoring rate of NYC Local Law 144."""
+
+    name = "T|median"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float | str:
+        text = str(value).strip()
+        if text.lower() == "median":
+            return "median"
+        try:
+            number = float(text)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor 'median'", param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     """--sensitive takes a comma list, may repeat, and splits on whitespace from the env var."""
     return tuple(c.strip() for value in values for c in value.split(",") if c.strip())
@@ -43,23 +63,65 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     "--y-true",
     "y_true",
     metavar="COL",
-    required=True,
     envvar=f"{ENV}Y_TRUE",
-    help="Column with the true label (or target, for regression).",
+    help="Column with the true label (or target); without it, a selection-only audit.",
 )
 @click.option(
     "--y-pred",
     "y_pred",
     metavar="COL",
-    required=True,
     envvar=f"{ENV}Y_PRED",
-    help="Column with the model's prediction.",
+    help="Column with the model's prediction or decision (selected: the positive label).",
 )
 @click.option(
     "--score",
     metavar="COL",
     envvar=f"{ENV}SCORE",
-    help="Column with the model's score for the positive label; adds ROC AUC.",
+    help="Column with the model's score for the positive label; adds ROC AUC, or with "
+    "--threshold decides who is selected.",
+)
+@click.option(
+    "--threshold",
+    metavar="T|median",
+    type=ThresholdType(),
+    envvar=f"{ENV}THRESHOLD",
+    help="Selection-only: selected when --score >= T; `median`: above the sample median "
+    "(LL144's scoring rate).",
+)
+@click.option(
+    "--control",
+    metavar="COL[,COL...]",
+    multiple=True,
+    envvar=f"{ENV}CONTROL",
+    help="Strata: selection figures within each combination of these columns (fairlearn's "
+    "control_features).",
+)
+@click.option(
+    "--min-share",
+    metavar="SHARE",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    show_default=True,
+    envvar=f"{ENV}MIN_SHARE",
+    help="Groups under this share of a stratum's rows (e.g. 0.02) are excluded from impact "
+    "ratios and listed.",
+)
+@click.option(
+    "--interval",
+    type=click.Choice(["wilson", "clopper-pearson"]),
+    default="wilson",
+    show_default=True,
+    envvar=f"{ENV}INTERVAL",
+    help="Interval of every selection rate.",
+)
+@click.option(
+    "--permutations",
+    metavar="N",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    envvar=f"{ENV}PERMUTATIONS",
+    help="Permutation-test p-value per selection disparity (Holm-corrected); 0: none.",
 )
 @click.option(
     "--sensitive",
@@ -153,9 +215,14 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 def command(
     predictions: str,
-    y_true: str,
-    y_pred: str,
+    y_true: str | None,
+    y_pred: str | None,
     score: str | None,
+    threshold: float | str | None,
+    control: tuple[str, ...],
+    min_share: float,
+    interval: str,
+    permutations: int,
     sensitive: tuple[str, ...],
     positive_label: str | None,
     task: str,
@@ -177,11 +244,18 @@ def command(
     value: percentile for metrics; for disparities (a max - min over groups, biased upwards in
     resamples) the range over a simultaneous bootstrap-t band on the group gaps.
 
+    Without --y-true it is a selection audit (NYC Local Law 144, the four-fifths rule): who
+    was selected by --y-pred, or by --score with --threshold; per group its selection rate
+    with a Wilson or Clopper-Pearson interval, the impact ratio to the most-selected group and
+    the four-fifths flag, within each --control stratum.
+
     \b
     Example:
       govern fairness data/predictions.csv --y-true default --y-pred predicted_default \\
         --score score --sensitive sex,age_band --bootstrap 1000 --seed 7 \\
         -o reports/fairness.json
+      govern fairness hires.csv --score score --threshold median --sensitive sex,race \\
+        --control job_family --min-share 0.02 --permutations 9999 --seed 7 -o sel.json
     """
     # Imported here so that other commands never load numpy or pyarrow.
     from govern.fairness.report import Spec, fairness_report, render
@@ -203,6 +277,11 @@ def command(
         ci_level=ci_level,
         min_group_size=min_group_size,
         seed=seed,
+        threshold=threshold,  # type: ignore[arg-type]  # ThresholdType gives a float or "median"
+        control=_columns(control),
+        min_share=min_share,
+        interval=interval,  # type: ignore[arg-type]  # click.Choice guarantees the literal
+        permutations=permutations,
     )
     report = fairness_report(
         predictions, spec, created=created, model_version=model_version, dataset=dataset
