@@ -28,7 +28,10 @@ def wilson(selected: int, n: int, level: float) -> tuple[float, float]:
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # Exactly 0 (or 1) at 0 (or n) selections, and never excluding p, despite rounding.
+    lower = 0.0 if selected == 0 else min(p, max(0.0, centre - half))
+    upper = 1.0 if selected == n else max(p, min(1.0, centre + half))
+    return lower, upper
 
 
 def clopper_pearson(selected: int, n: int, level: float) -> tuple[float, float]:
