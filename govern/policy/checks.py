@@ -647,9 +647,8 @@ def _bound_metric(
     interval = metric.get("ci") or {}
     lower, upper = interval.get("lower"), interval.get("upper")
     if point is None:
-        return LeafFinding(
-            expected, "undefined (null: the metric cannot be computed here)", path, ERROR
-        )
+        why = metric.get("reason") or "the metric cannot be computed here"
+        return LeafFinding(expected, f"undefined (null: {why})", path, ERROR)
 
     def within(x: float) -> bool:
         return x >= limit if check.is_min else x <= limit
