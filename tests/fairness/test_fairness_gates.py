@@ -68,6 +68,12 @@ def test_selection_only_report_is_accepted_and_gated_on_impact_ratio(
     # under four-fifths without a permutation test: the p-value rule asks for one
     assert rules["EUAIA-10-SELECTION-DISPARITY-TESTED"]["status"] == "fail"
     assert "missing" in rules["EUAIA-10-SELECTION-DISPARITY-TESTED"]["message"]
+    # the report names the intervals it has, not bootstrap ones it lacks
+    html = tmp_path / "report.html"
+    run_cli("report", tmp_path / "system", "--as-of", "2026-12-06", "--html", html)
+    text = html.read_text()
+    assert "95% Wilson on selection rates" in text
+    assert "with 95% Wilson intervals" in text and "bootstrap" not in text.lower()
 
 
 def test_balanced_selection_passes_and_significance_is_read(
