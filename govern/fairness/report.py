@@ -104,6 +104,10 @@ class Spec:
         if self.score and self.task == "regression":
             raise UsageError("--score applies to binary classification, not regression")
         if self.selection_only:
+            if self.score and self.threshold is None and self.y_pred:
+                raise UsageError(
+                    "--score needs --threshold (who is selected) or --y-true (for ROC AUC)"
+                )
             if self.task == "regression":
                 raise UsageError("a regression report needs --y-true")
             if self.bootstrap:
@@ -199,8 +203,10 @@ def fairness_report(
         model_version=model_version,
         dataset=dataset,
     )
-    if not spec.wants_selection or counts.task != "binary":
+    if not spec.wants_selection:
         return report
+    if counts.task != "binary":
+        raise UsageError("--control, --min-share and --permutations apply to binary decisions")
     rows = read_selection(open_source(path), spec.selection())
     section, _ = selection_section(rows, spec.selection())
     extra = selection_warnings(section, spec.min_group_size)
