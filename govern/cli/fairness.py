@@ -181,6 +181,14 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Seed of the bootstrap; without one a seed is drawn and recorded.",
 )
 @click.option(
+    "--cross-check",
+    "cross_check",
+    is_flag=True,
+    envvar=f"{ENV}CROSS_CHECK",
+    help="Recompute the group rates with fairlearn's MetricFrame and record whether they are "
+    "identical (needs govern[fairlearn]).",
+)
+@click.option(
     "-o",
     "--output",
     metavar="PATH",
@@ -223,6 +231,7 @@ def command(
     min_share: float,
     interval: str,
     permutations: int,
+    cross_check: bool,
     sensitive: tuple[str, ...],
     positive_label: str | None,
     task: str,
@@ -286,6 +295,10 @@ def command(
     report = fairness_report(
         predictions, spec, created=created, model_version=model_version, dataset=dataset
     )
+    if cross_check:
+        from govern.fairness.crosscheck import cross_check as recompute
+
+        report = report.model_copy(update={"cross_check": recompute(predictions, report)})
     text = render(report)
     if output == "-":
         click.echo(text, nl=False)
@@ -300,6 +313,8 @@ def command(
     where = "stdout" if output == "-" else output
     click.echo(
         f"fairness: {report.source.rows} rows, {report.parameters.task}; {views}; "
-        f"{len(report.warnings)} warnings -> {where}",
+        f"{len(report.warnings)} warnings"
+        + (f"; {report.cross_check.summary}" if report.cross_check else "")
+        + f" -> {where}",
         err=True,
     )

@@ -175,6 +175,17 @@ class Selection(Record):
     views: list[SelectionView]
 
 
+class CrossCheck(Record):
+    """The report's group rates recomputed by fairlearn's MetricFrame (`--cross-check`)."""
+
+    tool: Literal["fairlearn"] = "fairlearn"
+    version: str
+    compared: int = Field(ge=0)
+    identical: bool
+    differences: list[str] = []  # the first few, "feature group metric: govern x, fairlearn y"
+    summary: str
+
+
 class Tool(Record):
     name: str = "govern"
     version: str
@@ -191,4 +202,5 @@ class FairnessReport(Record):
     overall: dict[str, MetricValue]
     features: list[FeatureReport]
     selection: Selection | None = None  # selection audits; absent in older reports
+    cross_check: CrossCheck | None = None  # with --cross-check
     warnings: list[str] = []

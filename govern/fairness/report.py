@@ -412,6 +412,7 @@ def _label_warnings(where: str, counts: Counts, view: View, g: int, has_auc: boo
 def render(report: FairnessReport) -> str:
     """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
     data = report.model_dump(mode="json")
-    if data.get("selection") is None:
-        data.pop("selection", None)  # reports without a selection audit stay as they were
+    for optional in ("selection", "cross_check"):
+        if data.get(optional) is None:
+            data.pop(optional, None)  # reports without them stay byte for byte as they were
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -542,6 +542,8 @@ def _fairness_view(
         ("Intervals", _intervals_text(params, level)),
         ("Small-group threshold", f"{params.min_group_size} rows"),
     ]
+    if report.cross_check is not None:
+        parameters.append(("Cross-check", report.cross_check.summary))
     overall = tuple(
         (METRIC_LABELS.get(name, name), fmt_metric(value)) for name, value in report.overall.items()
     )
