@@ -12,10 +12,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from govern.errors import UsageError
 from govern.evidence.fairness import CrossCheck, FairnessReport
-from govern.fairness.counts import group_text, label_key
-from govern.fairness.io import iter_batches, open_source
+from govern.fairness.counts import group_text
+from govern.fairness.frame import load
 
 MAX_LISTED = 20
 
@@ -39,37 +38,14 @@ def _metrics() -> dict[str, Callable[..., float]]:
     }
 
 
-def cross_check(path: str, report: FairnessReport, threshold: float | None = None) -> CrossCheck:
+def cross_check(path: str, report: FairnessReport) -> CrossCheck:
     """Recompute every group rate of the report with MetricFrame and compare, value for value."""
-    try:
-        import fairlearn
-        import pyarrow as pa
-        from fairlearn.metrics import MetricFrame
-    except ImportError:
-        raise UsageError("--cross-check needs fairlearn: pip install 'govern[fairlearn]'") from None
+    loaded = load(path, report, "--cross-check")
+    import fairlearn
+    from fairlearn.metrics import MetricFrame
+
     params = report.parameters
-    if params.task != "binary":
-        raise UsageError("--cross-check applies to binary decisions, not regression")
-    decision = params.y_pred or params.score
-    assert decision is not None
-    columns = list(dict.fromkeys([*params.sensitive, decision, *filter(None, [params.y_true])]))
-    source = open_source(path)
-    tables = [pa.table(batch) for batch in iter_batches(source, columns)]
-    frame = pa.concat_tables(tables).to_pandas()  # the report was made: the file has rows
-    positive = label_key(params.positive_label) if params.positive_label is not None else 1.0
-
-    def is_positive(values: Any) -> Any:
-        return values.map(lambda v: label_key(v) == positive).astype(int)
-
-    if params.y_pred is not None:
-        y_pred = is_positive(frame[params.y_pred])
-    else:
-        scores = frame[decision].astype(float)
-        selection = report.selection
-        cut = selection.threshold if selection is not None else threshold
-        median = selection is not None and selection.rule == "median"
-        y_pred = ((scores > cut) if median else (scores >= cut)).astype(int)
-    y_true = is_positive(frame[params.y_true]) if params.y_true is not None else y_pred
+    frame, y_true, y_pred = loaded.frame, loaded.y_true, loaded.y_pred
     functions = _metrics()
     compared, differences = 0, []
     for feature in report.features:
