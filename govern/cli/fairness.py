@@ -181,6 +181,15 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Seed of the bootstrap; without one a seed is drawn and recorded.",
 )
 @click.option(
+    "--metric",
+    "metrics",
+    metavar="NAME",
+    multiple=True,
+    envvar=f"{ENV}METRIC",
+    help="Add a scikit-learn or fairlearn metric per group by name (f1, balanced_accuracy, "
+    "brier_score, log_loss, calibration_error, ...; needs govern[fairlearn]).",
+)
+@click.option(
     "--cross-check",
     "cross_check",
     is_flag=True,
@@ -232,6 +241,7 @@ def command(
     interval: str,
     permutations: int,
     cross_check: bool,
+    metrics: tuple[str, ...],
     sensitive: tuple[str, ...],
     positive_label: str | None,
     task: str,
@@ -295,6 +305,10 @@ def command(
     report = fairness_report(
         predictions, spec, created=created, model_version=model_version, dataset=dataset
     )
+    if metrics:
+        from govern.fairness.named_metrics import add_metrics
+
+        report = add_metrics(predictions, report, _columns(metrics))
     if cross_check:
         from govern.fairness.crosscheck import cross_check as recompute
 

@@ -186,6 +186,14 @@ class CrossCheck(Record):
     summary: str
 
 
+class LibraryMetrics(Record):
+    """Metrics added by name (`--metric`), computed by fairlearn's MetricFrame, not by govern."""
+
+    names: list[str]
+    fairlearn: str
+    scikit_learn: str
+
+
 class Tool(Record):
     name: str = "govern"
     version: str
@@ -203,4 +211,5 @@ class FairnessReport(Record):
     features: list[FeatureReport]
     selection: Selection | None = None  # selection audits; absent in older reports
     cross_check: CrossCheck | None = None  # with --cross-check
+    library_metrics: LibraryMetrics | None = None  # with --metric
     warnings: list[str] = []

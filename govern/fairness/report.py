@@ -412,7 +412,7 @@ def _label_warnings(where: str, counts: Counts, view: View, g: int, has_auc: boo
 def render(report: FairnessReport) -> str:
     """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
     data = report.model_dump(mode="json")
-    for optional in ("selection", "cross_check"):
+    for optional in ("selection", "cross_check", "library_metrics"):
         if data.get(optional) is None:
             data.pop(optional, None)  # reports without them stay byte for byte as they were
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
