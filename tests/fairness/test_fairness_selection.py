@@ -276,3 +276,47 @@ def test_bad_options_are_one_line_usage_errors(
     assert message in result.err
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) <= 3
     assert not out.exists()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(5, 200),
+    min_share=st.sampled_from([0.0, 0.02, 0.2]),
+)
+def test_impact_ratio_invariants(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, n: int, min_share: float
+) -> None:
+    """Ratios in [0, 1], the top included group at exactly 1, Holm never below the raw p."""
+    frame = _random_frame(seed, n)
+    path = _write(tmp_path_factory.mktemp("inv"), frame).with_suffix(".parquet")
+    frame.to_parquet(path)
+    spec = _spec(
+        y_pred="hired",
+        sensitive=("sex", "race"),
+        control=("exam",),
+        min_share=min_share,
+        permutations=49,
+        seed=seed,
+    )
+    report = fairness_report(str(path), spec)
+    assert report.selection is not None
+    for view in report.selection.views:
+        for stratum in view.strata:
+            assert stratum.count == sum(g.count for g in stratum.groups)
+            ratios = [
+                g.impact_ratio.value
+                for g in stratum.groups
+                if g.impact_ratio is not None and g.impact_ratio.value is not None
+            ]
+            if ratios:
+                assert all(0 <= r <= 1 for r in ratios) and max(ratios) == 1.0
+                assert stratum.impact_ratio.value == min(ratios)
+            for group in stratum.groups:
+                assert group.excluded == (group.count > 0 and (group.share or 0) < min_share)
+                assert group.excluded == (group.group in stratum.excluded)
+            if stratum.p_value is not None and stratum.p_value.value is not None:
+                assert stratum.p_value_holm is not None and stratum.p_value_holm.value is not None
+                assert stratum.p_value.value <= stratum.p_value_holm.value <= 1
+        defined = [s.impact_ratio.value for s in view.strata if s.impact_ratio.value is not None]
+        assert view.worst.impact_ratio.value == (min(defined) if defined else None)
