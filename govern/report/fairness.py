@@ -79,12 +79,19 @@ def collect(bundle: EvidenceBundle, packs: PackSet, assessment: Assessment) -> F
 
 
 def gates_in_check(
-    rule_id: str, check: dict[str, Any], params: dict[str, float]
+    rule_id: str, check: dict[str, Any], params: dict[str, float], base: str = ""
 ) -> Iterator[FairnessGate]:
-    """Every min/max on a fairness disparity in a rule's check, with its effective threshold."""
+    """Every min/max on a fairness disparity in a rule's check, with its effective threshold.
+
+    `base` is the path an `each` over the fairness reports binds `item` to (a gate that skips
+    some reports, such as one needing a true label, is still drawn on the others).
+    """
     for op, body in check.items():
         if op in ("min", "max") and isinstance(body, dict):
-            match = _GATE_PATH.match(str(body.get("path", "")))
+            path = str(body.get("path", ""))
+            if base and path.startswith("item."):
+                path = base + path[len("item") :]
+            match = _GATE_PATH.match(path)
             threshold = _threshold(body.get("value"), params)
             if match and threshold is not None:
                 yield FairnessGate(
@@ -98,7 +105,11 @@ def gates_in_check(
         elif op in ("all", "any") and isinstance(body, list):
             for sub in body:
                 if isinstance(sub, dict):
-                    yield from gates_in_check(rule_id, sub, params)
+                    yield from gates_in_check(rule_id, sub, params, base)
+        elif op == "each" and isinstance(body, dict) and body.get("path") == "fairness[*]":
+            inner = body.get("check")
+            if isinstance(inner, dict):
+                yield from gates_in_check(rule_id, inner, params, "fairness[*]")
         elif op == "not" and isinstance(body, dict):
             continue  # a negated bound is not a threshold a chart can draw
 

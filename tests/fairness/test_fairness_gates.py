@@ -106,3 +106,23 @@ def test_nobody_selected_is_an_error_not_a_pass(
     impact = rules["EUAIA-10-IMPACT-RATIO"]
     assert impact["status"] == "error"
     assert "undefined (null: no one in an included group was selected" in impact["message"]
+
+
+def test_report_charts_still_draw_the_equalized_odds_gate() -> None:
+    """The gate now skips reports without a true label; on the others the chart still draws it."""
+    import yaml
+
+    from govern.report.fairness import gates_in_check
+
+    rules = yaml.safe_load(
+        (EXAMPLE.parents[1] / "policies" / "eu-ai-act" / "art10_fairness_gates.yaml").read_text()
+    )
+    rule = next(r for r in rules if r["id"] == "EUAIA-10-EQUALIZED-ODDS-DIFFERENCE")
+    (gate,) = gates_in_check(rule["id"], rule["check"], rule["params"])
+    assert (gate.metric, gate.reference, gate.op, gate.threshold, gate.ci) == (
+        "equalized_odds_difference",
+        "between_groups",
+        "max",
+        0.1,
+        "interval",
+    )
