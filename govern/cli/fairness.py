@@ -32,6 +32,26 @@ class CreatedType(click.ParamType):  # type: ignore[type-arg]
             self.fail(f"{value!r} is not 'now', YYYY-MM-DD or an ISO date-time", param, ctx)
 
 
+class ThresholdType(click.ParamType):  # type: ignore[type-arg]
+    """A number, or `median` for the scoring rate of NYC Local Law 144."""
+
+    name = "T|median"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float | str:
+        text = str(value).strip()
+        if text.lower() == "median":
+            return "median"
+        try:
+            number = float(text)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor 'median'", param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     """--sensitive takes a comma list, may repeat, and splits on whitespace from the env var."""
     return tuple(c.strip() for value in values for c in value.split(",") if c.strip())
@@ -43,23 +63,65 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     "--y-true",
     "y_true",
     metavar="COL",
-    required=True,
     envvar=f"{ENV}Y_TRUE",
-    help="Column with the true label (or target, for regression).",
+    help="Column with the true label (or target); without it, a selection-only audit.",
 )
 @click.option(
     "--y-pred",
     "y_pred",
     metavar="COL",
-    required=True,
     envvar=f"{ENV}Y_PRED",
-    help="Column with the model's prediction.",
+    help="Column with the model's prediction or decision (selected: the positive label).",
 )
 @click.option(
     "--score",
     metavar="COL",
     envvar=f"{ENV}SCORE",
-    help="Column with the model's score for the positive label; adds ROC AUC.",
+    help="Column with the model's score for the positive label; adds ROC AUC, or with "
+    "--threshold decides who is selected.",
+)
+@click.option(
+    "--threshold",
+    metavar="T|median",
+    type=ThresholdType(),
+    envvar=f"{ENV}THRESHOLD",
+    help="Selection-only: selected when --score >= T; `median`: above the sample median "
+    "(LL144's scoring rate).",
+)
+@click.option(
+    "--control",
+    metavar="COL[,COL...]",
+    multiple=True,
+    envvar=f"{ENV}CONTROL",
+    help="Strata: selection figures within each combination of these columns (fairlearn's "
+    "control_features).",
+)
+@click.option(
+    "--min-share",
+    metavar="SHARE",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    show_default=True,
+    envvar=f"{ENV}MIN_SHARE",
+    help="Groups under this share of a stratum's rows (e.g. 0.02) are excluded from impact "
+    "ratios and listed.",
+)
+@click.option(
+    "--interval",
+    type=click.Choice(["wilson", "clopper-pearson"]),
+    default="wilson",
+    show_default=True,
+    envvar=f"{ENV}INTERVAL",
+    help="Interval of every selection rate.",
+)
+@click.option(
+    "--permutations",
+    metavar="N",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    envvar=f"{ENV}PERMUTATIONS",
+    help="Permutation-test p-value per selection disparity (Holm-corrected); 0: none.",
 )
 @click.option(
     "--sensitive",
@@ -119,6 +181,23 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Seed of the bootstrap; without one a seed is drawn and recorded.",
 )
 @click.option(
+    "--metric",
+    "metrics",
+    metavar="NAME",
+    multiple=True,
+    envvar=f"{ENV}METRIC",
+    help="Add a scikit-learn or fairlearn metric per group by name (f1, balanced_accuracy, "
+    "brier_score, log_loss, calibration_error, ...; needs govern[fairlearn]).",
+)
+@click.option(
+    "--cross-check",
+    "cross_check",
+    is_flag=True,
+    envvar=f"{ENV}CROSS_CHECK",
+    help="Recompute the group rates with fairlearn's MetricFrame and record whether they are "
+    "identical (needs govern[fairlearn]).",
+)
+@click.option(
     "-o",
     "--output",
     metavar="PATH",
@@ -153,9 +232,16 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 def command(
     predictions: str,
-    y_true: str,
-    y_pred: str,
+    y_true: str | None,
+    y_pred: str | None,
     score: str | None,
+    threshold: float | str | None,
+    control: tuple[str, ...],
+    min_share: float,
+    interval: str,
+    permutations: int,
+    cross_check: bool,
+    metrics: tuple[str, ...],
     sensitive: tuple[str, ...],
     positive_label: str | None,
     task: str,
@@ -177,11 +263,18 @@ def command(
     value: percentile for metrics; for disparities (a max - min over groups, biased upwards in
     resamples) the range over a simultaneous bootstrap-t band on the group gaps.
 
+    Without --y-true it is a selection audit (NYC Local Law 144, the four-fifths rule): who
+    was selected by --y-pred, or by --score with --threshold; per group its selection rate
+    with a Wilson or Clopper-Pearson interval, the impact ratio to the most-selected group and
+    the four-fifths flag, within each --control stratum.
+
     \b
     Example:
       govern fairness data/predictions.csv --y-true default --y-pred predicted_default \\
         --score score --sensitive sex,age_band --bootstrap 1000 --seed 7 \\
         -o reports/fairness.json
+      govern fairness hires.csv --score score --threshold median --sensitive sex,race \\
+        --control job_family --min-share 0.02 --permutations 9999 --seed 7 -o sel.json
     """
     # Imported here so that other commands never load numpy or pyarrow.
     from govern.fairness.report import Spec, fairness_report, render
@@ -203,10 +296,23 @@ def command(
         ci_level=ci_level,
         min_group_size=min_group_size,
         seed=seed,
+        threshold=threshold,  # type: ignore[arg-type]  # ThresholdType gives a float or "median"
+        control=_columns(control),
+        min_share=min_share,
+        interval=interval,  # type: ignore[arg-type]  # click.Choice guarantees the literal
+        permutations=permutations,
     )
     report = fairness_report(
         predictions, spec, created=created, model_version=model_version, dataset=dataset
     )
+    if metrics:
+        from govern.fairness.named_metrics import add_metrics
+
+        report = add_metrics(predictions, report, _columns(metrics))
+    if cross_check:
+        from govern.fairness.crosscheck import cross_check as recompute
+
+        report = report.model_copy(update={"cross_check": recompute(predictions, report)})
     text = render(report)
     if output == "-":
         click.echo(text, nl=False)
@@ -221,6 +327,8 @@ def command(
     where = "stdout" if output == "-" else output
     click.echo(
         f"fairness: {report.source.rows} rows, {report.parameters.task}; {views}; "
-        f"{len(report.warnings)} warnings -> {where}",
+        f"{len(report.warnings)} warnings"
+        + (f"; {report.cross_check.summary}" if report.cross_check else "")
+        + f" -> {where}",
         err=True,
     )

@@ -25,16 +25,24 @@ from govern.evidence.fairness import (
     Tool,
 )
 from govern.fairness.analysis import Analysis, Estimates, View, analyse, project
+from govern.fairness.binomial import IntervalMethod
 from govern.fairness.counts import Counts
-from govern.fairness.io import open_source, read_counts, sha256_of
+from govern.fairness.io import Source, open_source, read_counts, sha256_of
+from govern.fairness.selection import (
+    SelectionSpec,
+    pooled_features,
+    read_selection,
+    selection_section,
+    selection_warnings,
+)
 
 
 @dataclass(frozen=True)
 class Spec:
     """What to compute, exactly as the user asked (recorded in the report's parameters)."""
 
-    y_true: str
-    y_pred: str
+    y_true: str | None
+    y_pred: str | None
     sensitive: tuple[str, ...]
     score: str | None = None
     positive_label: str | None = None
@@ -43,6 +51,37 @@ class Spec:
     ci_level: float = 0.95
     min_group_size: int = 30
     seed: int | None = None
+    threshold: float | Literal["median"] | None = None
+    control: tuple[str, ...] = ()
+    min_share: float = 0.0
+    interval: IntervalMethod = "wilson"
+    permutations: int = 0
+
+    @property
+    def selection_only(self) -> bool:
+        """No true label: the audit is about who was selected (LL144, four-fifths rule)."""
+        return self.y_true is None
+
+    @property
+    def wants_selection(self) -> bool:
+        """A selection section: always without a true label, else when strata or tests ask."""
+        return self.selection_only or bool(self.control or self.permutations or self.min_share)
+
+    def selection(self) -> SelectionSpec:
+        return SelectionSpec(
+            sensitive=self.sensitive,
+            y_pred=self.y_pred,
+            score=self.score if self.y_pred is None else None,
+            threshold=self.threshold,
+            positive_label=self.positive_label,
+            control=self.control,
+            min_share=self.min_share,
+            interval=self.interval,
+            ci_level=self.ci_level,
+            permutations=self.permutations,
+            seed=self.seed,
+            min_group_size=self.min_group_size,
+        )
 
     def check(self) -> None:
         """Reject option combinations that cannot work before touching the file."""
@@ -50,7 +89,7 @@ class Spec:
             raise UsageError("name at least one sensitive feature column with --sensitive")
         if len(set(self.sensitive)) != len(self.sensitive):
             raise UsageError(f"--sensitive names a column twice: {', '.join(self.sensitive)}")
-        targets = {self.y_true, self.y_pred, *([self.score] if self.score else [])}
+        targets = {c for c in (self.y_true, self.y_pred, self.score) if c}
         clash = sorted(targets & set(self.sensitive))
         if clash:
             raise UsageError(
@@ -64,6 +103,24 @@ class Spec:
             raise UsageError("--min-group-size must not be negative")
         if self.score and self.task == "regression":
             raise UsageError("--score applies to binary classification, not regression")
+        if self.selection_only:
+            if self.score and self.threshold is None and self.y_pred:
+                raise UsageError(
+                    "--score needs --threshold (who is selected) or --y-true (for ROC AUC)"
+                )
+            if self.task == "regression":
+                raise UsageError("a regression report needs --y-true")
+            if self.bootstrap:
+                raise UsageError(
+                    "--bootstrap needs --y-true; a selection-only report states binomial "
+                    "intervals (--interval wilson|clopper-pearson) instead"
+                )
+        elif self.y_pred is None:
+            raise UsageError("--y-true needs --y-pred: the prediction to compare it with")
+        elif self.threshold is not None:
+            raise UsageError("--threshold is for selection-only audits (without --y-true)")
+        if self.wants_selection:
+            self.selection().check()
 
 
 def compute(path: str, spec: Spec) -> tuple[SourceFile, Counts, Analysis, int | None]:
@@ -71,6 +128,7 @@ def compute(path: str, spec: Spec) -> tuple[SourceFile, Counts, Analysis, int | 
     spec.check()
     source = open_source(path)
     digest = sha256_of(source.path)
+    assert spec.y_true is not None and spec.y_pred is not None  # checked: not selection-only
     counts = read_counts(
         source,
         y_true=spec.y_true,
@@ -119,6 +177,10 @@ def fairness_report(
     dataset: str | None = None,
 ) -> FairnessReport:
     """The whole command minus option parsing and writing: a validated FairnessReport."""
+    if spec.selection_only:
+        return _selection_report(
+            path, spec, created=created, model_version=model_version, dataset=dataset
+        )
     source, counts, analysis, seed = compute(path, spec)
     parameters = Parameters(
         task=counts.task,
@@ -133,13 +195,66 @@ def fairness_report(
         min_group_size=spec.min_group_size,
         seed=seed,
     )
-    return build_report(
+    report = build_report(
         analysis,
         source,
         parameters,
         created=created,
         model_version=model_version,
         dataset=dataset,
+    )
+    if not spec.wants_selection:
+        return report
+    if counts.task != "binary":
+        raise UsageError("--control, --min-share and --permutations apply to binary decisions")
+    rows = read_selection(open_source(path), spec.selection())
+    section, _ = selection_section(rows, spec.selection())
+    extra = selection_warnings(section, spec.min_group_size)
+    return report.model_copy(update={"selection": section, "warnings": [*report.warnings, *extra]})
+
+
+def _selection_report(
+    path: str,
+    spec: Spec,
+    *,
+    created: dt.datetime | dt.date | None,
+    model_version: str | None,
+    dataset: str | None,
+) -> FairnessReport:
+    """A report without true labels: selection rates, impact ratios, strata, binomial intervals."""
+    spec.check()
+    source: Source = open_source(path)
+    digest = sha256_of(source.path)
+    selection = spec.selection()
+    rows = read_selection(source, selection)
+    section, seed = selection_section(rows, selection)
+    overall, features = pooled_features(rows, selection)
+    parameters = Parameters(
+        task="binary",
+        y_true=None,
+        y_pred=spec.y_pred,
+        score=spec.score,
+        sensitive=list(spec.sensitive),
+        positive_label=rows.positive_label,
+        bootstrap=0,
+        ci_level=spec.ci_level,
+        ci_method=CiMethod(metrics=spec.interval, disparities=None),
+        min_group_size=spec.min_group_size,
+        seed=seed,
+    )
+    return FairnessReport(
+        generated_by=Tool(name="govern", version=__version__),
+        created=created,
+        model_version=model_version,
+        dataset=dataset,
+        source=SourceFile(
+            path=source.display, sha256=digest, rows=rows.n_rows, format=source.format
+        ),
+        parameters=parameters,
+        overall=overall,
+        features=features,
+        selection=section,
+        warnings=selection_warnings(section, spec.min_group_size),
     )
 
 
@@ -297,4 +412,7 @@ def _label_warnings(where: str, counts: Counts, view: View, g: int, has_auc: boo
 def render(report: FairnessReport) -> str:
     """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
     data = report.model_dump(mode="json")
+    for optional in ("selection", "cross_check", "library_metrics"):
+        if data.get(optional) is None:
+            data.pop(optional, None)  # reports without them stay byte for byte as they were
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

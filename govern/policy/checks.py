@@ -719,13 +719,10 @@ def _bound_metric(
     interval = metric.get("ci") or {}
     lower, upper = interval.get("lower"), interval.get("upper")
     if point is None:
-        return LeafFinding(
-            expected,
-            "undefined (null: the evidence cannot estimate this metric, e.g. a group with no "
-            "positives)",
-            path,
-            INSUFFICIENT,
+        why = metric.get("reason") or (
+            "the evidence cannot estimate this metric, e.g. a group with no positives"
         )
+        return LeafFinding(expected, f"undefined (null: {why})", path, INSUFFICIENT)
 
     def within(x: float) -> bool:
         return x >= limit if check.is_min else x <= limit

@@ -30,7 +30,7 @@ from govern.policy.checks import (
     is_present,
     show_value,
 )
-from govern.policy.paths import ITEM_ROOT, MISSING, EvidencePath, Leaf, resolve
+from govern.policy.paths import ITEM_ROOT, MISSING, EvidencePath, Leaf, Step, resolve
 
 # Evidence kinds (as in the Assessment's evidence records) behind each root of a check path.
 ROOT_KINDS: dict[str, str] = {
@@ -94,8 +94,8 @@ def fairness_gates(check: Check, params: dict[str, Any]) -> list[FairnessGate]:
     thresholds read from the evidence differ per item, so only fixed or parameter limits count.
     """
     gates = []
-    for bound in _bounds(check):
-        shape = _disparity_path(bound.path)
+    for bound, steps in _bounds(check):
+        shape = _disparity_path(steps)
         limit = _fixed_limit(bound.limit, params)
         if shape is not None and limit is not None:
             metric, reference = shape
@@ -104,18 +104,24 @@ def fairness_gates(check: Check, params: dict[str, Any]) -> list[FairnessGate]:
     return gates
 
 
-def _bounds(check: Check) -> Iterator[Bound]:
+def _bounds(check: Check, base: tuple[Step, ...] = ()) -> Iterator[tuple[Bound, tuple[Step, ...]]]:
+    """Every bound with the absolute steps of its path (`item.` resolved through `each`)."""
     if isinstance(check, Bound):
-        yield check
+        yield check, _absolute(check.path, base)
     elif isinstance(check, Combine):
         for item in check.items:
-            yield from _bounds(item)
+            yield from _bounds(item, base)
     elif isinstance(check, Each):
-        yield from _bounds(check.check)
+        yield from _bounds(check.check, _absolute(check.path, base))
 
 
-def _disparity_path(path: EvidencePath) -> tuple[str, str] | None:
-    steps = path.steps
+def _absolute(path: EvidencePath, base: tuple[Step, ...]) -> tuple[Step, ...]:
+    if path.root == ITEM_ROOT:
+        return (*base, *path.steps[1:])
+    return path.steps
+
+
+def _disparity_path(steps: tuple[Step, ...]) -> tuple[str, str] | None:
     shape = [(s.kind, s.key) for s in steps]
     expected = [("key", "fairness"), ("star", ""), ("key", "features"), ("star", "")]
     if len(steps) != 7 or shape[:4] != expected or shape[4] != ("key", "disparities"):

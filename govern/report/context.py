@@ -25,7 +25,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.law import CALENDAR_NOTES, applied_basis, legal_text
-from govern.evidence.fairness import FeatureReport, MetricValue
+from govern.evidence.fairness import FeatureReport, MetricValue, Parameters
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import ANNEX_III_POINTS, FRAMEWORK_TITLES
 from govern.report import charts
@@ -559,21 +559,18 @@ def _fairness_view(
 ) -> FairnessView:
     report = source.report
     params = report.parameters
-    level = f"{params.ci_level:.0%}"
+    level = f"{params.ci_level:.0%} {_interval_kind(params)}"
     parameters = [
         ("Dataset", report.dataset or DASH),
         ("Model version", report.model_version or DASH),
         ("Predictions", f"{report.source.path} ({report.source.rows:,} rows)"),
         ("Predictions sha256", report.source.sha256),
         ("Sensitive features", ", ".join(params.sensitive)),
-        (
-            "Intervals",
-            f"{level} bootstrap, {params.bootstrap:,} resamples"
-            if params.bootstrap
-            else "none (point values only)",
-        ),
+        ("Intervals", _intervals_text(params, level)),
         ("Small-group threshold", f"{params.min_group_size} rows"),
     ]
+    if report.cross_check is not None:
+        parameters.append(("Cross-check", report.cross_check.summary))
     overall = tuple(
         (METRIC_LABELS.get(name, name), fmt_metric(value)) for name, value in report.overall.items()
     )
@@ -662,6 +659,23 @@ def _gate_status(gate: FairnessGate, index: int, position: int, assessment: Asse
     return "pass"
 
 
+_BINOMIAL = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}
+
+
+def _interval_kind(params: Parameters) -> str:
+    """Selection-only reports state binomial intervals on rates; the others bootstrap."""
+    method = params.ci_method.metrics if params.ci_method else "percentile"
+    return _BINOMIAL.get(method, "bootstrap")
+
+
+def _intervals_text(params: Parameters, level: str) -> str:
+    if params.bootstrap:
+        return f"{level}, {params.bootstrap:,} resamples"
+    if params.ci_method and params.ci_method.metrics in _BINOMIAL:
+        return f"{level} on selection rates (a selection audit: no true label)"
+    return "none (point values only)"
+
+
 def _rate_chart(
     feature: FeatureReport,
     rate: str,
@@ -691,7 +705,7 @@ def _rate_chart(
         markers.append(charts.Marker(band.edge, band.label))
     name = METRIC_LABELS[rate]
     caption = (
-        f"{name} per group with {level} bootstrap intervals"
+        f"{name} per group with {level} intervals"
         if any(p.lower is not None for p in points)
         else f"{name} per group (point values; the report has no intervals)"
     )
