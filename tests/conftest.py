@@ -31,6 +31,31 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(f"needs {SHARED} beside the clone (set GOVERN_TEST_CORPUS to require it)")
 
 
+def source_tree(into: Path) -> Path:
+    """A copy of the files git would ship (tracked and not ignored), to build a package from.
+
+    Building from the checkout itself writes setuptools' build/ folder there, and two builds at
+    once (test workers run in parallel) would race on it.
+    """
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for raw in listed:
+        if not raw:
+            continue
+        source = REPO / raw.decode()
+        if source.is_file():
+            target = into / raw.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return into
+
+
 MANIFEST = """\
 govern: 1
 system:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, source_tree
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +19,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is needed to copy the tracked tree")
     out = tmp_path_factory.mktemp("wheel")
+    source = source_tree(tmp_path_factory.mktemp("source"))
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
         capture_output=True,
         text=True,
     )

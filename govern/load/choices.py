@@ -1,7 +1,7 @@
 """Closed vocabularies that CLI options offer as choices.
 
 Kept free of imports so that declaring a command's options never loads the models; the manifest's
-`Literal` types spell the same values, and tests/card/test_fields_table.py keeps the two equal.
+`Literal` types spell the same values, and tests/reference/test_fields_table.py keeps the two equal.
 """
 
 from __future__ import annotations

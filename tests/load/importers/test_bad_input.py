@@ -17,7 +17,7 @@ from govern.errors import GovernError
 from govern.load.importers import import_document
 from govern.load.importers.markdown import split_front_matter
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DATA = Path(__file__).parent / "data"
 CORPUS = REPO.parent / "shared" / "corpus"
 

@@ -21,7 +21,7 @@ from govern.load.validation import load_validate
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "credit-scoring"
-DATA = REPO / "tests" / "importers" / "data"
+DATA = REPO / "tests" / "load" / "importers" / "data"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from govern.load.importers import import_file
 from govern.load.importers.cyclonedx import export_bom, validate_bom
 from govern.load.validation import load_validate
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "examples" / "credit-scoring"
 CORPUS_BOM = (
     REPO.parent / "shared" / "corpus" / "model_cards" / "cyclonedx_valid-machine-learning-1.6.json"

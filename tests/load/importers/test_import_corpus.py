@@ -12,7 +12,7 @@ from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
 from govern.load.importers import detect_format, import_file, load_evidence_model
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 MODEL_CARDS = CORPUS / "model_cards"
 DATASETS = CORPUS / "datasets"
 

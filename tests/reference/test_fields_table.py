@@ -29,7 +29,7 @@ def test_fields_yaml_is_in_step_with_the_catalogue() -> None:
     current = yaml.safe_load(FIELDS.read_text(encoding="utf-8"))["fields"]
     expected = render(merged(parse_catalogue(CATALOGUE.read_text(encoding="utf-8")), current))
     assert FIELDS.read_text(encoding="utf-8") == expected, (
-        "fields.yaml is out of date: run `python tests/card/sync_fields.py`"
+        "fields.yaml is out of date: run `python tests/reference/sync_fields.py`"
     )
 
 

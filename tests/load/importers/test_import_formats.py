@@ -227,7 +227,7 @@ def test_spdx_document_without_ai_package(tmp_path: Path) -> None:
 
 
 def test_native_files_pass_through_the_hook() -> None:
-    card = Path(__file__).resolve().parents[2] / "examples/credit-scoring/docs/model_card.yaml"
+    card = Path(__file__).resolve().parents[3] / "examples/credit-scoring/docs/model_card.yaml"
     document, model, warnings, fmt = load_evidence_model(card, "mc.yaml", "model_card", None)
     assert isinstance(model, ModelCard) and warnings == [] and fmt == "govern"
     assert document.format == "yaml"

@@ -5,8 +5,8 @@
 # `required_for`, `recommended_for`, `checks`, `weak`) are kept as they are in fields.yaml, and a
 # field new to the catalogue gets empty ones to fill in.
 #
-#     python tests/card/sync_fields.py            # rewrite fields.yaml
-#     python tests/card/sync_fields.py --check    # exit 1 if it is out of date
+#     python tests/reference/sync_fields.py            # rewrite fields.yaml
+#     python tests/reference/sync_fields.py --check    # exit 1 if it is out of date
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ FIELDS = REPO / "govern" / "reference" / "fields.yaml"
 
 HEADER = """\
 # Evidence fields govern's `card lint` checks, one entry per field of the reference catalogue
-# (shared/reference/evidence_fields.md). Generated: `python tests/card/sync_fields.py` copies key,
-# title, holds, automated_check, formats and provisions from the catalogue and keeps govern's own
-# columns, which are edited here by hand:
+# (shared/reference/evidence_fields.md). Generated: `python tests/reference/sync_fields.py`
+# copies key, title, holds, automated_check, formats and provisions from the catalogue and keeps
+# govern's own columns, which are edited here by hand:
 #   document         which evidence holds the field: model_card, dataset, fairness or manifest
 #   required_for     profiles for which a gap is blocking: high, limited, minimal (risk tiers),
 #                    gpai, gpai_systemic, or an Art.50 trigger (interacts_with_persons, ...)

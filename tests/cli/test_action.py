@@ -17,7 +17,7 @@ import pytest
 import yaml
 from junitparser import JUnitXml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, source_tree
 from tests.render.conftest import sarif_errors
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
@@ -143,7 +143,7 @@ def test_action_steps_end_to_end(repo: Path, tmp_path: Path) -> None:
         "path": "systems/support-chatbot",
         "as-of": "2026-11-25",
         "junit-file": "reports/junit.xml",
-        "package": str(REPO),
+        "package": str(source_tree(tmp_path / "source")),
         "pip-args": "--no-deps --no-cache-dir",
     }
     runner = Runner(repo, temp, inputs)

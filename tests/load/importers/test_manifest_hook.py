@@ -17,7 +17,7 @@ from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
 from govern.load.bundle import load_system
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CORPUS = REPO.parent / "shared" / "corpus"
 # govern reads nothing outside the system folder, so each system gets byte-identical copies of
 # the corpus files, named by these paths relative to its govern.yaml.
