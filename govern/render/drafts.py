@@ -71,7 +71,8 @@ def render_markdown(draft: Draft) -> str:
         "| Kind | File | sha256 |",
         "|---|---|---|",
         *(
-            f"| {md_text(s.kind)} | {md_code(s.path, in_table=True)} | {md_code(s.sha256, in_table=True)} |"
+            f"| {md_text(s.kind)} | {md_code(s.path, in_table=True)} "
+            f"| {md_code(s.sha256, in_table=True)} |"
             for s in draft.sources
         ),
         "",
