@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.classify import ClassificationResult, classify
+from govern.engine.coherence import coherence_results
 from govern.engine.waivers import WaiverEntry, judge_waivers
 from govern.load.bundle import EvidenceBundle
 from govern.load.documents import SourceDocument, format_field_path
@@ -71,6 +73,9 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
 
     warnings = [*bundle.warnings, *classification.warnings]
     results = [_unanswered_result(classification, bundle)] if classification.incomplete else []
+    results += coherence_results(
+        bundle, options.as_of, _max_age(packs), find_attestation, _coherence_gates(options)
+    )
     for rule in packs.rules:
         ctx = Context(view, rule.params, find_attestation, options.as_of)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
@@ -270,6 +275,22 @@ def _unanswered_result(classification: ClassificationResult, bundle: EvidenceBun
         rule_file="builtin:govern/classification",
         rule_line=findings[0].location.line if findings else 1,
     )
+
+
+def _max_age(packs: PackSet) -> int | None:
+    limits = [p.info.evidence_max_age_days for p in packs.packs if p.info.evidence_max_age_days]
+    return min(limits) if limits else None
+
+
+def _coherence_gates(options: EngineOptions) -> Callable[[str, bool, str], bool]:
+    def gates(severity: str, blocking: bool, status: str) -> bool:
+        if status not in GATING_STATUSES or not blocking:
+            return False
+        if status == "needs_attestation" and options.allow_unattested:
+            return False
+        return SEVERITY_RANK[severity] >= SEVERITY_RANK[options.fail_on]
+
+    return gates
 
 
 def _gates(
