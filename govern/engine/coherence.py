@@ -25,6 +25,9 @@ from govern.load.documents import SourceDocument, format_field_path
 Severity = Literal["critical", "high", "medium", "low"]
 FindAttestation = Callable[[str], list[tuple[int, Any]]]
 
+# How summaries title the results of pack `govern` that belong to no framework.
+TITLE = "Evidence coherence (govern built-in)"
+
 # The attestation control that settles a flagged purpose mismatch (the card and govern.yaml may
 # describe one use in different words; only a person can say so).
 PURPOSE_CONTROL = "purpose_coherence"

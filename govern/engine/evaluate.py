@@ -29,6 +29,7 @@ from govern.engine.assessment import (
     WaiverInfo,
 )
 from govern.engine.classify import ClassificationResult, classify
+from govern.engine.coherence import TITLE as COHERENCE_TITLE
 from govern.engine.coherence import coherence_results
 from govern.engine.waivers import WaiverEntry, judge_waivers
 from govern.load.bundle import EvidenceBundle
@@ -561,7 +562,7 @@ def _summary(results: list[RuleResult], packs: PackSet) -> Summary:
         frameworks=[
             FrameworkSummary(
                 framework=name,
-                title=FRAMEWORK_TITLES.get(name, name),
+                title=FRAMEWORK_TITLES.get(name, COHERENCE_TITLE if name == "govern" else name),
                 rules=len(group),
                 counts={s: sum(1 for r in group if r.status == s) for s in STATUSES},
                 automated=sum(1 for r in group if r.automated),
