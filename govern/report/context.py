@@ -28,6 +28,7 @@ from govern.evidence.fairness import FeatureReport, MetricValue
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import ANNEX_III_POINTS, FRAMEWORK_TITLES
 from govern.report import charts
+from govern.report.audit import AuditView, assurance, audit_view, procedure
 from govern.report.fairness import FairnessGate, FairnessSource
 from govern.report.inputs import ReportInput
 from govern.report.wording import field_labels
@@ -143,6 +144,8 @@ class ResultView:
     gate_note: str | None
     timing_note: str | None
     waiver_note: str | None
+    procedure: str = ""
+    assurance: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,8 @@ class ReportContext:
     blocking_severities: tuple[str, ...] = ()
     # Readable names for index paths such as fairness[0].features[1] (the feature's name).
     field_labels: Mapping[str, str] = field(default_factory=dict)
+    # Scope, criteria, assertion, coverage, limitations and deployer duties (report/audit.py).
+    audit: AuditView | None = None
 
 
 def build_context(
@@ -276,7 +281,8 @@ def build_context(
     verdict_label, verdict_detail = _verdict(assessment)
     return ReportContext(
         assessment=assessment,
-        title=f"{assessment.system.name} {assessment.system.version}: compliance assessment",
+        title=f"{assessment.system.name} {assessment.system.version}: automated conformity "
+        "self-assessment",
         cover_title=shorten(assessment.system.name, COVER_TITLE_CHARS),
         running_title=running_title(assessment.system.name, assessment.system.version),
         as_of=as_of.isoformat(),
@@ -306,6 +312,7 @@ def build_context(
             if rank >= SEVERITY_RANK[assessment.options.fail_on]
         ),
         field_labels=field_labels(fairness.sources),
+        audit=audit_view(assessment, inputs.assertion, inputs.changes),
     )
 
 
@@ -440,6 +447,8 @@ def _result_view(
         gate_note=_gate_note(result, options),
         timing_note=_timing_note(result),
         waiver_note=_waiver_note(result),
+        procedure=procedure(result),
+        assurance=assurance(result),
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from govern.engine.assessment import Assessment
+from govern.engine.assessment import Assessment, AttestationInfo
 from govern.policy.checks import AttestationCheck, Check, PathRef
 from govern.policy.paths import ITEM_ROOT, EvidencePath
 from govern.report.fairness import FairnessInput
@@ -40,12 +40,33 @@ class ReportInput:
 
     fairness: FairnessInput = field(default_factory=FairnessInput)
     reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The latest attestation of control `management_assertion`, shown as the assertion section.
+    assertion: AttestationInfo | None = None
+    # What changed since the last approved run, one line each; None when no ledger was given
+    # (the CLI computes it from the ledger: report/ never reads the store).
+    changes: tuple[str, ...] | None = None
 
 
 def collect(bundle: EvidenceBundle, packs: PackSet, assessment: Assessment) -> ReportInput:
     """Everything the report needs beyond the Assessment, from the run that produced it."""
     fairness = collect_fairness(bundle, packs, assessment)
-    return ReportInput(fairness, evidence_read(packs, assessment))
+    return ReportInput(fairness, evidence_read(packs, assessment), _assertion(bundle))
+
+
+def _assertion(bundle: EvidenceBundle) -> AttestationInfo | None:
+    from govern.report.audit import ASSERTION_CONTROL
+
+    found = [a for a in bundle.attestation_list() if a.control == ASSERTION_CONTROL]
+    if not found:
+        return None
+    latest = max(found, key=lambda a: a.date)
+    return AttestationInfo(
+        control=ASSERTION_CONTROL,
+        attested_by=latest.attested_by.name,
+        role=latest.attested_by.role,
+        date=latest.date,
+        statement=latest.statement,
+    )
 
 
 def evidence_read(packs: PackSet, assessment: Assessment) -> dict[str, tuple[str, ...]]:
