@@ -65,7 +65,9 @@ class AuditView:
     criteria: tuple[Criterion, ...]
     assertion: Assertion
     coverage: tuple[str, ...]
+    cover_coverage: str
     not_assessed: tuple[str, ...]
+    cover_not_assessed: str
     assurance: Mapping[str, int]
     limitations: tuple[str, ...]
     deployer_duties: tuple[tuple[str, str], ...]
@@ -93,7 +95,9 @@ def audit_view(
         criteria=tuple(_criterion(assessment, p.id) for p in assessment.packs),
         assertion=_assertion(assertion, system.name),
         coverage=_coverage(assessment),
+        cover_coverage=_cover_coverage(assessment),
         not_assessed=_not_assessed(assessment),
+        cover_not_assessed=_cover_not_assessed(assessment),
         assurance=counts,
         limitations=_limitations(assessment),
         deployer_duties=_deployer_duties(assessment),
@@ -207,6 +211,37 @@ def _coverage(assessment: Assessment) -> tuple[str, ...]:
             f"{cov.not_covered} are not checked"
         )
     return tuple(lines)
+
+
+def _cover_coverage(assessment: Assessment) -> str:
+    """One line for the cover: the share of each framework's obligations the packs check."""
+    parts = [
+        f"{s.title} {s.coverage.covered_percent:g}%"
+        + (f" ({s.coverage.not_covered} unchecked)" if s.coverage.not_covered else "")
+        for s in assessment.summary.frameworks
+        if s.coverage is not None
+    ]
+    return ", ".join(parts) + " of obligations checked" if parts else "no catalogue in scope"
+
+
+def _cover_not_assessed(assessment: Assessment) -> str:
+    parts = [
+        f"{FRAMEWORK_TITLES.get(f, f)} (no pack)"
+        for f in assessment.frameworks
+        if not any(p.framework == f for p in assessment.packs)
+    ]
+    unchecked = sum(
+        s.coverage.not_covered for s in assessment.summary.frameworks if s.coverage is not None
+    )
+    if unchecked:
+        parts.append(f"{unchecked} obligations no rule checks")
+    skipped = sum(1 for r in assessment.results if r.status == "not_applicable")
+    if skipped:
+        parts.append(f"{skipped} controls not applicable")
+    waived = sum(1 for r in assessment.results if r.status == "waived")
+    if waived:
+        parts.append(f"{waived} waived")
+    return "; ".join(parts) + " (see Scope and criteria)" if parts else "nothing left out"
 
 
 def _not_assessed(assessment: Assessment) -> tuple[str, ...]:

@@ -48,8 +48,9 @@ def test_cover_says_what_it_is_with_coverage_and_areas_not_assessed(
 ) -> None:
     cover = credit_pages[0]
     assert "AUTOMATED CONFORMITY SELF-ASSESSMENT" in cover.upper()
-    assert "Coverage EU AI Act: the loaded packs check 72.4% of its 297 obligations" in cover
-    assert "Not assessed EU AI Act: 82 obligations no loaded rule checks" in cover
+    assert "Coverage EU AI Act 72.4% (82 unchecked), ISO/IEC 42001 100%, NIST AI RMF 100%" in cover
+    assert "Not assessed 82 obligations no rule checks; 60 controls not applicable" in cover
+    assert "Evidence coherence" not in cover  # not a framework
     assert "Management assertion not provided" in cover
 
 
