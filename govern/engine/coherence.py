@@ -26,7 +26,7 @@ Severity = Literal["critical", "high", "medium", "low"]
 FindAttestation = Callable[[str], list[tuple[int, Any]]]
 
 # How summaries title the results of pack `govern` that belong to no framework.
-TITLE = "Evidence coherence (govern built-in)"
+TITLE = "Evidence coherence"
 
 # The attestation control that settles a flagged purpose mismatch (the card and govern.yaml may
 # describe one use in different words; only a person can say so).
