@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from govern.engine.assessment import AttestationInfo, Finding, Location, RuleResult
@@ -244,17 +245,14 @@ def _predictions(rule: _Rule, report: EvidenceItem, bundle: EvidenceBundle) -> N
         path = contained(bundle.root, source.path, noun="predictions file")
     except PathRefused:
         path = None
-    if path is not None:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
+    digest = _digest(path) if path is not None else None
+    if digest is not None:
         rule.compared += 1
-        if digest.hexdigest() != source.sha256:
+        if digest != source.sha256:
             rule.findings.append(
                 Finding(
                     expected=f"sha256 {source.sha256[:12]}... (as {side.where})",
-                    found=f"{source.path} hashes to {digest.hexdigest()[:12]}... (the file "
+                    found=f"{source.path} hashes to {digest[:12]}... (the file "
                     "changed after the report was written)",
                     location=side.location(),
                     status="fail",
@@ -272,6 +270,19 @@ def _predictions(rule: _Rule, report: EvidenceItem, bundle: EvidenceBundle) -> N
                     f"sha256 {item.sha256[:12]}...",
                     f"sha256 {source.sha256[:12]}...",
                 )
+
+
+def _digest(path: Path) -> str | None:
+    """The sha256 of a file govern may read, or None when it cannot be read (then there is
+    nothing to compare; the fairness rules report a missing predictions file themselves)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _evaluation_datasets(bundle: EvidenceBundle) -> _Rule:
