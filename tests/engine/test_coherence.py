@@ -3,16 +3,23 @@ messages naming both files and lines; the bundled examples keep their verdicts."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
+import string
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from govern.engine.assessment import Assessment, RuleResult
 from tests.conftest import REPO, CliResult, copy_example, edit, write
 
 Run = Callable[..., CliResult]
 AS_OF = "2026-11-25"
+_NAME_CHARS = string.ascii_letters + string.digits + " -."
 
 
 def check(run_cli: Run, root: Path, *extra: str) -> tuple[CliResult, Assessment]:
@@ -212,3 +219,38 @@ def test_purpose_mismatch_is_settled_by_attestation(run_cli: Run, tmp_path: Path
 
     _, unattested = check(run_cli, copied_system(tmp_path / "again"), "--allow-unattested")
     assert not coherence(unattested)["GOVERN-COHERENCE-PURPOSE"].gating
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ours=st.text(alphabet=_NAME_CHARS, min_size=1, max_size=24).filter(str.strip),
+    theirs=st.text(alphabet=_NAME_CHARS, min_size=1, max_size=24).filter(str.strip),
+    same=st.booleans(),
+)
+def test_identity_agrees_exactly_when_names_match_up_to_case_and_spacing(
+    tmp_path_factory: pytest.TempPathFactory, ours: str, theirs: str, same: bool
+) -> None:
+    """Property: the card's name passes iff it is govern.yaml's name up to case and runs of
+    spaces; any other difference fails, naming both files."""
+    from govern.engine.coherence import coherence_results
+    from govern.load.bundle import load_system
+
+    if same:
+        theirs = "  ".join(ours.upper().split())
+    root = tmp_path_factory.mktemp("identity")
+    write(
+        root / "govern.yaml",
+        "govern: 1\nsystem:\n  id: demo\n  name: " + json.dumps(ours) + "\n  version: 1.0.0\n"
+        "  role: provider\n  intended_purpose: Demo.\nevidence:\n  model_card: card.yaml\n",
+    )
+    write(root / "card.yaml", "identity:\n  name: " + json.dumps(theirs) + "\n")
+    bundle = load_system(root)
+    (identity, *_) = coherence_results(
+        bundle, dt.date(2026, 11, 25), None, lambda _: [], lambda *_: False
+    )
+    agree = " ".join(ours.casefold().split()) == " ".join(theirs.casefold().split())
+    assert (identity.status == "pass") == agree
+    if not agree:
+        (finding,) = identity.findings
+        assert "govern.yaml:4 system.name" in finding.expected
+        assert "card.yaml:2 identity.name" in finding.found
