@@ -13,6 +13,9 @@ import pytest
 
 from tests.conftest import REPO, source_tree
 
+# Builds a wheel and installs it in a fresh environment (~10 s).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -32,14 +32,9 @@ def command(target: Path, fmt: str, as_of: dt.date | None) -> None:
     """Print the EU AI Act risk tier of the system in TARGET, with the provisions behind it."""
     from govern.engine.classify import classify
     from govern.evidence.filled import utc_today
-    from govern.load.bundle import find_manifest
-    from govern.load.documents import load_document
-    from govern.load.manifest import Manifest
-    from govern.load.validation import load_validate
+    from govern.load.bundle import load_manifest
 
-    path = find_manifest(target)
-    document = load_document(path, path.name)
-    manifest = load_validate(Manifest, document)
+    document, manifest = load_manifest(target)
     result = classify(manifest, document, as_of or utc_today())
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True))

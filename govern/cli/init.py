@@ -192,10 +192,8 @@ def _comma_list(allowed: tuple[str, ...], what: str) -> Callable[[str], tuple[st
 
 def _controls(directory: Path) -> list[tuple[str, list[str]]]:
     """The attestation controls the new system's packs ask for (read back from its manifest)."""
-    from govern.load.documents import load_document
-    from govern.load.manifest import MANIFEST_NAME, Manifest
-    from govern.load.validation import load_validate
+    from govern.load.bundle import load_manifest
     from govern.scaffold import attestation_controls
 
-    manifest = load_validate(Manifest, load_document(directory / MANIFEST_NAME, MANIFEST_NAME))
+    _, manifest = load_manifest(directory)
     return attestation_controls(manifest)

@@ -57,17 +57,12 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
     """
     from govern.engine.waivers import judge_waivers
     from govern.evidence.filled import utc_today
-    from govern.load.bundle import find_manifest
-    from govern.load.documents import load_document
-    from govern.load.manifest import Manifest
-    from govern.load.validation import load_validate
+    from govern.load.bundle import load_manifest
     from govern.policy.loader import load_packs
 
-    path = find_manifest(target)
-    document = load_document(path, path.name)
-    manifest = load_validate(Manifest, document)
+    document, manifest = load_manifest(target)
     # The packs `check` would load: a waiver naming none of their rules waives nothing there.
-    packs = load_packs(manifest.policy_sources(), path.parent, document)
+    packs = load_packs(manifest.policy_sources(), document.path.parent, document)
     today = as_of or utc_today()
     window = 30 if days is None else days
     entries = judge_waivers(manifest.waivers, document, {rule.id for rule in packs.rules})
@@ -81,7 +76,7 @@ def list_command(target: Path, days: int | None, as_of: dt.date | None, fmt: str
         data = {"as_of": today.isoformat(), "waivers": [asdict(r) for r in rows]}
         click.echo(json.dumps(data, indent=2))
     else:
-        _print(rows, len(entries), path.name, today)
+        _print(rows, len(entries), document.path.name, today)
     if (days is not None and rows) or any(row.state == "malformed" for row in rows):
         raise click.exceptions.Exit(1)
 

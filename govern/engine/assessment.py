@@ -254,6 +254,9 @@ class Assessment(Record):
     summary: Summary
     warnings: list[str] = []
     fairness: list[FairnessSnapshot] = []
+    # Every attestation entry of the system, with its assurance (signed, recorded or invalid),
+    # whether or not a rule used it: the report's management assertion is one of them.
+    attestations: list[AttestationInfo] = []
     # Serious incidents on record (Art.73), as of the assessment date: what the ledger keeps.
     incidents: list[IncidentSummary] = []
 

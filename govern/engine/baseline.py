@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
 
-from govern.engine.assessment import STATUSES, Assessment, Finding, RuleResult, Summary
-from govern.engine.evaluate import GATING_STATUSES
+from govern.engine.assessment import Assessment, Finding, RuleResult
+from govern.engine.verdict import GATING_STATUSES, summarize
 from govern.errors import InputError
 from govern.evidence.base import Record
 from govern.load.documents import SourceDocument
@@ -182,37 +181,10 @@ def apply_baseline(assessment: Assessment, baseline: Baseline, label: str) -> Ba
     filtered = assessment.model_copy(
         update={
             "results": results,
-            "summary": _resummarize(assessment.summary, results),
+            "summary": summarize(
+                results, {f.framework: f.coverage for f in assessment.summary.frameworks}
+            ),
             "warnings": warnings,
         }
     )
     return BaselineComparison(filtered, known, known_rules, fixed)
-
-
-def _resummarize(summary: Summary, results: list[RuleResult]) -> Summary:
-    """The summary of the results a baseline left, keeping what does not depend on them."""
-    kept = {r.rule_id for r in results}
-    counts: Counter[str] = Counter(r.status for r in results)
-    frameworks = []
-    for framework in summary.frameworks:
-        group = [r for r in results if (r.framework or r.pack) == framework.framework]
-        frameworks.append(
-            framework.model_copy(
-                update={
-                    "rules": len(group),
-                    "counts": {s: sum(1 for r in group if r.status == s) for s in STATUSES},
-                    "automated": sum(1 for r in group if r.automated),
-                    "attestation_based": sum(1 for r in group if not r.automated),
-                }
-            )
-        )
-    gating = [r.rule_id for r in results if r.gating]
-    return summary.model_copy(
-        update={
-            "verdict": "fail" if gating else "pass",
-            "counts": {status: counts.get(status, 0) for status in STATUSES},
-            "gating": gating,
-            "not_in_force_failures": [r for r in summary.not_in_force_failures if r in kept],
-            "frameworks": frameworks,
-        }
-    )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from govern import __version__
 from govern.engine.assessment import (
-    STATUSES,
     Assessment,
     AttestationInfo,
     Coverage,
@@ -19,7 +18,6 @@ from govern.engine.assessment import (
     FairnessGate,
     FairnessSnapshot,
     Finding,
-    FrameworkSummary,
     Location,
     Options,
     PackFile,
@@ -32,9 +30,11 @@ from govern.engine.assessment import (
     assurance_words,
 )
 from govern.engine.classify import ClassificationResult, classify
+from govern.engine.coherence import coherence_results
 from govern.engine.gpai_view import gpai_missing, gpai_view, locate_gpai
 from govern.engine.incidents import summarise_incidents
 from govern.engine.law import DEFAULT_CALENDAR, Calendar, legal_text
+from govern.engine.verdict import GATING_STATUSES, summarize
 from govern.engine.waivers import WaiverEntry, judge_waivers
 from govern.evidence.fairness import FairnessReport
 from govern.load.bundle import EvidenceBundle, EvidenceItem
@@ -53,9 +53,7 @@ from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
 from govern.policy.reads import MAX_OBSERVATIONS, evidence_kinds, fairness_gates, observe
 from govern.policy.schema_paths import unknown_paths
-from govern.reference import FRAMEWORK_TITLES, FRAMEWORKS
-
-GATING_STATUSES = {"fail", "error", "insufficient_evidence", "needs_attestation"}
+from govern.reference import FRAMEWORKS
 
 
 @dataclass(frozen=True)
@@ -80,6 +78,9 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
 
     warnings = [*bundle.warnings, *classification.warnings]
     results = [_unanswered_result(classification, bundle)] if classification.incomplete else []
+    results += coherence_results(
+        bundle, options.as_of, _max_age(packs), find_attestation, _coherence_gates(options)
+    )
     for rule in packs.rules:
         ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
@@ -127,6 +128,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         summary=_summary(results, packs),
         warnings=warnings,
         fairness=[_fairness_snapshot(item) for item in bundle.fairness],
+        attestations=[_entry_info(a, bundle.seal(i)) for i, a in enumerate(attestations)],
         incidents=summarise_incidents(bundle.incidents, options.as_of),
     )
 
@@ -358,6 +360,22 @@ def _unanswered_result(classification: ClassificationResult, bundle: EvidenceBun
     )
 
 
+def _max_age(packs: PackSet) -> int | None:
+    limits = [p.info.evidence_max_age_days for p in packs.packs if p.info.evidence_max_age_days]
+    return min(limits) if limits else None
+
+
+def _coherence_gates(options: EngineOptions) -> Callable[[str, bool, str], bool]:
+    def gates(severity: str, blocking: bool, status: str) -> bool:
+        if status not in GATING_STATUSES or not blocking:
+            return False
+        if status == "needs_attestation" and options.allow_unattested:
+            return False
+        return SEVERITY_RANK[severity] >= SEVERITY_RANK[options.fail_on]
+
+    return gates
+
+
 def _gates(
     rule: Rule, status: str, effective: EffectiveDate | None, options: EngineOptions
 ) -> bool:
@@ -406,6 +424,20 @@ def _message(status: str, findings: list[Finding], attestations: list[Attestatio
     first = findings[0]
     more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
     return f"expected {first.expected}; found {first.found}{more}"
+
+
+def _entry_info(attestation: Any, seal: Any) -> AttestationInfo:
+    """An attestation entry as recorded, with the assurance its signature (or none) gives it."""
+    return AttestationInfo(
+        control=attestation.control,
+        attested_by=attestation.attested_by.name,
+        role=attestation.attested_by.role,
+        date=attestation.date,
+        statement=attestation.statement,
+        problem=seal.problem,
+        assurance=seal.level,
+        keyid=seal.keyid if seal.level == "signed" else None,
+    )
 
 
 def _attestation_info(use: Any) -> AttestationInfo:
@@ -639,30 +671,8 @@ def _coverage(packs: PackSet, framework: str) -> Coverage | None:
 
 
 def _summary(results: list[RuleResult], packs: PackSet) -> Summary:
-    counts: Counter[str] = Counter(r.status for r in results)
-    frameworks: dict[str, list[RuleResult]] = {}
-    for result in results:
-        frameworks.setdefault(result.framework or result.pack, []).append(result)
-    gating = [r.rule_id for r in results if r.gating]
-    return Summary(
-        verdict="fail" if gating else "pass",
-        counts={status: counts.get(status, 0) for status in STATUSES},
-        gating=gating,
-        not_in_force_failures=[
-            r.rule_id
-            for r in results
-            if r.effective is not None and not r.effective.in_force and r.status in GATING_STATUSES
-        ],
-        frameworks=[
-            FrameworkSummary(
-                framework=name,
-                title=FRAMEWORK_TITLES.get(name, name),
-                rules=len(group),
-                counts={s: sum(1 for r in group if r.status == s) for s in STATUSES},
-                automated=sum(1 for r in group if r.automated),
-                attestation_based=sum(1 for r in group if not r.automated),
-                coverage=_coverage(packs, name),
-            )
-            for name, group in frameworks.items()
-        ],
+    # The frameworks in the order their rules come, govern's own checks of the evidence last.
+    names = sorted(
+        dict.fromkeys(r.framework or r.pack for r in results), key=lambda n: n == "govern"
     )
+    return summarize(results, {name: _coverage(packs, name) for name in names})

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
     # The manifest model is imported where it is used, so that loading this module stays cheap.
     from govern.load.manifest import EvidenceRef, Manifest
 
-__all__ = ["EvidenceBundle", "EvidenceItem", "find_manifest", "load_system", "read_boundary"]
+__all__ = [
+    "EvidenceBundle",
+    "EvidenceItem",
+    "find_manifest",
+    "load_manifest",
+    "load_system",
+    "read_boundary",
+]
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,24 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
+def load_manifest(target: Path) -> tuple[SourceDocument, Manifest]:
+    """govern.yaml of a system folder (or the file itself), read and validated: the one way every
+    command (check, report, classify, waivers, init, policy tests) reads a manifest."""
+    from govern.load.manifest import Manifest
+
+    manifest_path = find_manifest(target)
+    manifest_doc = load_document(manifest_path, _display(manifest_path, manifest_path.parent))
+    data = manifest_doc.data
+    if isinstance(data, dict) and not {"govern", "system"} & set(data):
+        # A model card or other evidence file given where the manifest belongs: one line, not a
+        # page of unknown-field errors.
+        raise UsageError(
+            f"{target}: not a govern.yaml manifest (it has no 'govern:' or 'system:' key); "
+            "give the system's folder or its govern.yaml"
+        )
+    return manifest_doc, load_validate(Manifest, manifest_doc)
+
+
 def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     """Load govern.yaml and all its evidence; report every problem of every file at once.
 
@@ -130,21 +155,9 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     stay inside the system folder (or `repo_root`, when one is given): see
     govern.load.containment.
     """
-    from govern.load.manifest import Manifest
-
-    manifest_path = find_manifest(target)
-    root = manifest_path.parent
+    manifest_doc, manifest = load_manifest(target)
+    root = manifest_doc.path.parent
     boundary = read_boundary(root, repo_root)
-    manifest_doc = load_document(manifest_path, _display(manifest_path, root))
-    data = manifest_doc.data
-    if isinstance(data, dict) and not {"govern", "system"} & set(data):
-        # A model card or other evidence file given where the manifest belongs: one line, not a
-        # page of unknown-field errors.
-        raise UsageError(
-            f"{target}: not a govern.yaml manifest (it has no 'govern:' or 'system:' key); "
-            "give the system's folder or its govern.yaml"
-        )
-    manifest = load_validate(Manifest, manifest_doc)
 
     errors: list[Problem] = []
     warnings: list[str] = []

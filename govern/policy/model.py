@@ -55,6 +55,9 @@ class PackInfo(Record):
     description: str | None = None
     application_dates: dict[str, ApplicationDate] = {}
     overrides: list[Override] = []
+    # Evaluations older than this many days fail GOVERN-COHERENCE-DATES; the pack set's limit is
+    # the smallest any loaded pack gives.
+    evidence_max_age_days: int | None = Field(default=None, ge=1)
 
 
 class Applicability(Record):

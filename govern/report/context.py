@@ -30,6 +30,7 @@ from govern.policy.model import SEVERITY_RANK
 from govern.reference import ANNEX_III_POINTS, FRAMEWORK_TITLES
 from govern.report import charts
 from govern.report import fairness as fairness_numbers
+from govern.report.audit import AuditView, assurance, audit_view, management_assertion, procedure
 from govern.report.fairness import FairnessGate, FairnessSource
 from govern.report.wording import field_labels
 
@@ -148,6 +149,8 @@ class ResultView:
     gate_note: str | None
     timing_note: str | None
     waiver_note: str | None
+    procedure: str = ""
+    assurance: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,8 @@ class ReportContext:
     # The legal text and calendar the dates come from, with the calendar's verification caveat.
     legal_text: str = ""
     calendar_note: str = ""
+    # Scope, criteria, assertion, coverage, limitations and deployer duties (report/audit.py).
+    audit: AuditView | None = None
 
 
 def build_context(
@@ -285,7 +290,8 @@ def build_context(
     verdict_label, verdict_detail = _verdict(assessment)
     return ReportContext(
         assessment=assessment,
-        title=f"{assessment.system.name} {assessment.system.version}: compliance assessment",
+        title=f"{assessment.system.name} {assessment.system.version}: automated conformity "
+        "self-assessment",
         cover_title=shorten(assessment.system.name, COVER_TITLE_CHARS),
         running_title=running_title(assessment.system.name, assessment.system.version),
         as_of=as_of.isoformat(),
@@ -315,6 +321,7 @@ def build_context(
         field_labels=field_labels(sources),
         legal_text=assessment.options.legal_text or legal_text(assessment.options.calendar),
         calendar_note=CALENDAR_NOTES[assessment.options.calendar],
+        audit=audit_view(assessment, management_assertion(assessment), None),
     )
 
 
@@ -467,6 +474,8 @@ def _result_view(
         gate_note=_gate_note(result, options),
         timing_note=_timing_note(result),
         waiver_note=_waiver_note(result),
+        procedure=procedure(result),
+        assurance=assurance(result),
     )
 
 

@@ -20,6 +20,9 @@ from junitparser import JUnitXml
 from tests.conftest import REPO, source_tree
 from tests.render.conftest import sarif_errors
 
+# Builds and installs govern as the GitHub Action does (~10 s).
+pytestmark = pytest.mark.slow
+
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 

@@ -51,7 +51,7 @@ def test_check_exit_code_one_on_blocking_failure(system: Path, run_cli: Run) -> 
 
 
 def test_env_vars_set_options(system: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(system / "docs" / "card.yaml", "identity:\n  name: D\n")
+    write(system / "docs" / "card.yaml", "identity:\n  name: Demo Scorer\n")
     monkeypatch.setenv("GOVERN_FAIL_ON", "critical")
     assert run_cli("check", system).code == 0
 

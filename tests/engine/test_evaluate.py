@@ -32,7 +32,13 @@ def rule(assessment: Assessment, rule_id: str) -> RuleResult:
 def test_all_pass_and_evidence_is_hashed(system: Path) -> None:
     assessment = run(system)
     assert assessment.summary.verdict == "pass"
-    assert {r.status for r in assessment.results} == {"pass"}
+    # Coherence rules with nothing to compare (no datasets, no fairness report) do not apply.
+    assert {r.status for r in assessment.results} == {"pass", "not_applicable"}
+    assert all(
+        r.rule_id.startswith("GOVERN-COHERENCE-")
+        for r in assessment.results
+        if r.status == "not_applicable"
+    )
     import hashlib
 
     card = next(e for e in assessment.evidence if e.kind == "model_card")
@@ -282,4 +288,4 @@ def test_placeholder_classification_fails_closed(system: Path, fail_on: str) -> 
 def test_answered_classification_adds_no_result(system: Path) -> None:
     assessment = run(system)
     assert not assessment.classification.incomplete
-    assert all(not r.rule_id.startswith("GOVERN-") for r in assessment.results)
+    assert all(r.rule_id != "GOVERN-CLASSIFICATION-ANSWERED" for r in assessment.results)

@@ -32,7 +32,8 @@ from hypothesis import strategies as st
 from govern.fairness.analysis import Analysis, analyse
 from govern.fairness.counts import counts_from_arrays, group_text
 
-pytestmark = pytest.mark.filterwarnings("ignore")
+# fairlearn and scikit-learn on random data (~20 s).
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore")]
 
 COUNT_METRICS: dict[str, Callable[..., float]] = {
     "selection_rate": selection_rate,

@@ -19,6 +19,9 @@ from govern.reference import FRAMEWORK_TITLES
 from tests.conftest import REPO, copy_example, edit
 from tests.report.conftest import AS_OF, Rendered, render
 
+# Renders and rasterises real PDFs (~30 s in all).
+pytestmark = pytest.mark.slow
+
 Text = Callable[[Path], str]
 
 

@@ -140,9 +140,31 @@ def fill_from_example(system: Path) -> None:
         (system / mine).write_text(yaml.safe_dump(filled, sort_keys=False), encoding="utf-8")
     (system / "reports").mkdir()
     shutil.copy(EXAMPLE / "reports" / "fairness.json", system / "reports" / "fairness.json")
+    _make_coherent(system)
     shutil.copy(
         EXAMPLE / "governance" / "attestations.yaml", system / "governance" / "attestations.yaml"
     )
+
+
+def _make_coherent(system: Path) -> None:
+    """The example's answers are another system's: point them at this scaffold's own dataset
+    ids, digests and version, as GOVERN-COHERENCE-* requires of real evidence."""
+    card_path = system / "docs" / "model_card.yaml"
+    card = yaml.safe_load(card_path.read_text(encoding="utf-8"))
+    records = {}
+    for name in ("training", "testing"):
+        record = yaml.safe_load((system / "docs" / "data" / f"{name}.yaml").read_text("utf-8"))
+        records[record["id"]] = record
+    for ref in card["datasets"]:
+        ref["sha256"] = records[ref["id"]]["files"][0]["sha256"]
+    testing = next(ref["id"] for ref in card["datasets"] if ref["role"] == "testing")
+    for result in card["evaluation"]:
+        result["dataset"] = testing
+    card_path.write_text(yaml.safe_dump(card, sort_keys=False), encoding="utf-8")
+    report = system / "reports" / "fairness.json"
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data.update(model_version=card["identity"]["version"], dataset=testing)
+    report.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
 def test_scaffold_passes_check_once_filled(govern: Callable[..., Any], scaffold: Path) -> None:

@@ -80,6 +80,9 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Release]:
     v1 = copy_example("credit-scoring", root / "v1")
     v2 = copy_example("credit-scoring", root / "v2")
     edit(v2 / "govern.yaml", "version: 2.3.0", "version: 2.4.0")
+    # the card and fairness report document the same release (GOVERN-COHERENCE-*)
+    edit(v2 / "docs" / "model_card.yaml", "  version: 2.3.0\n", "  version: 2.4.0\n")
+    edit(v2 / "reports" / "fairness.json", '"model_version": "2.3.0"', '"model_version": "2.4.0"')
     edit(v2 / "docs" / "model_card.yaml", "retention_days: 1826", "retention_days: 90")
     _lower_parity(v2, 0.1)
     v2w = root / "v2w"

@@ -6,9 +6,14 @@ import multiprocessing
 import os
 from multiprocessing.synchronize import Event
 
+import pytest
+
 from govern.engine.assessment import Assessment
 from govern.store.ledger import Ledger
 from tests.store.conftest import Release, execute
+
+# Many processes appending at once (~20 s).
+pytestmark = pytest.mark.slow
 
 PROCESSES = 8
 APPENDS = 50
