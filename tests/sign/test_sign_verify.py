@@ -21,6 +21,9 @@ from tests.conftest import CliResult
 from tests.report.conftest import pdf_text
 from tests.sign.conftest import AS_OF, Signed, flip, make_system, sign
 
+# Signs and verifies real PDF reports (~15 s); the quick run keeps the dsse, keys and attest tests.
+pytestmark = pytest.mark.slow
+
 Run = Callable[..., CliResult]
 
 

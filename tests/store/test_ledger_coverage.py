@@ -22,6 +22,9 @@ from govern.store.records import CHILD_COLUMNS
 from tests.conftest import CliResult
 from tests.store.conftest import Release, execute, fixed_clock
 
+# Every column of every table, edited, on both stores (~80 s); test_ledger_tamper.py samples it.
+pytestmark = pytest.mark.slow
+
 Run = Callable[..., CliResult]
 
 # Runs: 1 credit v1 (pass), 2 credit v2 (fails, fairness drops), 3 chatbot, 4 credit v2 waived,
