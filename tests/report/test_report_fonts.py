@@ -12,6 +12,9 @@ import pytest
 
 from tests.conftest import CliResult, edit
 
+# Renders PDFs to find glyphs no font draws (~5 s).
+pytestmark = pytest.mark.slow
+
 # A private-use code point: no font a report machine has draws it.
 UNCOVERED = "\U0010fffd"
 DAY = dt.date(2026, 11, 25)

@@ -14,6 +14,9 @@ from govern.sign.keys import GeneratedKeys
 from tests.conftest import REPO
 from tests.sign.conftest import Signed, flip
 
+# Runs the documented recipes on a signed PDF report (~3 s).
+pytestmark = pytest.mark.slow
+
 DOC = REPO / "docs" / "reports.md"
 
 

@@ -13,6 +13,9 @@ from govern.sign.keys import generate_keys, load_signing_key
 from tests.conftest import CliResult
 from tests.sign.conftest import AS_OF, flip, make_system
 
+# PAdES-signs real PDFs (~4 s).
+pytestmark = pytest.mark.slow
+
 Run = Callable[..., CliResult]
 
 
