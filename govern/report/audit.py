@@ -22,7 +22,7 @@ ASSERTION_CONTROL = "management_assertion"
 # The text each framework's criteria come from, and its version, per --calendar.
 _LEGAL_TEXT = {
     "eu-ai-act": {
-        "official": "Regulation (EU) 2024/1689 (OJ L, 12.7.2024), application dates as published",
+        "original": "Regulation (EU) 2024/1689 (OJ L, 12.7.2024), application dates as published",
         "amended": "Regulation (EU) 2024/1689 as amended by Regulation (EU) 2026/1744 (Digital "
         "Omnibus; consolidated text, not authentic; amended dates marked unverified)",
     },

@@ -48,8 +48,13 @@ def test_cover_says_what_it_is_with_coverage_and_areas_not_assessed(
 ) -> None:
     cover = credit_pages[0]
     assert "AUTOMATED CONFORMITY SELF-ASSESSMENT" in cover.upper()
-    assert "Coverage EU AI Act 72.4% (82 unchecked), ISO/IEC 42001 100%, NIST AI RMF 100%" in cover
-    assert "Not assessed 82 obligations no rule checks; 60 controls not applicable" in cover
+    assert re.search(
+        r"Coverage EU AI Act \d+\.\d% \(\d+ unchecked\), ISO/IEC 42001 100%, NIST AI RMF 100%",
+        cover,
+    )
+    assert re.search(
+        r"Not assessed \d+ obligations no rule checks; \d+ controls not applicable", cover
+    )
     assert "Evidence coherence" not in cover  # not a framework
     assert "Management assertion not provided" in cover
 
@@ -65,12 +70,12 @@ def test_scope_and_criteria_name_digests_versions_and_legal_text(
     assert "Version 2.3.0" in text and "Role provider" in text
     assert f"model card docs/model_card.yaml, sha256 {card.sha256}" in text
     assert "Jurisdiction European Union" in text
-    assert f"Point in time as of {AS_OF} (official application dates)" in text
+    assert f"Point in time as of {AS_OF} (amended application dates)" in text
     for pack in assessment.packs:
         assert f"{pack.id} " in text and pack.version in text
         # digests wrap in narrow columns: compare with the spaces taken out
         assert pack.files[0].sha256 in text.replace(" ", "")
-    assert "Regulation (EU) 2024/1689 (OJ L, 12.7.2024)" in text
+    assert "Regulation (EU) 2024/1689 as amended by Regulation (EU) 2026/1744" in text
     assert "ISO/IEC 42001:2023" in text
     assert "Management assertion: not provided" in text
     assert "Limitations" in text and "not a third-party audit" in text
@@ -85,7 +90,8 @@ def test_tests_of_controls_register_has_procedure_evidence_result_exceptions_wai
     assert "Control Test procedure Evidence Result Exceptions Waiver" in text
     assert "automated test of evidence" in text
     assert "recorded attestation (unsigned)" in text
-    assert "inspection of the attestation of control" in text
+    # the test procedure is the rule's check in words (an attestation-only rule's names its control)
+    assert "an attestation of control" in text
     # the built-in coherence controls appear with their own procedure
     assert "GOVERN-COHERENCE-IDENTITY" in text
 
