@@ -480,6 +480,9 @@ def _result(
         attestations=attestations,
         rule_file="builtin:govern/coherence",
         rule_line=first,
+        check=f"{rule.title}: each value agrees with its counterpart in the other evidence file",
+        expected=f"{rule.title}: each value agrees with its counterpart in the other evidence file",
+        found=message,
     )
 
 

@@ -234,6 +234,9 @@ def _assess_rule(
         seen = observe(rule.check, ctx)
         observations = [_finding(o, bundle) for o in seen[:MAX_OBSERVATIONS]]
         found = _compared(observations, len(seen))
+        if message.startswith("all checks met"):
+            # A pass says what it rests on, as a failure does: the values that met the check.
+            message = message.replace("all checks met", f"all checks met ({found})", 1)
     else:
         found = _compared(findings, len(findings))
     return RuleResult(

@@ -162,6 +162,13 @@ def _result_lines(result: RuleResult, verbose: bool, options: Options) -> list[s
             f"{indent}{'why' if result.status == 'not_applicable' else 'result'}"
             f"{' ' * (6 if result.status == 'not_applicable' else 3)} {result.message}"
         )
+    if verbose and result.status == "pass" and result.expected:
+        lines.append(f"{indent}expected  {result.expected}")
+        for seen in result.observations:
+            where = f"{seen.location.file}:{seen.location.line}:{seen.location.column}"
+            lines.append(f"{indent}found     {seen.found}  at {where} ({seen.location.field})")
+        if not result.observations:
+            lines.append(f"{indent}found     {result.found}")
     for finding in result.findings[: None if verbose else 5]:
         where = f"{finding.location.file}:{finding.location.line}:{finding.location.column}"
         lines.append(f"{indent}expected  {finding.expected}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from govern.engine.evaluate import EngineOptions, assess
 from govern.errors import InputError
 from govern.load.bundle import load_system
 from govern.policy.loader import load_packs
-from tests.conftest import edit, write
+from tests.conftest import CliResult, edit, write
 
 TODAY = dt.date(2026, 11, 25)
 SHORT_RETENTION = "provider:\n  name: Demo Bank\nlogging:\n  retention_days: 30\n"
@@ -289,3 +290,32 @@ def test_answered_classification_adds_no_result(system: Path) -> None:
     assessment = run(system)
     assert not assessment.classification.incomplete
     assert all(r.rule_id != "GOVERN-CLASSIFICATION-ANSWERED" for r in assessment.results)
+
+
+def test_every_result_of_the_credit_example_says_what_it_expected_and_found(
+    run_cli: Callable[..., CliResult],
+) -> None:
+    """A pass is as defensible as a failure: expected and found, and the evidence it read."""
+    import json
+
+    from tests.conftest import REPO
+
+    result = run_cli("check", REPO / "examples" / "credit-scoring", "-o", "json")
+    results = json.loads(result.out)["results"]
+    passes = [r for r in results if r["status"] == "pass"]
+    assert len(passes) > 100
+    for r in passes:
+        assert r["expected"] and r["found"] and r["found"] != "nothing to compare", r["rule_id"]
+        assert r["check"]
+    automated = [r for r in passes if r["automated"] and not r["rule_id"].startswith("GOVERN-")]
+    assert all(r["observations"] for r in automated)
+    # Rules over evidence the example does not have (incident records) read no file.
+    unread = {r["rule_id"] for r in automated if not r["evidence_read"]}
+    assert unread <= {
+        "EUAIA-73-REPORT-2-DAYS",
+        "EUAIA-73-REPORT-10-DAYS",
+        "EUAIA-73-REPORT-15-DAYS",
+    }
+    for r in automated:
+        for seen in r["observations"]:
+            assert seen["status"] == "pass" and len(seen["location"]["sha256"]) == 64
