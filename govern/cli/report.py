@@ -12,6 +12,7 @@ from govern.cli.options import engine_options, record_assessment, record_options
 
 if TYPE_CHECKING:  # kept out of the start-up path
     from govern.engine.assessment import Assessment
+    from govern.engine.diff import Diff
     from govern.engine.evaluate import EngineOptions
     from govern.outputs import OutputKind
     from govern.sign.keys import SigningKey
@@ -135,12 +136,13 @@ def command(
     if key is not None:
         kinds.append((outputs.signature_path(), "json"))
     assessment, system_dir = _assess(target, options, kinds, force, repo_root)
+    since_approved = _since_approved(assessment, db_url, system_dir)
     signer = (
         None
         if key is None
         else Signer(key.keyid, key.certificate_subject, algorithm_name(key.public))
     )
-    rendered = render_report(assessment, templates, outputs, signer)
+    rendered = render_report(assessment, templates, outputs, signer, since_approved)
     font_warning = rendered.font_warning()
     if font_warning is not None:
         click.echo(f"warning: {font_warning}", err=True)
@@ -240,3 +242,33 @@ def _assess(
     refuse_replacing_other_kinds(planned, force)
     assessment = assess(bundle, packs, options)
     return assessment, bundle.root
+
+
+def _since_approved(assessment: Assessment, db_url: str | None, system_dir: Path) -> Diff | None:
+    """The run compared with the newest passing run in the ledger, when there is a ledger.
+
+    The ledger is `--db` (or GOVERN_DATABASE_URL), else the system's own `.govern/ledger.db` if
+    one was recorded; with neither, the report says no ledger was given. It is only read.
+    """
+    import dataclasses
+
+    from govern.engine.diff import Snapshot, compare
+    from govern.errors import UsageError
+    from govern.store import default_url
+    from govern.store.errors import LedgerError, NoLedger, RunNotFound
+    from govern.store.ledger import Ledger
+
+    if db_url is None and not (system_dir / ".govern" / "ledger.db").is_file():
+        return None
+    try:
+        with Ledger.open(db_url or default_url(system_dir)) as ledger:
+            system = assessment.system.id
+            before = ledger.snapshot(ledger.resolve("latest", system))
+            if before.assessment.summary.verdict != "pass":
+                before = ledger.snapshot(ledger.resolve("approved", system))
+    except (NoLedger, RunNotFound):
+        return None
+    except LedgerError as exc:
+        raise UsageError(f"ledger for the comparison with the last approved run: {exc}") from None
+    current = Snapshot("this run", assessment, None)
+    return compare(dataclasses.replace(before, label="approved"), current)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from govern.engine.assessment import Assessment, AttestationInfo, RuleResult
+from govern.engine.diff import Diff
 from govern.reference import FRAMEWORK_TITLES
 
 # The control id of the statement by which management asserts the system meets the criteria.
@@ -326,3 +327,30 @@ def management_assertion(assessment: Assessment) -> AttestationInfo | None:
     """The latest attestation of control `management_assertion`, as the Assessment records it."""
     found = [a for a in assessment.attestations if a.control == ASSERTION_CONTROL and a.date]
     return max(found, key=lambda a: a.date or dt.date.min) if found else None
+
+
+def change_lines(diff: Diff) -> tuple[str, ...]:
+    """What changed since the last approved run, a line each, in the words of `govern diff`."""
+    lines = []
+    if diff.before.verdict != diff.after.verdict:
+        lines.append(f"verdict {diff.before.verdict} -> {diff.after.verdict}")
+    for title, changes in (
+        ("new failure", diff.new_failures),
+        ("fixed", diff.fixed),
+        ("changed", diff.changed),
+    ):
+        for c in changes:
+            moved = f"{c.before or 'absent'} -> {c.after or 'absent'}"
+            lines.append(f"{title}: {c.rule_id} ({c.severity}, {moved}): {c.message}")
+    for w in diff.expired_waivers:
+        lines.append(f"waiver expired: {w.rule} on {w.expires}")
+    for m in diff.fairness:
+        change = f"{m.before} -> {m.after}" + (" (worse)" if m.worse else "")
+        lines.append(
+            f"fairness moved: {m.metric} {m.method} of {m.feature} in {m.report}: {change}"
+        )
+    if diff.fairness_note:
+        lines.append(diff.fairness_note)
+    run = f"run {diff.before.run_id}" if diff.before.run_id is not None else "the approved run"
+    head = f"compared with {run} ({diff.before.version}, as of {diff.before.as_of})"
+    return (head, *lines)

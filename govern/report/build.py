@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govern.engine.assessment import ATTACHMENT_NAME, Assessment
+from govern.engine.diff import Diff
 from govern.render.json import render as render_json
 from govern.report.context import ReportContext, ReportFiles, Signer, build_context
 from govern.report.html import RenderedHtml, TemplateSet, render_html
@@ -77,6 +78,7 @@ def render_report(
     templates: TemplateSet,
     outputs: Outputs,
     signer: Signer | None = None,
+    since_approved: Diff | None = None,
 ) -> RenderedReport:
     """Render every format from the same Assessment; the PDF embeds the exact JSON bytes.
 
@@ -96,6 +98,7 @@ def render_report(
         files=outputs.names(signed=signer is not None),
         signer=signer,
         renderer=renderer,
+        since_approved=since_approved,
     )
     html = render_html(context, templates)
     pdf, pages = None, 0

@@ -24,13 +24,21 @@ from govern.engine.assessment import (
     RuleResult,
     WaiverInfo,
 )
+from govern.engine.diff import Diff
 from govern.engine.law import CALENDAR_NOTES, applied_basis, legal_text
 from govern.evidence.fairness import FeatureReport, MetricValue, Parameters
 from govern.policy.model import SEVERITY_RANK
 from govern.reference import ANNEX_III_POINTS, FRAMEWORK_TITLES
 from govern.report import charts
 from govern.report import fairness as fairness_numbers
-from govern.report.audit import AuditView, assurance, audit_view, management_assertion, procedure
+from govern.report.audit import (
+    AuditView,
+    assurance,
+    audit_view,
+    change_lines,
+    management_assertion,
+    procedure,
+)
 from govern.report.fairness import FairnessGate, FairnessSource
 from govern.report.wording import field_labels
 
@@ -275,8 +283,10 @@ def build_context(
     files: ReportFiles,
     signer: Signer | None = None,
     renderer: str = "",
+    since_approved: Diff | None = None,
 ) -> ReportContext:
-    """Everything the templates need, from one Assessment and nothing else."""
+    """Everything the templates need, from one Assessment (and, when the CLI was given a ledger,
+    its comparison with the last approved run)."""
     rows = tuple(_framework_row(assessment, f.framework) for f in assessment.summary.frameworks)
     records = {r.path: r for r in (assessment.manifest, *assessment.evidence)}
     reads = {
@@ -321,7 +331,11 @@ def build_context(
         field_labels=field_labels(sources),
         legal_text=assessment.options.legal_text or legal_text(assessment.options.calendar),
         calendar_note=CALENDAR_NOTES[assessment.options.calendar],
-        audit=audit_view(assessment, management_assertion(assessment), None),
+        audit=audit_view(
+            assessment,
+            management_assertion(assessment),
+            change_lines(since_approved) if since_approved is not None else None,
+        ),
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from govern.engine.assessment import Assessment, AttestationInfo
 from govern.report.audit import assurance, audit_view
-from tests.conftest import REPO, CliResult, copy_example
+from tests.conftest import REPO, CliResult, copy_example, edit
 from tests.report.conftest import AS_OF, Rendered
 
 pytestmark = pytest.mark.slow
@@ -145,3 +145,23 @@ def test_signed_assertion_and_changes_since_the_last_approved_run(run_cli: Run) 
         "recorded attestation (unsigned)",
         "not assessed",
     }
+
+
+def test_a_ledger_gives_the_changes_since_the_last_approved_run(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """With a ledger, the report compares the run with the newest passing run recorded there."""
+    system = copy_example("credit-scoring", tmp_path / "credit")
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    recorded = run_cli("check", system, "--as-of", "2026-11-25", "--record", "--db", db)
+    assert recorded.code == 0, recorded.err
+    edit(system / "govern.yaml", "version: 2.3.0", "version: 2.4.0")
+    edit(system / "docs" / "model_card.yaml", "version: 2.3.0", "version: 2.4.0")
+    html = tmp_path / "r.html"
+    result = run_cli("report", system, "--as-of", "2026-11-25", "--html", html, "--db", db)
+    assert result.code == 0, result.err
+    text = html.read_text()
+    assert "compared with run 1 (2.3.0, as of 2026-11-25)" in text
+    without = tmp_path / "plain.html"
+    run_cli("report", system, "--as-of", "2026-11-25", "--html", without)
+    assert "No ledger was given to this report" in without.read_text()
