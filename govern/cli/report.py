@@ -115,7 +115,7 @@ def command(
     from govern.report.build import Outputs, render_report
     from govern.report.context import Signer
     from govern.report.html import TemplateSet
-    from govern.sign.files import sign_and_write
+    from govern.sign.files import envelope_path, sign_and_write
     from govern.sign.keys import algorithm_name
 
     if pdf is None and html is None and json_out is None:
@@ -126,15 +126,17 @@ def command(
     templates = TemplateSet.load(template_dir)
     key = _signing_key(sign_key, sign_cert, pades=pdf is not None)
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
-    outputs = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope)
+    primary = next(p for p in (pdf, html, json_out) if p is not None)
+    envelope_file = (envelope or envelope_path(primary)) if key is not None else None
+    outputs = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope_file)
     wanted: list[tuple[Path | None, OutputKind]] = [
         (pdf, "pdf"),
         (html, "html"),
         (json_out, "json"),
     ]
     kinds = [(path, kind) for path, kind in wanted if path is not None]
-    if key is not None:
-        kinds.append((outputs.signature_path(), "json"))
+    if envelope_file is not None:
+        kinds.append((envelope_file, "json"))
     assessment, system_dir = _assess(target, options, kinds, force, repo_root)
     since_approved = _since_approved(assessment, db_url, system_dir)
     signer = (
@@ -153,7 +155,6 @@ def command(
         files.append((html, rendered.html.html.encode("utf-8")))
     if json_out is not None:
         files.append((json_out, rendered.json))
-    envelope_file = outputs.signature_path() if key is not None else None
     written = sign_and_write(files, pdf, assessment, rendered.json, envelope_file, key)
     for path in written.files:
         suffix = f" ({rendered.pages} pages, PDF/A-3b)" if path == pdf else ""

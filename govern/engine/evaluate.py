@@ -476,6 +476,11 @@ def _waiver_info(entry: WaiverEntry, as_of: dt.date) -> WaiverInfo:
 # Applicability
 
 
+def _flag(actual: bool, wanted: bool, what: str) -> tuple[bool, str]:
+    """A yes/no applicability condition, with why it does or does not hold in words."""
+    return actual == wanted, f"applies to {what}" if wanted else f"does not apply to {what}"
+
+
 def applies(
     condition: Applicability | None, bundle: EvidenceBundle, classification: ClassificationResult
 ) -> tuple[bool, str]:
@@ -508,14 +513,7 @@ def applies(
             )
         )
     if condition.gpai is not None:
-        checks.append(
-            (
-                classification.gpai == condition.gpai,
-                "applies to general-purpose AI models"
-                if condition.gpai
-                else "does not apply to general-purpose AI models",
-            )
-        )
+        checks.append(_flag(classification.gpai, condition.gpai, "general-purpose AI models"))
     if condition.gpai_systemic_risk is not None:
         checks.append(
             (
@@ -531,32 +529,15 @@ def applies(
         checks.append((hit, f"applies to Annex III {', '.join(condition.annex_iii)} systems"))
     if condition.public_authority is not None:
         checks.append(
-            (
-                system.public_authority == condition.public_authority,
-                "applies to public authorities"
-                if condition.public_authority
-                else "does not apply to public authorities",
-            )
+            _flag(system.public_authority, condition.public_authority, "public authorities")
         )
     if condition.public_service is not None:
-        checks.append(
-            (
-                system.public_service == condition.public_service,
-                "applies to private entities providing public services"
-                if condition.public_service
-                else "does not apply to private entities providing public services",
-            )
-        )
+        what = "private entities providing public services"
+        checks.append(_flag(system.public_service, condition.public_service, what))
     if condition.profiling is not None:
         profiles = bundle.manifest.classification.profiling
-        checks.append(
-            (
-                profiles == condition.profiling,
-                "applies to systems that profile natural persons"
-                if condition.profiling
-                else "does not apply to systems that profile natural persons",
-            )
-        )
+        what = "systems that profile natural persons"
+        checks.append(_flag(profiles, condition.profiling, what))
     if condition.any is not None:
         outcomes = [applies(c, bundle, classification) for c in condition.any]
         checks.append(

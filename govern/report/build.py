@@ -13,14 +13,12 @@ from govern.report.context import ReportContext, ReportFiles, Signer, build_cont
 from govern.report.html import RenderedHtml, TemplateSet, render_html
 
 MAX_SHOWN = 8
-# Kept equal to govern.sign.files.ENVELOPE_SUFFIX (tests/sign checks it); report/ names the
-# envelope file on the cover without depending on the signer.
-ENVELOPE_SUFFIX = ".intoto.jsonl"
 
 
 @dataclass(frozen=True)
 class Outputs:
-    """Where the caller wants each format; at least one is set."""
+    """Where the caller wants each format; at least one is set. `envelope` is where the
+    signature envelope goes, set by the caller when the files will be signed."""
 
     pdf: Path | None = None
     html: Path | None = None
@@ -33,16 +31,12 @@ class Outputs:
         assert first is not None, "Outputs needs at least one file"
         return first
 
-    def signature_path(self) -> Path:
-        """The envelope beside the main report file: report.pdf -> report.intoto.jsonl."""
-        return self.envelope or self.primary.with_name(self.primary.stem + ENVELOPE_SUFFIX)
-
-    def names(self, signed: bool) -> ReportFiles:
+    def names(self) -> ReportFiles:
         return ReportFiles(
             pdf=self.pdf.name if self.pdf else None,
             html=self.html.name if self.html else None,
             json=self.json.name if self.json else None,
-            envelope=self.signature_path().name if signed else None,
+            envelope=self.envelope.name if self.envelope else None,
         )
 
 
@@ -95,7 +89,7 @@ def render_report(
         assessment,
         assessment_sha256=hashlib.sha256(json_bytes).hexdigest(),
         attachment=ATTACHMENT_NAME,
-        files=outputs.names(signed=signer is not None),
+        files=outputs.names(),
         signer=signer,
         renderer=renderer,
         since_approved=since_approved,

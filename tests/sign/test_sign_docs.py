@@ -117,11 +117,3 @@ def test_the_key_fingerprint_command_gives_the_keyid(keys: GeneratedKeys) -> Non
 
     assert "sha256:" + hashlib.sha256(der).hexdigest() == keys.keyid
     assert "openssl pkey -pubin -in signer.pub -outform DER | sha256sum" in DOC.read_text()
-
-
-def test_report_names_the_envelope_as_the_signer_writes_it() -> None:
-    """report/ may not import sign/, so it keeps its own copy of the envelope suffix."""
-    from govern.report.build import ENVELOPE_SUFFIX as named
-    from govern.sign.files import ENVELOPE_SUFFIX as written
-
-    assert named == written

@@ -330,11 +330,17 @@ def test_signing_leaves_the_rendered_bytes_untouched(
     from govern.report.build import Outputs, render_report
     from govern.report.context import Signer
     from govern.report.html import TemplateSet
+    from govern.sign.files import envelope_path
     from govern.sign.keys import load_signing_key
 
     key = load_signing_key(keys.private_key, cert_path=keys.certificate)
     assessment, _ = _assess(signed_once.system, EngineOptions(as_of=dt.date(2026, 11, 25)), [])
-    outputs = Outputs(pdf=signed_once.pdf, html=signed_once.html, json=signed_once.json)
+    outputs = Outputs(
+        pdf=signed_once.pdf,
+        html=signed_once.html,
+        json=signed_once.json,
+        envelope=envelope_path(signed_once.pdf),
+    )
     signer = Signer(key.keyid, key.certificate_subject)
     rendered = render_report(assessment, TemplateSet.load(), outputs, signer)
     assert rendered.pdf is not None
