@@ -431,31 +431,28 @@ def _message(status: str, findings: list[Finding], attestations: list[Attestatio
 
 def _entry_info(attestation: Any, seal: Any) -> AttestationInfo:
     """An attestation entry as recorded, with the assurance its signature (or none) gives it."""
-    return AttestationInfo(
-        control=attestation.control,
-        attested_by=attestation.attested_by.name,
-        role=attestation.attested_by.role,
-        date=attestation.date,
-        statement=attestation.statement,
-        problem=seal.problem,
-        assurance=seal.level,
-        keyid=seal.keyid if seal.level == "signed" else None,
-    )
+    return _described(attestation, attestation.control, seal.problem, seal.level, seal)
 
 
 def _attestation_info(use: Any) -> AttestationInfo:
-    attestation = use.attestation
-    if attestation is None:
+    if use.attestation is None:
         return AttestationInfo(control=use.control, problem="no attestation")
+    return _described(use.attestation, use.control, use.problem, use.assurance, use.seal)
+
+
+def _described(
+    attestation: Any, control: str, problem: str | None, assurance: str | None, seal: Any
+) -> AttestationInfo:
+    """An attestation as results show it; the key id only where the signature holds."""
     return AttestationInfo(
-        control=use.control,
+        control=control,
         attested_by=attestation.attested_by.name,
         role=attestation.attested_by.role,
         date=attestation.date,
         statement=attestation.statement,
-        problem=use.problem,
-        assurance=use.assurance,
-        keyid=use.seal.keyid if use.seal is not None and use.assurance == "signed" else None,
+        problem=problem,
+        assurance=assurance,
+        keyid=seal.keyid if seal is not None and assurance == "signed" else None,
     )
 
 
