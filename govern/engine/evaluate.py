@@ -582,7 +582,11 @@ def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
         sha256=document.sha256,
     )
     found = leaf.found
-    if document is bundle.manifest_document and leaf.path[:1] in _EVIDENCE_KEYS:
+    if (
+        document is bundle.manifest_document
+        and leaf.path[:1] in _EVIDENCE_KEYS
+        and not getattr(bundle, _EVIDENCE_KEYS[leaf.path[:1]])
+    ):
         key = _EVIDENCE_KEYS[leaf.path[:1]]
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):

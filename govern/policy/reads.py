@@ -193,7 +193,16 @@ def _observe_each(check: Each, ctx: Context, expected: str) -> list[LeafFinding]
         for item in observe(check.check, inner):
             path = (*leaf.path, *item.path[1:]) if item.path[:1] == (ITEM_ROOT,) else item.path
             seen.append(replace(item, path=path))
-    return seen or [LeafFinding(expected, "no entries to check", _list_location(leaves), PASS)]
+    if seen:
+        return seen
+    entries = sum(1 for leaf in leaves if leaf.value is not MISSING)
+    found = (
+        f"no entries to check ({entries} {'entry' if entries == 1 else 'entries'}, none "
+        "meeting the rule's condition)"
+        if entries and check.when is not None
+        else "no entries to check"
+    )
+    return [LeafFinding(expected, found, _list_location(leaves), PASS)]
 
 
 def _list_location(leaves: list[Leaf]) -> tuple[str | int, ...]:
