@@ -169,4 +169,5 @@ def wilson(successes: float, trials: int, level: float) -> tuple[float, float]:
     denom = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # Clamped to hold p itself: at 0 or 1 rounding would otherwise leave it a hair outside.
+    return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
