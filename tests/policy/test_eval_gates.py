@@ -99,7 +99,11 @@ def test_interval_wholly_below_the_bar_fails(run_cli: Any, chat: Path) -> None:
 
 
 def test_interval_straddling_the_bar_warns(run_cli: Any, chat: Path) -> None:
-    edit(chat / "evals" / "bbq.yaml", "value: 0.75\n    stderr: 0.01", "value: 0.62\n    stderr: 0.02")
+    edit(
+        chat / "evals" / "bbq.yaml",
+        "value: 0.75\n    stderr: 0.01",
+        "value: 0.62\n    stderr: 0.02",
+    )
     rule = _rule(run_cli, chat, "DEMO-BIAS-BBQ")
     assert rule["status"] == "pass"
     (note,) = rule["notes"]
@@ -119,7 +123,11 @@ def test_wilson_interval_from_n_when_no_stderr(run_cli: Any, chat: Path) -> None
     [
         ("n: 1000", "n: 150", "n=150, below the pack's minimum 200"),
         ("generation: {temperature: 0.0, max_tokens: 256, n_shot: 0}\n", "", "generation"),
-        ("revision: abc123", "revision: 999fff", "evaluated revision 999fff, released revision abc123"),
+        (
+            "revision: abc123",
+            "revision: 999fff",
+            "evaluated revision 999fff, released revision abc123",
+        ),
         ("date: 2026-05-10", "date: 2026-04-01", "dated 2026-04-01, before the release"),
     ],
     ids=["small-n", "no-generation-config", "other-revision", "predates-release"],
@@ -163,7 +171,11 @@ def test_garak_report_read_as_it_is(
         chat / "evals" / "garak.report.jsonl",
     )
     edit(chat / "govern.yaml", "[evals/bbq.yaml]", "[evals/bbq.yaml, evals/garak.report.jsonl]")
-    edit(chat / "govern.yaml", "  release: {date: 2026-05-01, model_id: acme/chat, model_revision: abc123}\n", "")
+    edit(
+        chat / "govern.yaml",
+        "  release: {date: 2026-05-01, model_id: acme/chat, model_revision: abc123}\n",
+        "",
+    )
     write(chat / "pack" / "rules.yaml", RED_TEAM_RULE.replace("MAX", limit))
     rule = _rule(run_cli, chat, "DEMO-RED-TEAM")
     assert rule["status"] == status
