@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, CliResult, edit, write
+from tests.conftest import REPO, CliResult, copy_example, edit, write
 
 MANIFEST = """\
 govern: 1
@@ -201,3 +201,30 @@ def test_pack_with_unknown_gate_argument_is_refused(run_cli: Any, chat: Path) ->
     result = run_cli("check", chat, "--as-of", "2026-06-01")
     assert result.code == 2
     assert "unknown argument 'metrik'" in result.err
+
+
+GENAI_RULES = (
+    "EUAIA-10-GENAI-BIAS-BENCHMARKS",
+    "EUAIA-15-GENAI-PROMPT-INJECTION",
+    "EUAIA-15-GENAI-JAILBREAK",
+)
+
+
+def _statuses(run_cli: Callable[..., CliResult], root: Path) -> dict[str, str]:
+    result = run_cli("check", root, "--as-of", "2026-11-25", "--format", "json")
+    return {r["rule_id"]: r["status"] for r in json.loads(result.out)["results"]}
+
+
+def test_builtin_generative_rules_apply_only_to_generative_systems(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """A high-risk scorer that generates nothing is not asked for benchmarks or red teaming;
+    once it generates content it is, and with no evaluation evidence the rules fail."""
+    root = copy_example("credit-scoring", tmp_path / "credit")
+    before = _statuses(run_cli, root)
+    assert {before[rule] for rule in GENAI_RULES} == {"not_applicable"}
+    assert before["EUAIA-55-RED-TEAM-EVIDENCE"] == "not_applicable"
+    edit(root / "govern.yaml", "  transparency: []", "  transparency: [synthetic_content]")
+    after = _statuses(run_cli, root)
+    assert {after[rule] for rule in GENAI_RULES} == {"fail"}
+    assert after["NIST-GAI-6-BIAS-BENCHMARKS"] == "fail"
