@@ -152,6 +152,12 @@ def _judge(
     if lower is None or upper is None:
         why = "no interval: neither a standard error, an interval, nor n for a proportion"
         return LeafFinding(expected, f"{shown}: {why}", where, INSUFFICIENT), None
+    wrong_way = entry.get("direction") == ("lower" if gate.is_min else "higher")
+    if gate.kind == "evaluation" and wrong_way:
+        why = (
+            f"{entry['direction']} is better for this metric; the pack's bound points the other way"
+        )
+        return LeafFinding(expected, f"{shown}: {why}", where, INSUFFICIENT), None
     limit = _number(gate.limit, ctx.params)
     near, far = (lower, upper) if gate.is_min else (upper, lower)
     if _within(near, limit, gate.is_min):

@@ -228,3 +228,11 @@ def test_builtin_generative_rules_apply_only_to_generative_systems(
     after = _statuses(run_cli, root)
     assert {after[rule] for rule in GENAI_RULES} == {"fail"}
     assert after["NIST-GAI-6-BIAS-BENCHMARKS"] == "fail"
+
+
+def test_bound_against_the_metric_direction_is_not_judged(run_cli: Any, chat: Path) -> None:
+    """A minimum on a lower-is-better metric would pass the worst models: never a verdict."""
+    edit(chat / "evals" / "bbq.yaml", "direction: higher", "direction: lower")
+    rule = _rule(run_cli, chat, "DEMO-BIAS-BBQ")
+    assert rule["status"] == "insufficient_evidence"
+    assert "lower is better for this metric" in rule["findings"][0]["found"]
