@@ -217,3 +217,43 @@ def test_wilson_interval_holds_the_rate(trials: int, data: st.DataObject) -> Non
     successes = data.draw(st.integers(min_value=0, max_value=trials))
     low, high = wilson(successes, trials, 0.95)
     assert 0 <= low <= successes / trials <= high <= 1
+
+
+_TASK = st.from_regex(r"[a-z][a-z0-9_]{1,12}", fullmatch=True)
+_RATE = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+@given(
+    st.dictionaries(
+        _TASK,
+        st.tuples(_RATE, _RATE, st.integers(1, 10**6), st.integers(0, 25), st.booleans()),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_lm_eval_values_are_recovered(
+    tasks: dict[str, tuple[float, float, int, int, bool]],
+) -> None:
+    """Results written in lm-evaluation-harness's layout come back value for value."""
+    document: dict[str, Any] = {"lm_eval_version": "0.4.9", "results": {}, "versions": {}}
+    for key in ("n-shot", "n-samples", "higher_is_better"):
+        document[key] = {}
+    for task, (value, stderr, n, shots, higher) in tasks.items():
+        document["results"][task] = {"alias": task, "acc,none": value, "acc_stderr,none": stderr}
+        document["n-shot"][task] = shots
+        document["n-samples"][task] = {"original": n, "effective": n}
+        document["higher_is_better"][task] = {"acc": higher}
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "results_2026-01-01T00-00-00.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        report, result = _report(path)
+    assert not result.unmapped
+    got = {r.benchmark.id: r for r in report.results}
+    assert set(got) == set(tasks)
+    for task, (value, stderr, n, shots, higher) in tasks.items():
+        found = got[task]
+        assert (found.value, found.stderr, found.n) == (value, stderr, n)
+        assert found.generation is not None and found.generation.n_shot == shots
+        assert found.direction == ("higher" if higher else "lower")
