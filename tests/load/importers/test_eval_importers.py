@@ -257,3 +257,14 @@ def test_lm_eval_values_are_recovered(
         assert (found.value, found.stderr, found.n) == (value, stderr, n)
         assert found.generation is not None and found.generation.n_shot == shots
         assert found.direction == ("higher" if higher else "lower")
+
+
+def test_broken_jsonl_line_is_one_error_naming_the_line(run_cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "run.report.jsonl"
+    lines = (FIXTURES / "garak_test_with_ci.report.jsonl").read_text().splitlines()
+    lines[3] = lines[3][:40]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("evals", "import", path)
+    assert result.code == 2
+    assert f"{path}: line 4: not JSON" in result.err
+    assert "Traceback" not in result.err
