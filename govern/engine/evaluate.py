@@ -568,6 +568,7 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
         "post_market": bundle.post_market.model.model_dump() if bundle.post_market else MISSING,
         "fria": bundle.fria.model.model_dump() if bundle.fria else MISSING,
         "gpai": gpai_view(bundle),
+        "evaluations": [item.model.model_dump(by_alias=True) for item in bundle.evaluations],
     }
 
 
@@ -602,6 +603,7 @@ _EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {
     ("incidents",): "incidents",
     ("post_market",): "post_market",
     ("fria",): "fria",
+    ("evaluations",): "evaluations",
 }
 
 
@@ -624,10 +626,12 @@ def _locate(
         if single is None:
             return manifest, ("evidence", str(root))
         return single.document, rest
-    if root in ("datasets", "fairness", "incidents"):
-        items = {"datasets": bundle.datasets, "fairness": bundle.fairness}.get(
-            str(root), bundle.incidents
-        )
+    if root in ("datasets", "fairness", "incidents", "evaluations"):
+        items = {
+            "datasets": bundle.datasets,
+            "fairness": bundle.fairness,
+            "evaluations": bundle.evaluations,
+        }.get(str(root), bundle.incidents)
         if rest and isinstance(rest[0], int) and rest[0] < len(items):
             return items[rest[0]].document, rest[1:]
         return manifest, ("evidence", str(root))

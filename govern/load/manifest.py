@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from govern.evidence.base import Record
 from govern.reference import ANNEX_III_POINTS, FRAMEWORKS
+
+# The evaluation tools whose output govern reads (govern.load.importers.evals).
+EVALUATION_FORMATS = (
+    "every-eval-ever",
+    "lm-eval",
+    "inspect",
+    "hf-eval-results",
+    "hf-model-index",
+    "garak",
+    "promptfoo",
+)
 
 MANIFEST_NAME = "govern.yaml"
 
@@ -39,6 +51,22 @@ class System(Record):
         description="A private entity providing public services (Art.27(1)): with "
         "public_authority, decides whether a deployer owes a FRIA.",
     )
+    release: Release | None = Field(
+        default=None,
+        description="The model this release ships: evaluation evidence must be of this "
+        "revision, and no older than its date.",
+    )
+
+
+class Release(Record):
+    """What is released, so that evaluation results can be tied to it (or shown not to be)."""
+
+    date: dt.date | None = Field(
+        default=None, description="When the released model revision was frozen."
+    )
+    model_id: str | None = None
+    model_revision: str | None = None
+    weights_digest: str | None = None
 
 
 class Art63Exception(Record):
@@ -74,7 +102,22 @@ class Classification(Record):
         return point
 
 
-EvidenceFormat = Literal["auto", "govern", "huggingface", "mct", "cyclonedx", "spdx3", "croissant"]
+EvidenceFormat = Literal[
+    "auto",
+    "govern",
+    "huggingface",
+    "mct",
+    "cyclonedx",
+    "spdx3",
+    "croissant",
+    "every-eval-ever",
+    "lm-eval",
+    "inspect",
+    "hf-eval-results",
+    "hf-model-index",
+    "garak",
+    "promptfoo",
+]
 
 
 class EvidenceRef(Record):
@@ -84,7 +127,9 @@ class EvidenceRef(Record):
     format: EvidenceFormat = Field(
         default="auto",
         description="huggingface (README.md card), mct (Model Card Toolkit JSON), cyclonedx "
-        "(ML-BOM), spdx3, croissant, govern (our own schema) or auto (detected).",
+        "(ML-BOM), spdx3, croissant, an evaluation tool's output (every-eval-ever, lm-eval, "
+        "inspect, hf-eval-results, hf-model-index, garak, promptfoo), govern (our own schema) "
+        "or auto (detected).",
     )
     select: str | None = Field(
         default=None,
@@ -106,6 +151,7 @@ EvidenceEntry = Annotated[
 # Which foreign formats can describe what (SPDX 3 and Hugging Face cards hold both kinds).
 _MODEL_CARD_FORMATS = ("auto", "govern", "huggingface", "mct", "cyclonedx", "spdx3")
 _DATASET_FORMATS = ("auto", "govern", "huggingface", "spdx3", "croissant")
+_EVALUATION_FORMATS = ("auto", "govern", *EVALUATION_FORMATS)
 
 
 def _check_format(ref: str | EvidenceRef, allowed: tuple[str, ...], what: str) -> None:
@@ -150,6 +196,18 @@ class EvidencePaths(Record):
         default=None, description="The fundamental-rights impact assessment (Art.27)."
     )
     gpai: GpaiEvidence | None = None
+    evaluations: list[EvidenceEntry] = Field(
+        default=[],
+        description="Evaluation results and red-team reports of a generative model: govern's "
+        "own schema, or a harness's output read as it is.",
+    )
+
+    @field_validator("evaluations")
+    @classmethod
+    def _evaluation_formats(cls, value: list[str | EvidenceRef]) -> list[str | EvidenceRef]:
+        for ref in value:
+            _check_format(ref, _EVALUATION_FORMATS, "evaluation results")
+        return value
 
     @field_validator("model_card")
     @classmethod

@@ -21,6 +21,7 @@ from govern.policy.checks import (
     Context,
     Count,
     Each,
+    Gate,
     LeafFinding,
     Not,
     ParamRef,
@@ -44,6 +45,7 @@ ROOT_KINDS: dict[str, str] = {
     "post_market": "post_market",
     "fria": "fria",
     "gpai": "gpai",
+    "evaluations": "evaluation",
 }
 KIND_ORDER = tuple(dict.fromkeys(ROOT_KINDS.values()))
 # A pass records at most this many compared values; the count of the rest is kept.
@@ -165,6 +167,9 @@ def observe(check: Check, ctx: Context) -> list[LeafFinding]:
         ]
     if isinstance(check, Each):
         return _observe_each(check, ctx, expected)
+    if isinstance(check, Gate):
+        held = evaluate(check, ctx).held
+        return [LeafFinding(expected, h.found(), h.path, PASS) for h in held]
     if isinstance(check, WithinDays):
         return [
             LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
