@@ -78,7 +78,22 @@ def _not_an_output(raw: str, fmt: str | None) -> str:
 
 
 @click.command("check")
-@click.argument("target", type=click.Path(path_type=Path), default=".", required=False)
+@click.argument("targets", metavar="[TARGET]...", type=click.Path(path_type=Path), nargs=-1)
+@click.option(
+    "--all",
+    "all_root",
+    metavar="ROOT",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Check every system under ROOT (each folder holding a govern.yaml; hidden folders, "
+    ".git, .venv and node_modules are skipped) as one portfolio.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    envvar="GOVERN_JOBS",
+    help="Worker processes for a portfolio (default: the machine's cores; 1 checks in this "
+    "process).",
+)
 @click.option(
     "-o",
     "--output",
@@ -135,7 +150,9 @@ def _not_an_output(raw: str, fmt: str | None) -> str:
 )
 @record_options
 def command(
-    target: Path,
+    targets: tuple[Path, ...],
+    all_root: Path | None,
+    jobs: int | None,
     outputs: tuple[OutputSpec, ...],
     fmt: str | None,
     fail_on: str,
@@ -154,8 +171,13 @@ def command(
     """Check the AI system in TARGET (a folder with govern.yaml, or the file itself).
 
     Exits 0 when no blocking rule at or above --fail-on fails, 1 when one does (with a baseline:
-    one that is new since the baseline), 2 on bad input or usage.
+    one that is new since the baseline), 2 on bad input or usage. Several TARGETs, or --all ROOT,
+    check a portfolio: one line per system and a summary; the exit code is the worst system's.
     """
+    if all_root is not None or len(targets) > 1:
+        _check_portfolio(locals())
+        return
+    target = targets[0] if targets else Path(".")
     from govern.cli.run import (
         check_outputs_spare_inputs,
         engine_options_from,
@@ -201,6 +223,38 @@ def command(
             handle.write(step_summary + "\n")
     if reported.summary.verdict == "fail":
         raise click.exceptions.Exit(1)
+
+
+def _check_portfolio(given: dict[str, Any]) -> None:
+    """Hand several systems to govern.cli.portfolio, refusing what only fits one system."""
+    from govern.cli.portfolio import PortfolioRequest, check_portfolio
+    from govern.cli.run import engine_options_from
+    from govern.errors import UsageError
+
+    if given["targets"] and given["all_root"] is not None:
+        raise UsageError("give system folders or --all ROOT, not both")
+    if given["baseline"] is not None or given["write_baseline"] is not None:
+        raise UsageError("--baseline and --write-baseline apply to one system, not a portfolio")
+    check_portfolio(
+        PortfolioRequest(
+            targets=given["targets"],
+            all_root=given["all_root"],
+            jobs=given["jobs"],
+            plan=_plan(given["outputs"], given["fmt"]),
+            options=engine_options_from(
+                given["as_of"],
+                given["fail_on"],
+                given["only_in_force"],
+                given["calendar"],
+                given["allow_unattested"],
+            ),
+            repo_root=given["repo_root"],
+            verbose=given["verbose"],
+            force=given["force"],
+            record=given["record"],
+            db_url=given["db_url"],
+        )
+    )
 
 
 def _planned_files(
