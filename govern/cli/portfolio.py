@@ -83,7 +83,13 @@ def _jobs(request: PortfolioRequest) -> list[SystemJob]:
         if real in seen:
             raise UsageError(f"{folder}: the same system as {seen[real]}; name each system once")
         seen[real] = folder
-    return [SystemJob(f, str(f), request.repo_root, request.options) for f in folders]
+    formats = tuple(dict.fromkeys(spec.format for spec in request.plan))
+    return [
+        SystemJob(
+            f, str(f), request.repo_root, request.options, formats, request.verbose, request.record
+        )
+        for f in folders
+    ]
 
 
 def _discovered(root: Path) -> list[Path]:
@@ -127,14 +133,16 @@ def _check_files(
 def _record(systems: Sequence[SystemRun], db_url: str | None) -> int:
     """Append each assessed system's run, in input order; 2 if any could not be recorded."""
     from govern.cli.options import record_assessment
+    from govern.engine.assessment import Assessment
     from govern.errors import GovernError
 
     code = 0
     for run in systems:
-        if run.assessment is None or run.root is None:
+        if run.assessment_json is None or run.root is None:
             continue
+        assessment = Assessment.model_validate_json(run.assessment_json)
         try:
-            record_assessment(run.assessment, db_url, Path(run.root))
+            record_assessment(assessment, db_url, Path(run.root))
         except GovernError as exc:
             click.echo(f"error: {run.path}: {exc.diagnostics()[0]}", err=True)
             code = 2

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from govern.engine.assessment import Assessment
     from govern.engine.evaluate import EngineOptions
     from govern.engine.portfolio import SystemRun
     from govern.load.bundle import EvidenceBundle
@@ -28,12 +29,16 @@ _PACKS: dict[PackKey, PackSet] = {}
 
 @dataclass(frozen=True)
 class SystemJob:
-    """One system to assess: its folder, how the user named it, and the run's options."""
+    """One system to assess: its folder, how the user named it, the run's options, the formats
+    to render its part of, and whether its assessment is to be recorded."""
 
     path: Path
     display: str
     repo_root: Path | None
     options: EngineOptions
+    formats: tuple[str, ...] = ()
+    verbose: bool = False
+    record: bool = False
 
 
 def run_systems(jobs: Sequence[SystemJob], workers: int) -> list[SystemRun]:
@@ -50,8 +55,8 @@ def run_systems(jobs: Sequence[SystemJob], workers: int) -> list[SystemRun]:
 
 
 def assess_system(job: SystemJob) -> SystemRun:
-    """The system's assessment, or the one line saying why it could not be assessed."""
-    from govern.cli.check import _base_path
+    """The system's facts and its part of each output, or the one line saying why it could not
+    be assessed."""
     from govern.engine.evaluate import assess
     from govern.engine.portfolio import SystemRun
     from govern.errors import GovernError
@@ -59,15 +64,29 @@ def assess_system(job: SystemJob) -> SystemRun:
     try:
         bundle, packs = load_system_cached(job.path, job.repo_root)
         assessment = assess(bundle, packs, job.options)
-        base_path = _base_path(bundle.root, job.repo_root)
+        return _assessed(job, assessment, bundle, packs)
     except GovernError as exc:
         return SystemRun(path=job.display, error=_one_line(exc.diagnostics()))
     except Exception as exc:  # an internal bug in one system must not hide the others' results
         return SystemRun(path=job.display, error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _assessed(
+    job: SystemJob, assessment: Assessment, bundle: EvidenceBundle, packs: PackSet
+) -> SystemRun:
+    from govern.cli.check import _base_path
+    from govern.engine.portfolio import SystemRun, facts_of
+    from govern.render.interface import RenderOptions
+    from govern.render.portfolio import get_portfolio_renderer
+    from govern.render.portfolio.interface import SystemPlace
+
+    place = SystemPlace(job.display, _base_path(bundle.root, job.repo_root))
+    options = RenderOptions(verbose=job.verbose, base_path=place.base_path)
     return SystemRun(
         path=job.display,
-        base_path=base_path,
-        assessment=assessment,
+        facts=facts_of(assessment),
+        parts={f: get_portfolio_renderer(f).part(assessment, place, options) for f in job.formats},
+        assessment_json=assessment.model_dump_json() if job.record else None,
         root=str(bundle.root),
         inputs=tuple(str(path) for path in bundle.input_paths()),
         input_folders=tuple(str(p.folder) for p in packs.packs if p.folder is not None),

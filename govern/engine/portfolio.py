@@ -26,17 +26,54 @@ SystemVerdict = Literal["pass", "fail", "broken"]
 VERDICTS: tuple[SystemVerdict, ...] = ("pass", "fail", "broken")
 
 
-class SystemRun(Record):
-    """One system of the portfolio: its assessment, or the error that stopped it.
+class ExpiringWaiver(Record):
+    system: str
+    rule: str | None
+    expires: dt.date | None
+    approved_by: str | None
 
-    `path` is the folder as the user named it (or as `--all` found it); `base_path` is its
-    folder under the repository root, for outputs that place findings in repository files.
+
+class GatingRule(Record):
+    rule_id: str
+    title: str
+
+
+class ComingObligation(Record):
+    """One obligation of one system that starts to apply within the horizon."""
+
+    rule_id: str
+    date: dt.date
+    basis: str
+
+
+class SystemFacts(Record):
+    """What the portfolio summary needs of one assessment: small, so a worker process hands it
+    back cheaply instead of the whole assessment."""
+
+    id: str
+    name: str
+    version: str
+    verdict: Literal["pass", "fail"]
+    as_of: dt.date
+    counts: dict[str, int]
+    gating: list[GatingRule]
+    expiring_waivers: list[ExpiringWaiver]
+    coming_obligations: list[ComingObligation]
+
+
+class SystemRun(Record):
+    """One system of the portfolio: what its assessment concluded, or the error that stopped it.
+
+    `path` is the folder as the user named it (or as `--all` found it). `parts` holds this
+    system's share of each requested output, rendered where it was assessed (a worker process);
+    `assessment_json` is the assessment itself, carried only when it is to be recorded.
     """
 
     path: str
-    base_path: str = ""
-    assessment: Assessment | None = None
+    facts: SystemFacts | None = None
     error: str | None = None
+    parts: dict[str, str] = {}
+    assessment_json: str | None = None
     # Where the system was read from (its folder, every file read, its packs' folders): for the
     # caller's ledger and output checks only; no output shows them.
     root: str | None = None
@@ -45,31 +82,17 @@ class SystemRun(Record):
 
     @property
     def verdict(self) -> SystemVerdict:
-        if self.assessment is None:
-            return "broken"
-        return self.assessment.summary.verdict
+        return "broken" if self.facts is None else self.facts.verdict
 
     @property
     def exit_code(self) -> int:
         return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "broken": EXIT_BROKEN}[self.verdict]
-
-    @property
-    def label(self) -> str:
-        """The system's id when it was read, else its folder."""
-        return self.assessment.system.id if self.assessment is not None else self.path
 
 
 class RecurringFailure(Record):
     rule_id: str
     title: str
     systems: int
-
-
-class ExpiringWaiver(Record):
-    system: str
-    rule: str | None
-    expires: dt.date | None
-    approved_by: str | None
 
 
 class UpcomingObligation(Record):
@@ -108,66 +131,88 @@ def build_portfolio(systems: list[SystemRun]) -> Portfolio:
 
 def summarize_portfolio(systems: list[SystemRun]) -> PortfolioSummary:
     """Systems by verdict, the worst exit code, and what recurs or falls due across them."""
-    assessed = [s.assessment for s in systems if s.assessment is not None]
-    as_of = assessed[0].options.as_of if assessed else None
+    facts = [s.facts for s in systems if s.facts is not None]
     verdicts = Counter(s.verdict for s in systems)
     return PortfolioSummary(
         systems=len(systems),
         verdicts={verdict: verdicts.get(verdict, 0) for verdict in VERDICTS},
         exit_code=max((s.exit_code for s in systems), default=EXIT_PASS),
-        as_of=as_of,
-        recurring_failures=recurring_failures(assessed),
-        expiring_waivers=expiring_waivers(assessed),
-        upcoming_obligations=upcoming_obligations(assessed),
+        as_of=facts[0].as_of if facts else None,
+        recurring_failures=recurring_failures(facts),
+        expiring_waivers=sorted(
+            (w for f in facts for w in f.expiring_waivers),
+            key=lambda w: (w.expires or dt.date.max, w.system, w.rule or ""),
+        ),
+        upcoming_obligations=upcoming_obligations(facts),
     )
 
 
+def facts_of(assessment: Assessment, horizon_days: int = OBLIGATION_HORIZON_DAYS) -> SystemFacts:
+    """The facts of one assessment the portfolio summary draws on."""
+    gating = set(assessment.summary.gating)
+    system = assessment.system
+    return SystemFacts(
+        id=system.id,
+        name=system.name,
+        version=system.version,
+        verdict=assessment.summary.verdict,
+        as_of=assessment.options.as_of,
+        counts=dict(assessment.summary.counts),
+        gating=[
+            GatingRule(rule_id=r.rule_id, title=r.title)
+            for r in assessment.results
+            if r.rule_id in gating
+        ],
+        # The engine's own "expiring" state: still waiving, lapsing within its window.
+        expiring_waivers=[
+            ExpiringWaiver(
+                system=system.id, rule=w.rule, expires=w.expires, approved_by=w.approved_by
+            )
+            for w in assessment.waivers
+            if w.state == "expiring"
+        ],
+        coming_obligations=coming_obligations(assessment, horizon_days),
+    )
+
+
+def coming_obligations(assessment: Assessment, horizon_days: int) -> list[ComingObligation]:
+    """Obligations that apply to the system and come into force after its assessment date,
+    within `horizon_days` (the packs' application dates, under the calendar the run applied)."""
+    as_of = assessment.options.as_of
+    horizon = as_of + dt.timedelta(days=horizon_days)
+    return [
+        ComingObligation(
+            rule_id=r.rule_id, date=r.effective.applies_from, basis=applied_basis(r.effective)
+        )
+        for r in assessment.results
+        if r.effective is not None
+        and r.status != "not_applicable"
+        and as_of < r.effective.applies_from <= horizon
+    ]
+
+
 def recurring_failures(
-    assessments: list[Assessment], limit: int = RECURRING_LIMIT
+    facts: list[SystemFacts], limit: int = RECURRING_LIMIT
 ) -> list[RecurringFailure]:
     """The gating rules failing in the most systems, most first, ties by rule id."""
     counts: Counter[str] = Counter()
     titles: dict[str, str] = {}
-    for assessment in assessments:
-        gating = set(assessment.summary.gating)
-        counts.update(gating)
-        titles.update({r.rule_id: r.title for r in assessment.results if r.rule_id in gating})
+    for system in facts:
+        counts.update({rule.rule_id for rule in system.gating})
+        titles.update({rule.rule_id: rule.title for rule in system.gating})
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return [RecurringFailure(rule_id=r, title=titles[r], systems=n) for r, n in ranked]
 
 
-def expiring_waivers(assessments: list[Assessment]) -> list[ExpiringWaiver]:
-    """Waivers that still waive but lapse within the engine's expiring window, soonest first."""
-    found = [
-        ExpiringWaiver(
-            system=a.system.id, rule=w.rule, expires=w.expires, approved_by=w.approved_by
-        )
-        for a in assessments
-        for w in a.waivers
-        if w.state == "expiring"
-    ]
-    return sorted(found, key=lambda w: (w.expires or dt.date.max, w.system, w.rule or ""))
-
-
-def upcoming_obligations(
-    assessments: list[Assessment], horizon_days: int = OBLIGATION_HORIZON_DAYS
-) -> list[UpcomingObligation]:
-    """Obligations that apply to a system and come into force after its assessment date, within
-    `horizon_days`, grouped by date and legal basis (the packs' application dates, under the
-    calendar the run applied)."""
+def upcoming_obligations(facts: list[SystemFacts]) -> list[UpcomingObligation]:
+    """Each system's coming obligations, grouped by date and legal basis, soonest first."""
     rules: defaultdict[tuple[dt.date, str], set[str]] = defaultdict(set)
     systems: defaultdict[tuple[dt.date, str], set[str]] = defaultdict(set)
-    for assessment in assessments:
-        as_of = assessment.options.as_of
-        horizon = as_of + dt.timedelta(days=horizon_days)
-        for result in assessment.results:
-            effective = result.effective
-            if effective is None or result.status == "not_applicable":
-                continue
-            if as_of < effective.applies_from <= horizon:
-                key = (effective.applies_from, applied_basis(effective))
-                rules[key].add(result.rule_id)
-                systems[key].add(assessment.system.id)
+    for system in facts:
+        for coming in system.coming_obligations:
+            key = (coming.date, coming.basis)
+            rules[key].add(coming.rule_id)
+            systems[key].add(system.id)
     return [
         UpcomingObligation(
             date=date, basis=basis, rules=sorted(rules[key]), systems=sorted(systems[key])

@@ -3,11 +3,12 @@ own Markdown summary as `-o markdown` writes it alone. Every value goes through 
 
 from __future__ import annotations
 
+from govern.engine.assessment import Assessment
 from govern.engine.portfolio import Portfolio, PortfolioSummary, SystemRun
 from govern.render import markdown
 from govern.render.interface import RenderOptions
 from govern.render.markdown_escape import md_code, md_text
-from govern.render.portfolio.interface import PortfolioFunctionRenderer
+from govern.render.portfolio.interface import PortfolioFunctionRenderer, SystemPlace
 
 
 def render(portfolio: Portfolio, options: RenderOptions | None = None) -> str:
@@ -22,20 +23,22 @@ def render(portfolio: Portfolio, options: RenderOptions | None = None) -> str:
         "",
         *_summary(summary),
     ]
-    for run in portfolio.systems:
-        if run.assessment is not None:
-            lines += ["", markdown.render(run.assessment, base_path=run.base_path).rstrip("\n")]
+    lines += ["\n" + run.parts["markdown"] for run in portfolio.systems if run.facts is not None]
     return "\n".join(lines) + "\n"
+
+
+def system_part(assessment: Assessment, place: SystemPlace, options: RenderOptions) -> str:
+    """The system's summary as `-o markdown` writes it alone."""
+    return markdown.render(assessment, base_path=place.base_path).rstrip("\n")
 
 
 def _row(run: SystemRun) -> str:
     path = md_code(run.path, in_table=True)
-    if run.assessment is None:
+    if run.facts is None:
         return f"| **BROKEN** | {md_text(run.error or '')} | {path} | |"
-    blocking = len(run.assessment.summary.gating)
     return (
-        f"| **{run.verdict.upper()}** | {md_text(run.assessment.system.name)} "
-        f"({md_code(run.assessment.system.id, in_table=True)}) | {path} | {blocking} |"
+        f"| **{run.verdict.upper()}** | {md_text(run.facts.name)} "
+        f"({md_code(run.facts.id, in_table=True)}) | {path} | {len(run.facts.gating)} |"
     )
 
 
@@ -62,4 +65,4 @@ def _summary(summary: PortfolioSummary) -> list[str]:
     return lines
 
 
-PORTFOLIO_RENDERER = PortfolioFunctionRenderer("markdown", render)
+PORTFOLIO_RENDERER = PortfolioFunctionRenderer("markdown", system_part, render)

@@ -11,30 +11,37 @@ import json
 from typing import Any
 
 from govern import __version__
+from govern.engine.assessment import Assessment
 from govern.engine.portfolio import Portfolio, SystemRun
 from govern.render import sarif
 from govern.render.interface import RenderOptions
-from govern.render.portfolio.interface import PortfolioFunctionRenderer
+from govern.render.portfolio.interface import PortfolioFunctionRenderer, SystemPlace
+from govern.render.portfolio.layout import array_text, encoded, object_text
+
+
+def run_part(assessment: Assessment, place: SystemPlace, options: RenderOptions) -> str:
+    """The system's run as `-o sarif` writes it, with the folder it was checked in."""
+    log = json.loads(sarif.render(assessment, base_path=place.base_path))
+    run: dict[str, Any] = log["runs"][0]
+    run["properties"]["path"] = place.path
+    return encoded(run, sort_keys=False)
 
 
 def render(portfolio: Portfolio, options: RenderOptions | None = None) -> str:
     """The log; paths in each run are relative to the repository root, as for one system."""
-    runs = [_run(system) for system in portfolio.systems]
-    log = {"$schema": sarif.SARIF_SCHEMA, "version": sarif.SARIF_VERSION, "runs": runs}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    runs = [run.parts["sarif"] if run.facts else _broken_run(run) for run in portfolio.systems]
+    log = object_text(
+        [
+            ("$schema", encoded(sarif.SARIF_SCHEMA)),
+            ("version", encoded(sarif.SARIF_VERSION)),
+            ("runs", array_text(runs)),
+        ]
+    )
+    return log + "\n"
 
 
-def _run(system: SystemRun) -> dict[str, Any]:
-    if system.assessment is None:
-        return _broken_run(system)
-    log = json.loads(sarif.render(system.assessment, base_path=system.base_path))
-    run: dict[str, Any] = log["runs"][0]
-    run["properties"]["path"] = system.path
-    return run
-
-
-def _broken_run(system: SystemRun) -> dict[str, Any]:
-    return {
+def _broken_run(system: SystemRun) -> str:
+    run = {
         "tool": {"driver": {"name": "govern", "version": __version__}},
         "automationDetails": {"id": f"govern/{system.path}/"},
         "invocations": [
@@ -49,6 +56,7 @@ def _broken_run(system: SystemRun) -> dict[str, Any]:
         "results": [],
         "properties": {"path": system.path, "verdict": system.verdict},
     }
+    return encoded(run, sort_keys=False)
 
 
-PORTFOLIO_RENDERER = PortfolioFunctionRenderer("sarif", render)
+PORTFOLIO_RENDERER = PortfolioFunctionRenderer("sarif", run_part, render)

@@ -7,11 +7,11 @@ or print a line that looks like govern's own.
 
 from __future__ import annotations
 
-from govern.engine.assessment import STATUSES
+from govern.engine.assessment import STATUSES, Assessment
 from govern.engine.portfolio import Portfolio, PortfolioSummary, SystemRun
 from govern.render.display import visible
 from govern.render.interface import RenderOptions
-from govern.render.portfolio.interface import PortfolioFunctionRenderer
+from govern.render.portfolio.interface import PortfolioFunctionRenderer, SystemPlace
 from govern.render.style import style
 from govern.render.text import name_some
 
@@ -21,27 +21,33 @@ _WIDTH = max(len(label) for label, _ in _LABEL.values())
 
 def render(portfolio: Portfolio, options: RenderOptions | None = None) -> str:
     """One line per system in input order, a blank line, then the portfolio summary."""
-    lines = [system_line(run) for run in portfolio.systems]
+    lines = [run.parts["text"] if run.facts else broken_line(run) for run in portfolio.systems]
     lines += ["", *summary_lines(portfolio.summary)]
     return "\n".join(lines) + "\n"
 
 
-def system_line(run: SystemRun) -> str:
-    """`VERDICT  id  name version  path  (counts)`, or the error of a system not assessed."""
-    label, colour = _LABEL[run.verdict]
-    head = style(label.ljust(_WIDTH), fg=colour, bold=True)
-    if run.assessment is None:
-        return f"{head}  {visible(run.path)}  error: {visible(run.error or '')}"
-    system = run.assessment.system
-    summary = run.assessment.summary
+def system_line(assessment: Assessment, place: SystemPlace, options: RenderOptions) -> str:
+    """`VERDICT  id  name version  path  (blocking; counts)` for an assessed system."""
+    system = assessment.system
+    summary = assessment.summary
     counts = ", ".join(
         f"{summary.counts[s]} {s.replace('_', ' ')}" for s in STATUSES if summary.counts.get(s)
     )
     gating = f"{len(summary.gating)} blocking" if summary.gating else "none blocking"
     return (
-        f"{head}  {visible(system.id)}  {visible(system.name)} {visible(system.version)}  "
-        f"{visible(run.path)}  ({gating}; {counts})"
+        f"{_head(summary.verdict)}  {visible(system.id)}  {visible(system.name)} "
+        f"{visible(system.version)}  {visible(place.path)}  ({gating}; {counts})"
     )
+
+
+def broken_line(run: SystemRun) -> str:
+    """`BROKEN  path  error: ...` for a system that could not be assessed."""
+    return f"{_head('broken')}  {visible(run.path)}  error: {visible(run.error or '')}"
+
+
+def _head(verdict: str) -> str:
+    label, colour = _LABEL[verdict]
+    return style(label.ljust(_WIDTH), fg=colour, bold=True)
 
 
 def summary_lines(summary: PortfolioSummary) -> list[str]:
@@ -70,4 +76,4 @@ def summary_lines(summary: PortfolioSummary) -> list[str]:
     return lines
 
 
-PORTFOLIO_RENDERER = PortfolioFunctionRenderer("text", render)
+PORTFOLIO_RENDERER = PortfolioFunctionRenderer("text", system_line, render)
