@@ -109,6 +109,8 @@ def test_pass_fail_and_broken_give_their_own_results_and_the_same_bytes_at_any_j
     assert "Exit code: 2 (the worst of the systems)" in lines
 
     document = json.loads(one[".json"])
+    # Put together from per-system parts, yet laid out as one json.dumps of the whole.
+    assert one[".json"].decode() == json.dumps(document, indent=2, sort_keys=True) + "\n"
     assert [s["verdict"] for s in document["systems"]] == ["pass", "fail", "broken"]
     assert [s["exit_code"] for s in document["systems"]] == [0, 1, 2]
     assert document["systems"][2]["assessment"] is None
@@ -318,3 +320,23 @@ def test_packs_are_parsed_once_per_process(
     result = run_cli("check", *folders, "--as-of", AS_OF, "--jobs", "1")
     assert result.code == 0, result.err
     assert len(calls) == 1
+
+
+def test_a_changed_pack_file_is_parsed_again(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portfolio_run, "_PACKS", {})
+    first = small_system(tmp_path / "a", "a")
+    assert portfolio_run.assess_system(job_for(first)).verdict == "pass"
+    edit(first / "pack" / "rules.yaml", "min_days: 183", "min_days: 365")
+    assert portfolio_run.assess_system(job_for(first)).verdict == "fail"
+    assert len(portfolio_run._PACKS) == 2
+
+
+def job_for(folder: Path) -> portfolio_run.SystemJob:
+    import datetime as dt
+
+    from govern.engine.evaluate import EngineOptions
+
+    options = EngineOptions(as_of=dt.date.fromisoformat(AS_OF))
+    return portfolio_run.SystemJob(folder, str(folder), None, options)

@@ -84,6 +84,7 @@ def _not_an_output(raw: str, fmt: str | None) -> str:
     "all_root",
     metavar="ROOT",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="GOVERN_ALL",
     help="Check every system under ROOT (each folder holding a govern.yaml; hidden folders, "
     ".git, .venv and node_modules are skipped) as one portfolio.",
 )
