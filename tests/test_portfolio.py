@@ -194,7 +194,7 @@ def test_all_with_no_system_is_a_usage_error(run_cli: Run, tmp_path: Path) -> No
     assert result.err.startswith("error: --all ") and "holds a govern.yaml" in result.err
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown", "github"])
 def test_jobs_do_not_change_a_byte(run_cli: Run, tmp_path: Path, fmt: str) -> None:
     folders = [
         small_system(tmp_path / "one", "one"),
@@ -277,7 +277,6 @@ def test_an_expiring_waiver_and_a_coming_obligation_are_in_the_summary(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "github"], "-o github holds one system, not a portfolio"),
         (["--baseline", "b.json"], "--baseline and --write-baseline apply to one system"),
         (["--all", "."], "give system folders or --all ROOT, not both"),
     ],
@@ -340,3 +339,31 @@ def job_for(folder: Path) -> portfolio_run.SystemJob:
 
     options = EngineOptions(as_of=dt.date.fromisoformat(AS_OF))
     return portfolio_run.SystemJob(folder, str(folder), None, options)
+
+
+def test_a_format_that_cannot_hold_a_portfolio_is_refused(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govern.render import portfolio
+
+    monkeypatch.delitem(portfolio.PORTFOLIO_RENDERERS, "github")
+    folders = [small_system(tmp_path / "a", "a"), small_system(tmp_path / "b", "b")]
+    result = run_cli("check", *folders, "-o", "github")
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "-o github holds one system, not a portfolio; use one of text, json" in result.err
+
+
+def test_github_annotates_every_system_and_fills_the_job_summary(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    folders = [failing_system(tmp_path / "a"), broken_system(tmp_path / "b")]
+    result = run_cli("check", *folders, "--as-of", AS_OF, "--jobs", "1", "-o", "github")
+    assert result.code == 2
+    commands = [line for line in result.out.splitlines() if line.startswith("::error ")]
+    assert len(commands) == 1 and "DEMO-12-LOG-RETENTION" in commands[0]
+    assert result.out.splitlines()[-1].startswith("::govern-")  # the fence closes last
+    assert f"BROKEN  {folders[1]}  error: govern.yaml:3:1" in result.out
+    assert summary.read_text(encoding="utf-8").startswith("# govern: portfolio of 2 systems")

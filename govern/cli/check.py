@@ -176,7 +176,9 @@ def command(
     check a portfolio: one line per system and a summary; the exit code is the worst system's.
     """
     if all_root is not None or len(targets) > 1:
-        _check_portfolio(locals())
+        from govern.cli.portfolio import check_portfolio_params
+
+        check_portfolio_params(click.get_current_context().params)
         return
     target = targets[0] if targets else Path(".")
     from govern.cli.run import (
@@ -224,38 +226,6 @@ def command(
             handle.write(step_summary + "\n")
     if reported.summary.verdict == "fail":
         raise click.exceptions.Exit(1)
-
-
-def _check_portfolio(given: dict[str, Any]) -> None:
-    """Hand several systems to govern.cli.portfolio, refusing what only fits one system."""
-    from govern.cli.portfolio import PortfolioRequest, check_portfolio
-    from govern.cli.run import engine_options_from
-    from govern.errors import UsageError
-
-    if given["targets"] and given["all_root"] is not None:
-        raise UsageError("give system folders or --all ROOT, not both")
-    if given["baseline"] is not None or given["write_baseline"] is not None:
-        raise UsageError("--baseline and --write-baseline apply to one system, not a portfolio")
-    check_portfolio(
-        PortfolioRequest(
-            targets=given["targets"],
-            all_root=given["all_root"],
-            jobs=given["jobs"],
-            plan=_plan(given["outputs"], given["fmt"]),
-            options=engine_options_from(
-                given["as_of"],
-                given["fail_on"],
-                given["only_in_force"],
-                given["calendar"],
-                given["allow_unattested"],
-            ),
-            repo_root=given["repo_root"],
-            verbose=given["verbose"],
-            force=given["force"],
-            record=given["record"],
-            db_url=given["db_url"],
-        )
-    )
 
 
 def _planned_files(

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -40,6 +40,34 @@ class PortfolioRequest:
     db_url: str | None
 
 
+def check_portfolio_params(params: dict[str, Any]) -> None:
+    """`govern check` with several systems: its parsed parameters in, refusing what only fits
+    one system (a baseline is one system's failures)."""
+    from govern.cli.check import _plan
+    from govern.cli.run import engine_options_from
+    from govern.errors import UsageError
+
+    if params["targets"] and params["all_root"] is not None:
+        raise UsageError("give system folders or --all ROOT, not both")
+    if params["baseline"] is not None or params["write_baseline"] is not None:
+        raise UsageError("--baseline and --write-baseline apply to one system, not a portfolio")
+    engine = ("as_of", "fail_on", "only_in_force", "calendar", "allow_unattested")
+    check_portfolio(
+        PortfolioRequest(
+            targets=params["targets"],
+            all_root=params["all_root"],
+            jobs=params["jobs"],
+            plan=_plan(params["outputs"], params["fmt"]),
+            options=engine_options_from(*(params[name] for name in engine)),
+            repo_root=params["repo_root"],
+            verbose=params["verbose"],
+            force=params["force"],
+            record=params["record"],
+            db_url=params["db_url"],
+        )
+    )
+
+
 def check_portfolio(request: PortfolioRequest) -> None:
     """Assess every system, write the outputs, and exit with the worst system's code."""
     from govern.cli.portfolio_run import run_systems
@@ -55,6 +83,8 @@ def check_portfolio(request: PortfolioRequest) -> None:
     if request.record:
         code = max(code, _record(portfolio.systems, request.db_url))
     _write(rendered)
+    if _step_summary(request.plan):
+        _append_step_summary(_render("markdown", portfolio, request.verbose))
     if code:
         raise click.exceptions.Exit(code)
 
@@ -75,6 +105,7 @@ def _jobs(request: PortfolioRequest) -> list[SystemJob]:
     """The systems to assess, in the order given (DIRs) or found (--all), each named once."""
     from govern.cli.portfolio_run import SystemJob
     from govern.errors import UsageError
+    from govern.render.portfolio import parts_for
 
     folders = _discovered(request.all_root) if request.all_root else list(request.targets)
     seen: dict[Path, Path] = {}
@@ -83,7 +114,7 @@ def _jobs(request: PortfolioRequest) -> list[SystemJob]:
         if real in seen:
             raise UsageError(f"{folder}: the same system as {seen[real]}; name each system once")
         seen[real] = folder
-    formats = tuple(dict.fromkeys(spec.format for spec in request.plan))
+    formats = parts_for([spec.format for spec in request.plan] + _step_summary(request.plan))
     return [
         SystemJob(
             f, str(f), request.repo_root, request.options, formats, request.verbose, request.record
@@ -158,3 +189,14 @@ def _write(rendered: list[tuple[OutputSpec, str]]) -> None:
     for spec, body in rendered:
         if spec.path is None:
             click.echo(body, nl=False)
+
+
+def _step_summary(plan: Sequence[OutputSpec]) -> list[str]:
+    """["markdown"] when `-o github` runs in a GitHub job: the job summary gets the portfolio."""
+    wanted = os.environ.get("GITHUB_STEP_SUMMARY") and any(s.format == "github" for s in plan)
+    return ["markdown"] if wanted else []
+
+
+def _append_step_summary(markdown: str) -> None:
+    with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
+        handle.write(markdown + "\n")

@@ -18,7 +18,15 @@ PORTFOLIO_RENDERERS: dict[str, str] = {
     "sarif": "govern.render.portfolio.sarif",
     "junit": "govern.render.portfolio.junit",
     "markdown": "govern.render.portfolio.markdown",
+    "github": "govern.render.portfolio.github",
 }
+# The parts a format puts together besides its own: github ends with the portfolio's text.
+PARTS_NEEDED: dict[str, tuple[str, ...]] = {"github": ("text",)}
+
+
+def parts_for(formats: list[str]) -> tuple[str, ...]:
+    """Every format whose per-system part the workers must render for `formats`, once each."""
+    return tuple(dict.fromkeys(n for f in formats for n in (f, *PARTS_NEEDED.get(f, ()))))
 
 
 def get_portfolio_renderer(name: str) -> PortfolioRenderer:
