@@ -367,3 +367,20 @@ def test_github_annotates_every_system_and_fills_the_job_summary(
     assert result.out.splitlines()[-1].startswith("::govern-")  # the fence closes last
     assert f"BROKEN  {folders[1]}  error: govern.yaml:3:1" in result.out
     assert summary.read_text(encoding="utf-8").startswith("# govern: portfolio of 2 systems")
+
+
+def test_an_output_may_not_replace_a_file_any_system_read(run_cli: Run, tmp_path: Path) -> None:
+    folders = [small_system(tmp_path / "a", "a"), small_system(tmp_path / "b", "b")]
+    card = folders[1] / "docs" / "card.yaml"
+    before = card.read_bytes()
+    result = run_cli("check", *folders, "--as-of", AS_OF, "-o", f"json={card}")
+    assert result.code == 2
+    assert card.read_bytes() == before
+
+
+def test_all_counts_the_root_itself_when_it_is_a_system(run_cli: Run, tmp_path: Path) -> None:
+    root = small_system(tmp_path / "root", "root")
+    small_system(root / "sub", "sub")
+    result = run_cli("check", "--all", root, "--as-of", AS_OF, "--jobs", "1")
+    assert result.code == 0, result.err
+    assert [line.split()[1] for line in result.out.splitlines()[:2]] == ["root", "sub"]
