@@ -290,9 +290,10 @@ def test_what_fits_one_system_only_is_refused_in_one_line(
     assert result.err.count("\n") == 1 and message in result.err
 
 
-def test_a_system_named_twice_is_refused(run_cli: Run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("again", ["../a", "govern.yaml"])
+def test_a_system_named_twice_is_refused(run_cli: Run, tmp_path: Path, again: str) -> None:
     folder = small_system(tmp_path / "a", "a")
-    result = run_cli("check", folder, tmp_path / "a" / ".." / "a")
+    result = run_cli("check", folder, folder / again)
     assert result.code == 2
     assert "the same system as" in result.err
 

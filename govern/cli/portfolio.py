@@ -74,9 +74,9 @@ def check_portfolio(request: PortfolioRequest) -> None:
     from govern.engine.portfolio import build_portfolio
 
     _refuse_single_system_formats(request.plan)
-    jobs = _jobs(request)
+    systems = _systems(request)
     workers = request.jobs if request.jobs is not None else os.cpu_count() or 1
-    portfolio = build_portfolio(run_systems(jobs, workers))
+    portfolio = build_portfolio(run_systems(systems, workers))
     rendered = [(spec, _render(spec.format, portfolio, request.verbose)) for spec in request.plan]
     _check_files(rendered, portfolio.systems, request.force)
     code = portfolio.summary.exit_code
@@ -101,7 +101,7 @@ def _refuse_single_system_formats(plan: Sequence[OutputSpec]) -> None:
             )
 
 
-def _jobs(request: PortfolioRequest) -> list[SystemJob]:
+def _systems(request: PortfolioRequest) -> list[SystemJob]:
     """The systems to assess, in the order given (DIRs) or found (--all), each named once."""
     from govern.cli.portfolio_run import SystemJob
     from govern.errors import UsageError
@@ -110,7 +110,7 @@ def _jobs(request: PortfolioRequest) -> list[SystemJob]:
     folders = _discovered(request.all_root) if request.all_root else list(request.targets)
     seen: dict[Path, Path] = {}
     for folder in folders:
-        real = folder.resolve()
+        real = (folder.parent if folder.is_file() else folder).resolve()
         if real in seen:
             raise UsageError(f"{folder}: the same system as {seen[real]}; name each system once")
         seen[real] = folder
