@@ -385,3 +385,19 @@ def test_all_counts_the_root_itself_when_it_is_a_system(run_cli: Run, tmp_path: 
     result = run_cli("check", "--all", root, "--as-of", AS_OF, "--jobs", "1")
     assert result.code == 0, result.err
     assert [line.split()[1] for line in result.out.splitlines()[:2]] == ["root", "sub"]
+
+
+def test_hostile_names_leave_junit_well_formed_and_markdown_inert(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    hostile = "Evil\x01<b>|name|</b>\u202e"
+    folders = [small_system(tmp_path / "x", "x", hostile), broken_system(tmp_path / "bad\x01|dir")]
+    args = ("check", *folders, "--as-of", AS_OF, "--jobs", "1")
+    junit = run_cli(*args, "-o", "junit")
+    suites = ET.fromstring(junit.out.encode()).findall("testsuite")
+    assert suites[1].get("name", "").endswith("bad<U+0001>|dir")
+    markdown = run_cli(*args, "-o", "markdown")
+    rows = [line for line in markdown.out.splitlines() if line.startswith("| **")]
+    assert len(rows) == 2
+    assert "<b>" not in rows[0] and "\u202e" not in markdown.out
+    assert all(row.count(" | ") == 3 for row in rows)  # no cell split by a name's pipes
