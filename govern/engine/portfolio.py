@@ -1,8 +1,9 @@
 """A portfolio: many systems' assessments judged together, and what an office reads across them.
 
-Pure: the runner (govern.cli.portfolio) hands in each system's assessment, or the one line that
-says why it could not be assessed, in the order the systems were named; nothing here reads a file
-or the clock, so the same inputs give the same document whichever worker finished first.
+Pure: the runner (govern.cli.portfolio_run) draws each system's facts from its assessment with
+`facts_of`, or keeps the one line that says why it could not be assessed, in the order the systems
+were named; nothing here reads a file or the clock, so the same inputs give the same summary
+whichever worker finished first.
 """
 
 from __future__ import annotations
