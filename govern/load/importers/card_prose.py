@@ -173,6 +173,12 @@ _ENVIRONMENT = re.compile(
 )
 _EVALUATION = re.compile(r"benchmark|evaluation|result|performance|quantitative|metric|score")
 _ENV_KEY = re.compile(r"carbon|emission|energy|footprint|hour|co2|power|gpu|training time")
+_NOT_FOR = re.compile(
+    r"\b(?:do not (?:currently )?recommend|not recommended|caution against|advise against"
+    r"|(?:are|is) (?:explicitly )?not intended|should not be used|must not be used"
+    r"|not (?:\w+ )?appropriate|prohibit\w*|out[- ]of[- ]scope)\b",
+    re.IGNORECASE,
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _PROVIDER = re.compile(
     r"(?:developed|trained and released|released|created|built|trained|maintained) by "
@@ -249,6 +255,33 @@ class ProseReader:
         self.environment()
         self.evaluation()
         self.provider_from_prose(body_of)
+        self.release_section()
+        self.out_of_scope_sentences()
+
+    def release_section(self) -> None:
+        """`## Model Releases` listing tags with their dates: the first date is the release's."""
+        for section in self.sections:
+            if canon(section.title).startswith(("model release", "release")):
+                for field, value in section.fields.items():
+                    self._date(value, self.field_src(section, field))
+                for line, row in section.prose_lines:
+                    self._date(row, self.line_src(section, line))
+
+    def out_of_scope_sentences(self) -> None:
+        """`we do not recommend it for commercial use` inside a use section, when the card has no
+        out-of-scope section of its own: the sentence is the out-of-scope use, as written."""
+        if self.m.peek(("out_of_scope", "uses")):
+            return
+        uses = _canon_all(HEADINGS[0][0])
+        for section in self.sections:
+            if canon(section.title) not in uses:
+                continue
+            for line, row in section.prose_lines:
+                for sentence in re.split(r"(?<=[.!?])\s+", plain(row)):
+                    if _NOT_FOR.search(sentence):
+                        self.m.append(
+                            ("out_of_scope", "uses"), sentence, self.line_src(section, line), use=False
+                        )
 
     def heading_fields(self, body_of: Any) -> None:
         for section in self.sections:
@@ -317,7 +350,7 @@ class ProseReader:
             self.m.set_default(dst, value, src)
 
     def _date(self, value: str, src: FieldPath) -> None:
-        if re.search(r"\btrain", value, re.IGNORECASE):
+        if re.search(r"\btrained\s+(?:between|from|during)", value, re.IGNORECASE):
             return  # `trained between January and July 2023`: when it was made, not released
         found = quantities.release_date(plain(value))
         if found is None or self.m.peek(("identity", "release_date")) is not None:

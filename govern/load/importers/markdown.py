@@ -103,6 +103,8 @@ def read_card(path: Path, display: str, raw: bytes, text_: str) -> SourceDocumen
         for field, title in section.field_titles.items():
             line = section.field_lines[field]
             positions[(key, section.title, title)] = Position(line, 1)
+        for number, _ in section.prose_lines:
+            positions[(key, section.title, "line", number)] = Position(number, 1)
         for table in section.tables:
             positions[(key, section.title, table.key)] = Position(table.line, 1)
             for index, (row_line, _) in enumerate(table.rows):
