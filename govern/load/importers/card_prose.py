@@ -186,9 +186,16 @@ _PROVIDER = re.compile(
     r"|[Rr]esearchers at (?P<name2>[A-Z][\w&.-]*) (?:developed|trained|built|created)"
 )
 _TITLE_NAME = (
-    re.compile(r"^model[\s-]?card\s*(?:for|of|:|-|–|—)\s*(?P<name>.+)$", re.IGNORECASE),
+    re.compile(r"^model[\s-]?card\s*(?:for|of|:|-|\u2013|\u2014)\s*(?P<name>.+)$", re.IGNORECASE),
     re.compile(r"^(?P<name>.+?)\s*(?:model[\s-]?card)$", re.IGNORECASE),
 )
+_SHORT_TEXT = (
+    ("provider", "name"),
+    ("architecture", "model_type"),
+    ("compute_energy", "region"),
+    ("compute_energy", "hardware"),
+)
+_DASHES = " :-\u2013\u2014"
 _SUBJECT = re.compile(
     r"^(?:The\s+)?(?:Meta\s+)?(?P<name>[A-Z][\w-]*(?:\s+\d+(?:\.\d+)*)?)"
     r"(?:\s+(?:models?|collection|family)\b[^.]*?)?\s+(?:is|are)\s"
@@ -210,7 +217,8 @@ _NOT_NAMES = (
 
 
 def canon(title: str) -> str:
-    """`Out-of-Scope Uses:` -> `out of scope use`; `Bias, Risks, and Limitations` -> `bias risk and limitation`."""
+    """How titles and keys match: `Out-of-Scope Uses:` -> `out of scope use`,
+    `Bias, Risks, and Limitations` -> `bias risk and limitation`."""
     words = re.sub(r"[^a-z0-9]+", " ", plain(title).lower().replace("&", " and ")).split()
     return " ".join(_singular(w) for w in words if w not in ("the", "a", "an"))
 
@@ -280,7 +288,10 @@ class ProseReader:
                 for sentence in re.split(r"(?<=[.!?])\s+", plain(row)):
                     if _NOT_FOR.search(sentence):
                         self.m.append(
-                            ("out_of_scope", "uses"), sentence, self.line_src(section, line), use=False
+                            ("out_of_scope", "uses"),
+                            sentence,
+                            self.line_src(section, line),
+                            use=False,
                         )
 
     def heading_fields(self, body_of: Any) -> None:
@@ -334,13 +345,7 @@ class ProseReader:
         elif dst == ("identity", "version"):
             if len(plain(value)) <= 40:
                 self.m.set_default(dst, plain(value), src)
-        elif dst in (
-            ("provider", "name"),
-            ("architecture", "model_type"),
-            ("compute_energy", "region"),
-        ):
-            self.m.set_default(dst, plain(value), src)
-        elif dst == ("compute_energy", "hardware"):
+        elif dst in _SHORT_TEXT:
             self.m.set_default(dst, plain(value), src)
         elif dst[-1] in ("inputs", "outputs"):
             self.m.append(dst, {"description": plain(value)}, src)
@@ -382,7 +387,7 @@ class ProseReader:
     # Quantities
 
     def environment(self) -> None:
-        for section, src, value, is_field in self._environment_texts():
+        for src, value, is_field in self._environment_texts():
             shown = plain(value)
             key = src[-1] if is_field else ""
             carbon = quantities.co2_kg(
@@ -404,20 +409,20 @@ class ProseReader:
             return
         self.m.set(dst, round(value, 6), src, use=whole and len(src) == 3)
 
-    def _environment_texts(self) -> Iterator[tuple[Section, FieldPath, str, bool]]:
+    def _environment_texts(self) -> Iterator[tuple[FieldPath, str, bool]]:
         """Field values about energy anywhere, then prose lines of energy and compute sections."""
         for section in self.sections:
             for field, value in section.fields.items():
                 if value and _ENV_KEY.search(canon(field)):
-                    yield section, self.field_src(section, field), value, True
+                    yield self.field_src(section, field), value, True
         for section in self.sections:
             if not _ENVIRONMENT.search(" ".join((*section.trail, canon(section.title)))):
                 continue
             for field, value in section.fields.items():
                 if value and not _ENV_KEY.search(canon(field)):
-                    yield section, self.field_src(section, field), value, False
+                    yield self.field_src(section, field), value, False
             for line, row in section.prose_lines:
-                yield section, self.line_src(section, line), row, False
+                yield self.line_src(section, line), row, False
 
     # ------------------------------------------------------------------------------------------
     # Evaluation tables
@@ -462,11 +467,12 @@ def title_name(sections: list[Section]) -> tuple[str, Section] | None:
             continue
         for pattern in _TITLE_NAME:
             match = pattern.match(title)
-            if match and text(match.group("name").strip(" :-–—")):
-                return match.group("name").strip(" :-–—"), section
-        if section.level == 1 and canon(title) not in map(canon, _NOT_NAMES):
-            if text(title) and len(title) <= 60:
-                return title, section
+            name = match.group("name").strip(_DASHES) if match else None
+            if name and text(name):
+                return name, section
+        named = canon(title) not in map(canon, _NOT_NAMES)
+        if section.level == 1 and named and text(title) and len(title) <= 60:
+            return title, section
         if section.level == 1:
             return None
     return None

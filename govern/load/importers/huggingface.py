@@ -15,6 +15,7 @@ from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
 from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument
+from govern.load.importers.card_prose import ProseReader, subject_name, title_name
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import (
     Mapping,
@@ -25,7 +26,6 @@ from govern.load.importers.mapping import (
     text,
     texts,
 )
-from govern.load.importers.card_prose import ProseReader, subject_name, title_name
 from govern.load.importers.markdown import (
     MARKDOWN_KEY,
     Section,

@@ -8,7 +8,6 @@ once the importer was done, so their share is the figure to quote for cards gove
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,7 +47,9 @@ def _holds(value: Any, expected: dict[str, Any]) -> bool:
     if kind == "month":
         return str(value).startswith(str(want))
     if kind == "number":
-        return isinstance(value, int | float) and abs(value - float(want)) <= abs(float(want)) * 0.01
+        return (
+            isinstance(value, int | float) and abs(value - float(want)) <= abs(float(want)) * 0.01
+        )
     raise AssertionError(f"unknown expectation {kind}")
 
 
