@@ -1,6 +1,7 @@
 """The prose reader on the shapes real cards use, built here where the real card's licence keeps it
 out of the repository (Llama's cards: bold key-value lines, HTML and pipe benchmark tables,
-`7.7M GPU hours`, `2290 tCO2eq`), and a property test over generated Hugging Face and Mitchell cards.
+`7.7M GPU hours`, `2290 tCO2eq`), and a property test over generated Hugging Face and Mitchell
+cards.
 """
 
 from __future__ import annotations
