@@ -179,11 +179,19 @@ _NOT_FOR = re.compile(
     r"|not (?:\w+ )?appropriate|prohibit\w*|out[- ]of[- ]scope)\b",
     re.IGNORECASE,
 )
+_DESCRIPTIONS = frozenset(
+    ("model detail", "model description", "overview", "model summary", "model information")
+)
+_ARCHITECTURE = re.compile(
+    r"\b(?:backbone|architecture|transformers?|encoders?|decoders?|convolutional|auto-?regressive"
+    r"|diffusion models?|mixture[- ]of[- ]experts|ResNet\w*|ViT[\w/-]*|U-?Net|LSTM|GRU)\b",
+    re.IGNORECASE,
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _PROVIDER = re.compile(
     r"(?:developed|trained and released|released|created|built|trained|maintained) by "
-    r"(?:researchers at |the )?(?P<name>[A-Z][\w&.-]*(?:\s+(?:[A-Z][\w&.-]*|AI|Inc\.?))*)"
-    r"|[Rr]esearchers at (?P<name2>[A-Z][\w&.-]*) (?:developed|trained|built|created)"
+    r"(?:researchers at |the )?(?P<name>[A-Z][\w&-]*(?:\.[\w&-]+)*(?:\s+[A-Z][\w&-]*)*)"
+    r"|[Rr]esearchers at (?P<name2>[A-Z][\w&-]*) (?:developed|trained|built|created)"
 )
 _TITLE_NAME = (
     re.compile(r"^model[\s-]?card\s*(?:for|of|:|-|\u2013|\u2014)\s*(?P<name>.+)$", re.IGNORECASE),
@@ -265,6 +273,22 @@ class ProseReader:
         self.provider_from_prose(body_of)
         self.release_section()
         self.out_of_scope_sentences()
+        self.architecture_sentence()
+
+    def architecture_sentence(self) -> None:
+        """`the backbone is a Swin-B transformer`: the first sentence of a card's description that
+        names the architecture, when no field or section gives it."""
+        if self.m.peek(("architecture", "architecture_family")) is not None:
+            return
+        for section in self.sections:
+            if canon(section.title) not in _DESCRIPTIONS:
+                continue
+            for line, row in paragraphs(section):
+                for sentence in re.split(r"(?<=[.!?])\s+", plain(row)):
+                    if _ARCHITECTURE.search(sentence):
+                        dst = ("architecture", "architecture_family")
+                        self.m.set(dst, sentence, self.line_src(section, line), use=False)
+                        return
 
     def release_section(self) -> None:
         """`## Model Releases` listing tags with their dates: the first date is the release's."""
@@ -284,7 +308,7 @@ class ProseReader:
         for section in self.sections:
             if canon(section.title) not in uses:
                 continue
-            for line, row in section.prose_lines:
+            for line, row in paragraphs(section):
                 for sentence in re.split(r"(?<=[.!?])\s+", plain(row)):
                     if _NOT_FOR.search(sentence):
                         self.m.append(
@@ -448,7 +472,7 @@ class ProseReader:
         if self.m.peek(("provider", "name")) is not None:
             return
         for section in self.sections[:4]:
-            for line, row in section.prose_lines:
+            for line, row in paragraphs(section):
                 match = _PROVIDER.search(plain(row))
                 if match:
                     name = (match.group("name") or match.group("name2")).rstrip(".,;:")
@@ -476,6 +500,19 @@ def title_name(sections: list[Section]) -> tuple[str, Section] | None:
         if section.level == 1:
             return None
     return None
+
+
+def paragraphs(section: Section) -> list[tuple[int, str]]:
+    """A section's prose as paragraphs (a sentence may wrap lines), each at its first line."""
+    found: list[tuple[int, str]] = []
+    last = -2
+    for line, row in section.prose_lines:
+        if line == last + 1 and found and not _LIST_ITEM.match(row):
+            found[-1] = (found[-1][0], f"{found[-1][1]} {row.strip()}")
+        else:
+            found.append((line, row.strip()))
+        last = line
+    return found
 
 
 @cache

@@ -13,8 +13,11 @@ from typing import Any
 
 from govern.load.importers.markdown import Table
 
-_BENCHMARK = re.compile(r"benchmark|dataset|task|eval|test set|suite", re.IGNORECASE)
+_BENCHMARK = re.compile(
+    r"^(?:tasks?|evals?|evaluations?|test sets?|suites?)$|benchmark|dataset", re.IGNORECASE
+)
 _GROUPING = re.compile(r"^(category|capability|domain|type|area)$", re.IGNORECASE)
+_MODEL_ROWS = re.compile(r"^(models?|model name|)$", re.IGNORECASE)
 _METRIC_COLUMN = re.compile(r"^metrics?$", re.IGNORECASE)
 _SHOTS = re.compile(r"shots?", re.IGNORECASE)
 _METRIC_WORDS = re.compile(
@@ -85,6 +88,8 @@ def table_results(
     bench, metric_col, shots_col, scores = _roles(table)
     if bench is None or not scores:
         return [], set()
+    if _MODEL_ROWS.match(table.header[bench].strip()):
+        return _by_model_rows(table, scores, name)
     own = _own_columns(table, scores, name)
     results: list[tuple[int, dict[str, Any]]] = []
     complete: set[int] = set()
@@ -111,6 +116,27 @@ def table_results(
         present = sum(value_of(cells[c]) is not None for c in scores)
         if taken and taken == present:
             complete.add(row_index)
+    return results, complete
+
+
+def _by_model_rows(
+    table: Table, scores: list[int], name: str | None
+) -> tuple[list[tuple[int, dict[str, Any]]], set[int]]:
+    """A table with a row per model (`Llama 2 | 7B | 16.8 | ...`): the rows naming this model,
+    each score column a benchmark."""
+    squashed = _squash(name or "")
+    results: list[tuple[int, dict[str, Any]]] = []
+    complete: set[int] = set()
+    for row_index, (_, row) in enumerate(table.rows):
+        label = " ".join(c for i, c in enumerate(row) if i not in scores and c.strip())
+        if not squashed or squashed not in _squash(label):
+            continue
+        for column in scores:
+            value = value_of(row[column]) if column < len(row) else None
+            if value is not None:
+                item = {"metric": "score", "value": value, "dataset": table.header[column].strip()}
+                results.append((row_index, {**item, "configuration": label}))
+        complete.add(row_index)
     return results, complete
 
 
