@@ -167,6 +167,7 @@ KEYS: tuple[tuple[tuple[str, ...], FieldPath, bool], ...] = (
     (("output", "output modality", "model output"), ("io", "outputs"), False),
 )
 
+KEY_NAMES = tuple(name for names, _, _ in KEYS for name in names)
 _ENVIRONMENT = re.compile(
     r"environmental impact|hardware|carbon|emission|energy|compute|training factor|footprint"
     r"|speeds sizes time|technical specification",
@@ -186,6 +187,9 @@ _ARCHITECTURE = re.compile(
     r"\b(?:backbone|architecture|transformers?|encoders?|decoders?|convolutional|auto-?regressive"
     r"|diffusion models?|mixture[- ]of[- ]experts|ResNet\w*|ViT[\w/-]*|U-?Net|LSTM|GRU)\b",
     re.IGNORECASE,
+)
+_HF_DATASET = re.compile(
+    r"(?:huggingface\.co/datasets/|`)([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)(?=[`/)\s.,]|$)"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _PROVIDER = re.compile(
@@ -270,6 +274,7 @@ class ProseReader:
         self.heading_fields(body_of)
         self.environment()
         self.evaluation()
+        self.dataset_links()
         self.provider_from_prose(body_of)
         self.release_section()
         self.out_of_scope_sentences()
@@ -457,6 +462,7 @@ class ProseReader:
             where = " ".join((*section.trail, canon(section.title)))
             if not _EVALUATION.search(where):
                 continue
+            self.result_fields(section)
             for table in section.tables:
                 base = (self.key, section.title, table.key)
                 results, complete = table_results(table, name)
@@ -464,6 +470,34 @@ class ProseReader:
                     self.m.append(("evaluation",), item, (*base, row_index), use=False)
                 for row_index in complete:
                     self.m.use((*base, row_index))
+
+    def result_fields(self, section: Section) -> None:
+        """`- **ROUGE-L:** 0.2379 (up from 0.0372)` under a results heading: metric and value."""
+        for field, value in section.fields.items():
+            match = re.match(r"^\s*(-?\d+(?:\.\d+)?)\s*(%?)(?:\s|$|\()", plain(value))
+            if match and canon(field) not in _canon_all(KEY_NAMES):
+                item = {"metric": section.field_titles[field], "value": float(match.group(1))}
+                src = self.field_src(section, field)
+                self.m.append(("evaluation",), item, src, use=len(plain(value)) <= 12)
+
+    def dataset_links(self) -> None:
+        """Hugging Face dataset links under a training or testing data heading, as references."""
+        for section in self.sections:
+            role = _data_role(" ".join((*section.trail, canon(section.title))))
+            if role is None:
+                continue
+            rows = [
+                *section.prose_lines,
+                *((section.field_lines[f], v) for f, v in section.fields.items()),
+            ]
+            for line, row in rows:
+                for found in _HF_DATASET.finditer(row):
+                    self._dataset(found.group(1).rstrip(".,)`"), role, self.line_src(section, line))
+
+    def _dataset(self, name: str, role: str, src: FieldPath) -> None:
+        known = {(d.get("id"), d.get("role")) for d in self.m.peek(("datasets",)) or []}
+        if (name, role) not in known:
+            self.m.append(("datasets",), {"id": name, "role": role}, src, use=False)
 
     # ------------------------------------------------------------------------------------------
 
@@ -499,6 +533,14 @@ def title_name(sections: list[Section]) -> tuple[str, Section] | None:
             return title, section
         if section.level == 1:
             return None
+    return None
+
+
+def _data_role(where: str) -> str | None:
+    if re.search(r"testing data|evaluation data|test data", where):
+        return "testing"
+    if re.search(r"training data|training dataset|fine[- ]?tuning data", where):
+        return "training"
     return None
 
 

@@ -391,3 +391,18 @@ def test_generated_mitchell_card_is_recovered(
 def _import(tmp_path_factory: object, text: str) -> ModelCard:
     folder = tmp_path_factory.mktemp("card")  # type: ignore[attr-defined]
     return imported(folder, text, "README.md")
+
+
+def test_result_bullets_and_dataset_references(tmp_path: Path) -> None:
+    card = imported(
+        tmp_path,
+        "# Model Card for tiny\n\n## Training Details\n\n### Training Data\n\n"
+        "Trained on the `org/plos-norm` dataset.\n\n## Evaluation\n\n#### Testing Data\n\n"
+        "The test split of [it](https://huggingface.co/datasets/org/plos-norm).\n\n"
+        "### Results\n\n- **ROUGE-L:** 0.2379 (up from baseline 0.0372)\n- **License:** mit\n",
+    )
+    assert [(d.id, d.role) for d in card.datasets] == [
+        ("org/plos-norm", "training"),
+        ("org/plos-norm", "testing"),
+    ]
+    assert [(e.metric, e.value) for e in card.evaluation] == [("ROUGE-L", 0.2379)]
