@@ -325,22 +325,19 @@ class ProseReader:
 
     def heading_fields(self, body_of: Any) -> None:
         for section in self.sections:
-            name = canon(section.title)
-            for titles, dst, as_list in HEADINGS:
-                if name not in _canon_all(titles):
-                    continue
-                body = body_of(section)
-                src = self.src(section)
-                if body is None:
-                    self.list_fields(section, dst) if as_list else None
-                    continue
-                if as_list:
-                    for item in _items(body):
-                        self.m.append(dst, item, src)
-                    self.list_fields(section, dst)
-                else:
-                    self.place(dst, body, src)
-                break
+            found = _heading_field(canon(section.title))
+            if found is None:
+                continue
+            dst, as_list = found
+            body, src = body_of(section), self.src(section)
+            if body is None and section.body:
+                self.m.use(src)  # a placeholder or a template's default sentence
+            if as_list:
+                for item in _items(body) if body else []:
+                    self.m.append(dst, item, src)
+                self.list_fields(section, dst)
+            elif body is not None:
+                self.place(dst, body, src)
 
     def list_fields(self, section: Section, dst: FieldPath) -> None:
         """`- **Clinical use:** not supported` items of a list section, as `Clinical use: ...`."""
@@ -555,6 +552,13 @@ def paragraphs(section: Section) -> list[tuple[int, str]]:
             found.append((line, row.strip()))
         last = line
     return found
+
+
+def _heading_field(name: str) -> tuple[FieldPath, bool] | None:
+    for titles, dst, as_list in HEADINGS:
+        if name in _canon_all(titles):
+            return dst, as_list
+    return None
 
 
 @cache
