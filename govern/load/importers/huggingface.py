@@ -15,7 +15,7 @@ from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
 from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument
-from govern.load.importers.card_prose import ProseReader, subject_name, title_name
+from govern.load.importers.card_prose import ProseReader, canon, subject_name, title_name
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import (
     Mapping,
@@ -402,8 +402,8 @@ def _hyperparameters(m: Mapping, read: _SectionReader) -> None:
     params: dict[str, Any] = {}
     for field, value in section.fields.items():
         title = section.field_titles[field]
-        if not value or "**" in title:
-            continue
+        if not value or canon(title) == "training regime":
+            continue  # `Training regime: fp16 mixed precision` is prose: kept as unmapped
         parsed = integer(value)
         params[title] = (
             parsed
