@@ -8,6 +8,7 @@ once the importer was done, so their share is the figure to quote for cards gove
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +94,27 @@ def test_every_mapped_field_keeps_its_source_line() -> None:
     assert line("architecture", "model_type") == "### Model type"
     assert "developed by researchers at OpenAI" in line("provider", "name")
     assert card.identity.release_date == dt.date(2019, 2, 1)
+
+
+@pytest.mark.parametrize("card_file", sorted(CARDS.glob("*/*.md")), ids=lambda p: p.stem)
+def test_every_imported_value_has_a_source_line(card_file: Path) -> None:
+    from govern.load.importers import import_document
+    from govern.load.importers.result import positions_for
+
+    document, result = import_document(card_file, "model_card", "huggingface")
+    positions = positions_for(result, document)
+    lines = card_file.read_text(encoding="utf-8").splitlines()
+    leaves = _leaves(result.model.model_dump(mode="json", exclude_defaults=True))
+    assert leaves
+    for path in leaves:
+        placed = next((path[:i] for i in range(len(path), 0, -1) if path[:i] in positions), None)
+        assert placed is not None, f"{card_file.name}: {path} has no source"
+        assert lines[positions[placed].line - 1].strip(), f"{card_file.name}: {path}"
+
+
+def _leaves(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(node, dict):
+        return [leaf for k, v in node.items() for leaf in _leaves(v, (*path, k))]
+    if isinstance(node, list):
+        return [leaf for i, v in enumerate(node) for leaf in _leaves(v, (*path, i))]
+    return [path]
