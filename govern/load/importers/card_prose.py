@@ -173,7 +173,9 @@ _ENVIRONMENT = re.compile(
     r"|speeds sizes time|technical specification",
 )
 _EVALUATION = re.compile(r"benchmark|evaluation|result|performance|quantitative|metric|score")
-_ENV_KEY = re.compile(r"carbon|emission|energy|footprint|hour|co2|power|gpu|training time")
+_ENV_KEY = re.compile(
+    r"carbon|emission|energy|footprint|hour|co2|power|gpu|training time|flop|compute"
+)
 _NOT_FOR = re.compile(
     r"\b(?:do not (?:currently )?recommend|not recommended|caution against|advise against"
     r"|(?:are|is) (?:explicitly )?not intended|should not be used|must not be used"
@@ -424,6 +426,8 @@ class ProseReader:
                 shown, unit_implied=is_field and "hour" in str(key).lower()
             )
             self._number(("compute_energy", "training_hours"), hours, src, is_field)
+            flops = quantities.training_flops(shown)
+            self._number(("compute_energy", "training_flops"), flops, src, is_field)
             energy = quantities.energy_kwh(shown)
             self._number(("compute_energy", "energy_kwh", "training"), energy, src, is_field)
             device = quantities.hardware(shown)

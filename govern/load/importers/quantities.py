@@ -31,6 +31,10 @@ _DEVICE_HOURS = re.compile(
     _NUMBER + _MULTIPLIER + r"\s*(?:GPU|TPU|accelerator|chip)[-\s]?hours\b", re.IGNORECASE
 )
 _HOURS = re.compile(_NUMBER + _MULTIPLIER + r"\s*(?:hours?|hrs?|h)?\b", re.IGNORECASE)
+_FLOPS = re.compile(
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:[x\u00d7*]|\\times)\s*)?10\s*\^\s*\{?(?P<e>\d{1,3})\}?\s*FLOPs?\b"
+    r"|(?P<sci>\d+(?:\.\d+)?[eE]\+?\d{1,3})\s*FLOPs?\b",
+)
 _HARDWARE = re.compile(
     r"\b(?:NVIDIA\s+|Nvidia\s+|AMD\s+|Google\s+|Intel\s+)?"
     r"(?:[HABL]\d{2,3}[A-Z]?|V100|T4|P100|K80|L4|L40S?|GH200|GB200|RTX\s?\d{4}|"
@@ -78,6 +82,16 @@ def device_hours(text: str, unit_implied: bool = False) -> float | None:
     field says it holds hours (`Hours used`), since prose counts hours of many other things."""
     match = _DEVICE_HOURS.search(text) or (_HOURS.match(text.strip(" ~")) if unit_implied else None)
     return _amount(match) if match else None
+
+
+def training_flops(text: str) -> float | None:
+    """`3.8 x 10^25 FLOPs` (or a multiplication sign), `3.8e25 FLOPs` -> operations."""
+    match = _FLOPS.search(text)
+    if match is None:
+        return None
+    if match.group("sci"):
+        return float(match.group("sci"))
+    return float(match.group("m") or 1) * 10 ** int(match.group("e"))
 
 
 def hardware(text: str) -> str | None:

@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from govern.evidence.model_card import ModelCard
 from govern.evidence.placeholders import has_value
 from govern.load.importers import import_file, load_evidence_model
-from govern.load.importers.quantities import co2_kg, device_hours, energy_kwh, release_date
+from govern.load.importers.quantities import (
+    co2_kg,
+    device_hours,
+    energy_kwh,
+    release_date,
+    training_flops,
+)
 from tests.conftest import write
 
 LLAMA_SHAPED = """\
@@ -176,6 +182,8 @@ def test_quantities_in_the_units_people_write() -> None:
     assert co2_kg("123g") is None  # not said to be CO2
     assert energy_kwh("2.6 kW * 2 hours = 5.2 kWh") == 5.2
     assert energy_kwh("1.5 MWh") == 1500
+    assert training_flops("trained with 3.8 \u00d7 10^25 FLOPs") == 3.8e25
+    assert training_flops("about 2e24 FLOPs of compute") == 2e24
     assert device_hours("a cumulative of 916k GPU hours") == 916_000
     assert device_hours("680,000 hours of audio") is None
     assert device_hours("2 hours", unit_implied=True) == 2
