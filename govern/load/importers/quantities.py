@@ -91,7 +91,7 @@ def training_flops(text: str) -> float | None:
         return None
     if match.group("sci"):
         return float(match.group("sci"))
-    return float(match.group("m") or 1) * 10 ** int(match.group("e"))
+    return float(match.group("m") or 1) * 10.0 ** int(match.group("e"))
 
 
 def hardware(text: str) -> str | None:
