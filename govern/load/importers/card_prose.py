@@ -10,15 +10,17 @@ Every value keeps its source: the key's line, the table row's, or the heading's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
 
 from govern.load.documents import FieldPath
 from govern.load.importers import quantities
 from govern.load.importers.card_tables import table_results
 from govern.load.importers.mapping import Mapping, text
 from govern.load.importers.markdown import Section, bullet_items, plain
+
+# What a section says once placeholders and template defaults are taken out (None: nothing).
+BodyOf = Callable[[Section], str | None]
 
 # (heading synonyms, our field, whether it is a list). Text fields take the first match in the
 # card's order; list fields gather every matching section.
@@ -270,14 +272,14 @@ class ProseReader:
 
     # ------------------------------------------------------------------------------------------
 
-    def read(self, body_of: Any) -> None:
+    def read(self, body_of: BodyOf) -> None:
         """Everything this module knows how to read, in order of reliability."""
         self.key_fields()
         self.heading_fields(body_of)
         self.environment()
         self.evaluation()
         self.dataset_links()
-        self.provider_from_prose(body_of)
+        self.provider_from_prose()
         self.release_section()
         self.out_of_scope_sentences()
         self.architecture_sentence()
@@ -325,7 +327,7 @@ class ProseReader:
                             use=False,
                         )
 
-    def heading_fields(self, body_of: Any) -> None:
+    def heading_fields(self, body_of: BodyOf) -> None:
         for section in self.sections:
             found = _heading_field(canon(section.title))
             if found is None:
@@ -368,7 +370,7 @@ class ProseReader:
             self._date(value, src)
         elif dst == ("licence", "id"):
             self._licence(value, src)
-        elif dst in (("identity", "repository"),):
+        elif dst == ("identity", "repository"):
             self.m.set_default(dst, _link_target(value) or plain(value), src)
         elif dst == ("identity", "version"):
             if len(plain(value)) <= 40:
@@ -502,7 +504,7 @@ class ProseReader:
 
     # ------------------------------------------------------------------------------------------
 
-    def provider_from_prose(self, body_of: Any) -> None:
+    def provider_from_prose(self) -> None:
         """`developed by researchers at OpenAI`: the organisation, when no field names one."""
         if self.m.peek(("provider", "name")) is not None:
             return
