@@ -437,9 +437,14 @@ class ProseReader:
                 self.m.set(("compute_energy", "hardware"), device, src, use=False)
 
     def _number(self, dst: FieldPath, value: float | None, src: FieldPath, whole: bool) -> None:
-        if value is None or self.m.peek(dst) is not None:
+        if value is None:
             return
-        self.m.set(dst, round(value, 6), src, use=whole and len(src) == 3)
+        whole = whole and len(src) == 3  # a field's whole value, not a figure within prose
+        current = self.m.peek(dst)
+        if current is None:
+            self.m.set(dst, round(value, 6), src, use=whole)
+        elif whole and abs(current - value) <= abs(value) * 1e-6:
+            self.m.use(src)  # says what another source already placed: accounted for
 
     def _environment_texts(self) -> Iterator[tuple[FieldPath, str, bool]]:
         """Field values about energy anywhere, then prose lines of energy and compute sections."""
