@@ -414,3 +414,10 @@ def test_result_bullets_and_dataset_references(tmp_path: Path) -> None:
         ("org/plos-norm", "testing"),
     ]
     assert [(e.metric, e.value) for e in card.evaluation] == [("ROUGE-L", 0.2379)]
+
+
+def test_a_figure_repeating_the_front_matter_is_accounted_for() -> None:
+    data = Path(__file__).parent / "data" / "hf_full_template.md"
+    result = import_file(data, "model_card", "huggingface")
+    assert "/markdown/Environmental Impact/Carbon Emitted" not in result.unmapped  # 1.5 kg twice
+    assert "/markdown/Environmental Impact/Hardware Type" in result.unmapped  # says otherwise
