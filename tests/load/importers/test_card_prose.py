@@ -421,3 +421,55 @@ def test_a_figure_repeating_the_front_matter_is_accounted_for() -> None:
     result = import_file(data, "model_card", "huggingface")
     assert "/markdown/Environmental Impact/Carbon Emitted" not in result.unmapped  # 1.5 kg twice
     assert "/markdown/Environmental Impact/Hardware Type" in result.unmapped  # says otherwise
+
+
+_MARKDOWN_BITS = st.sampled_from(
+    [
+        "# Model Card: X",
+        "## Intended Use",
+        "### Out-of-Scope Use",
+        "## Benchmarks",
+        "**License:** mit",
+        "**Model developer** Meta",
+        "- **Hours used:** 2",
+        "- key: value",
+        "| Benchmark | X 1B | Y 2B |",
+        "|---|---|---|",
+        "| MMLU (5-shot) | 66.6 | - |",
+        "<table>",
+        "<tr>",
+        '<td rowspan="3">a</td>',
+        "<td>1.5</td>",
+        "</tr>",
+        "</table>",
+        "2290 tCO2eq",
+        "7.7M GPU hours",
+        "February 2019",
+        "```",
+        "<!-- c -->",
+        "",
+        "text.",
+        "[More Information Needed]",
+        "**",
+        "|",
+        "- ",
+        "1.",
+        "\\|",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_MARKDOWN_BITS, min_size=1, max_size=40))
+def test_any_markdown_imports_or_is_refused_cleanly(
+    tmp_path_factory: object, bits: list[str]
+) -> None:
+    from govern.errors import InputError
+
+    folder = tmp_path_factory.mktemp("md")  # type: ignore[attr-defined]
+    path = write(folder / "README.md", "# T\n" + "\n".join(bits) + "\n")
+    try:
+        result = import_file(path, "model_card", "huggingface")
+    except InputError:
+        return
+    assert isinstance(result.model, ModelCard)
