@@ -232,6 +232,21 @@ def write_import(
         )
         for pointer, value in result.unmapped.items():
             click.echo(f"  {pointer}: {describe(value)}", err=True)
+    if kind == "model_card":
+        _echo_completeness(document, model)
+
+
+def _echo_completeness(document: Any, model: Any) -> None:
+    """The imported card's completeness per framework and tier (the figure `card lint` prints)."""
+    from govern.engine.card_gaps import card_target, completeness, profile_for
+    from govern.render.gaps import completeness_lines
+
+    rows = completeness(card_target(document, model), profile_for("high"))
+    for line in completeness_lines(rows):  # framework titles and counts: no value of the card
+        click.echo(line, err=True)
+    click.echo(
+        "(`govern card lint` lists the missing fields and the provisions needing them)", err=True
+    )
 
 
 def render_yaml(model: Any, document: Any, fmt: str, sidecar: Path | None) -> str:
