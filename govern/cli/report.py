@@ -130,6 +130,7 @@ def command(
     from govern.report.html import TemplateSet
     from govern.sign.files import envelope_path, sign_and_write
     from govern.sign.keys import algorithm_name
+    from govern.sign.svr import svr_path
 
     extra = _extra_outputs(outputs)
     if pdf is None and html is None and json_out is None:
@@ -152,6 +153,7 @@ def command(
     kinds.extend((path, FORMAT_KINDS.get(fmt, "text")) for path, fmt in extra.items())
     if envelope_file is not None:
         kinds.append((envelope_file, "json"))
+        kinds.append((svr_path(envelope_file), "json"))
     assessment, system_dir = _assess(target, options, kinds, force, repo_root)
     since_approved = _since_approved(assessment, db_url, system_dir)
     signer = (
@@ -180,6 +182,8 @@ def command(
         click.echo(f"signed {what} with {key.keyid}: {written.envelope}", err=True)
         if written.pades:
             click.echo(f"{pdf} also holds its envelope: it verifies when sent alone", err=True)
+        if written.svr is not None:
+            click.echo(f"wrote {written.svr} (in-toto Simple Verification Result)", err=True)
     if record:
         record_assessment(assessment, db_url, system_dir)
     verdict = assessment.summary.verdict.upper()

@@ -120,6 +120,13 @@ class SignerRef(_Camel):
     certificate_sha256: str | None = None
 
 
+class ModelDigest(_Camel):
+    """The model weights whose signature govern verified: their name and verified sha256."""
+
+    name: str
+    sha256: str
+
+
 class ReportPredicate(_Camel):
     """What the signer asserts about the report files; lowerCamelCase as in-toto recommends."""
 
@@ -137,6 +144,8 @@ class ReportPredicate(_Camel):
     tool: dict[str, str]
     signer: SignerRef
     signed_at: dt.datetime
+    # Set only when the model's OpenSSF model-signing signature verified (govern check).
+    model: ModelDigest | None = None
 
 
 def report_predicate(
