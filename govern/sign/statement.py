@@ -196,4 +196,13 @@ def report_predicate(
         tool={"name": assessment.tool.name, "version": assessment.tool.version},
         signer=SignerRef(keyid=key.keyid, certificate_sha256=cert_digest),
         signed_at=signed_at,
+        model=_verified_model(assessment),
     )
+
+
+def _verified_model(assessment: Assessment) -> ModelDigest | None:
+    """The model by the digest its signature covers; only a verified signature names it."""
+    model = assessment.model
+    if model is None or model.status != "verified" or model.digest is None:
+        return None
+    return ModelDigest(name=model.name or model.path or "model", sha256=model.digest)
