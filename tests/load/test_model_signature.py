@@ -176,3 +176,113 @@ def test_the_rule_does_not_apply_without_a_model(tmp_path: Path, run_cli: Any) -
     assert assessment.get("model") is None
     rule = next(r for r in assessment["results"] if r["rule_id"] == "EUAIA-15-MODEL-SIGNATURE")
     assert rule["status"] == "not_applicable"
+
+
+@pytest.mark.slow  # renders and signs a report (~10 s)
+def test_the_report_shows_the_verified_digest_and_the_svr_names_the_model(
+    signed: Path, tmp_path: Path, run_cli: Any
+) -> None:
+    import base64
+    import html
+
+    from govern.sign.keys import generate_keys
+
+    root = _with_model(tmp_path, signed)
+    keys = generate_keys(tmp_path / "keys" / "report")
+    out = tmp_path / "out"
+    result: CliResult = run_cli(
+        "report",
+        root,
+        "--as-of",
+        "2026-11-25",
+        "--html",
+        out / "r.html",
+        "--sign-key",
+        keys.private_key,
+    )
+    assert result.code == 0, result.err
+    digest = json.loads((out / "r.intoto.jsonl").read_text(encoding="utf-8"))
+    statement = json.loads(base64.b64decode(digest["payload"]))
+    model = statement["predicate"]["model"]
+    page = html.unescape((out / "r.html").read_text(encoding="utf-8"))
+    assert "model-signing signature verified (public key)" in page
+    assert model["sha256"][:32] in page and model["sha256"][32:] in page
+    svr = json.loads((out / "r.svr.intoto.jsonl").read_text(encoding="utf-8"))
+    subject = json.loads(base64.b64decode(svr["payload"]))["subject"]
+    assert subject == [{"name": "weights.bin", "digest": {"sha256": model["sha256"]}}]
+    verified = run_cli("verify", out / "r.html", "--key", keys.public_key)
+    assert verified.code == 0, verified.out
+    assert "(in-toto SVR): subject weights.bin" in verified.out
+
+
+def _certificate(subject: str, key: Any, issuer: tuple[str, Any] | None, ca: bool) -> Any:
+    """A certificate for `key`, issued by (name, key) or self-signed, valid around now."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    issuer_name, issuer_key = issuer if issuer is not None else (subject, key)
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_name)]))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+    )
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def test_a_certificate_signed_model_verifies_against_its_chain(tmp_path: Path) -> None:
+    from model_signing import signing
+
+    root = tmp_path / "system"
+    (root / "model").mkdir(parents=True)
+    weights = root / "model" / "weights.bin"
+    weights.write_bytes(b"weights" * 500)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("Test Model CA", ca_key, None, ca=True)
+    leaf = _certificate("Model Signer", leaf_key, ("Test Model CA", ca_key), ca=False)
+    pem = serialization.Encoding.PEM
+    (root / "model" / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(pem))
+    (tmp_path / "leaf.key").write_bytes(
+        leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    config = signing.Config().use_certificate_signer(  # type: ignore[no-untyped-call]
+        private_key=tmp_path / "leaf.key",
+        signing_certificate=tmp_path / "leaf.pem",
+        certificate_chain=[root / "model" / "ca.pem"],
+    )
+    config.sign(weights, root / "model" / "weights.sig")
+    ref = ModelRef(
+        path="model/weights.bin",
+        signature="model/weights.sig",
+        certificate_chain=["model/ca.pem"],
+    )
+    result = verify_model(root, ref)
+    assert result.status == "verified", result.problem
+    assert result.method == "certificate"
+    weights.write_bytes(b"weights" * 499 + b"weightz")
+    assert verify_model(root, ref).status == "failed"
