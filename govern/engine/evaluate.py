@@ -99,6 +99,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     return Assessment(
         tool=Tool(version=__version__),
         system=manifest.system,
+        model=bundle.model_signature,
         manifest=_record("manifest", bundle.manifest_document),
         classification=classification,
         frameworks=list(manifest.frameworks),
@@ -535,6 +536,9 @@ def applies(
         profiles = bundle.manifest.classification.profiling
         what = "systems that profile natural persons"
         checks.append(_flag(profiles, condition.profiling, what))
+    if condition.names_model is not None:
+        what = "systems whose govern.yaml names the model weights (system.model)"
+        checks.append(_flag(system.model is not None, condition.names_model, what))
     if condition.any is not None:
         outcomes = [applies(c, bundle, classification) for c in condition.any]
         checks.append(
@@ -555,8 +559,12 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
     manifest = bundle.manifest
     answers = manifest.classification.model_dump()
     answers.update(tier=classification.tier, high_risk=classification.high_risk)
+    system = manifest.system.model_dump(by_alias=True)
+    if bundle.model_signature is not None and system.get("model") is not None:
+        # What load/ found when it checked the model's signature (never re-checked here).
+        system["model"]["signature_check"] = bundle.model_signature.model_dump()
     return {
-        "system": manifest.system.model_dump(by_alias=True),
+        "system": system,
         "classification": answers,
         "model_card": (
             bundle.model_card.model.model_dump(by_alias=True) if bundle.model_card else MISSING

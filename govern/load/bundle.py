@@ -22,6 +22,7 @@ from govern.load.validation import load_validate
 
 if TYPE_CHECKING:
     # The manifest model is imported where it is used, so that loading this module stays cheap.
+    from govern.evidence.model_signature import ModelSignature
     from govern.load.manifest import EvidenceRef, Manifest
 
 __all__ = [
@@ -76,6 +77,8 @@ class EvidenceBundle:
     # One per attestation entry: signed, recorded or invalid (govern.load.seals).
     seals: tuple[Seal, ...] = ()
     evaluations: tuple[EvidenceItem, ...] = ()
+    # The model's signature check, when govern.yaml names the model (system.model).
+    model_signature: ModelSignature | None = None
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -263,6 +266,7 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     seals, signatures = _seals(manifest, manifest_doc, attest, root, boundary, warnings)
     if signatures is not None:
         files = (*files, EvidenceItem("attestation_signatures", signatures, None))
+    model_signature = _model_signature(manifest, root, boundary, warnings)
     return EvidenceBundle(
         root,
         manifest_doc,
@@ -279,7 +283,22 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         seals=seals,
         gpai=loaded_gpai,
         evaluations=loaded_evaluations,
+        model_signature=model_signature,
     )
+
+
+def _model_signature(
+    manifest: Manifest, root: Path, boundary: Path | None, warnings: list[str]
+) -> ModelSignature | None:
+    """The model's signature check, when govern.yaml names a model; its problem as a warning."""
+    if manifest.system.model is None:
+        return None
+    from govern.load.model_signature import verify_model
+
+    result = verify_model(root, manifest.system.model, boundary)
+    if result.problem is not None:
+        warnings.append(f"govern.yaml system.model: {result.problem}")
+    return result
 
 
 def _seals(

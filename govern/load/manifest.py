@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from govern.evidence.base import Record
+from govern.evidence.model_signature import ModelSignature
 from govern.reference import ANNEX_III_POINTS, FRAMEWORKS
 
 # The evaluation tools whose output govern reads (govern.load.importers.evals).
@@ -37,6 +38,44 @@ ProhibitedLetter = Literal["a", "b", "ba", "bb", "c", "d", "e", "f", "g", "h"]
 DerogationCondition = Literal["a", "b", "c", "d"]
 
 
+class ModelRef(Record):
+    """The model weights the system runs, and their OpenSSF model-signing signature, if signed.
+
+    Paths are relative to govern.yaml. `govern check` verifies the signature offline, with the
+    public key (`public_key`) or the certificate chain (`certificate_chain`) the signer used.
+    """
+
+    path: str | None = Field(default=None, description="The weights: a file or a folder.")
+    digest: str | None = Field(
+        default=None,
+        pattern=r"^(sha256:)?[0-9a-f]{64}$",
+        description="The expected sha256 of the signed model (as its signature's subject).",
+    )
+    signature: str | None = Field(
+        default=None, description="The model-signing bundle (e.g. model.sig)."
+    )
+    public_key: str | None = Field(default=None, description="PEM public key of the signer.")
+    certificate_chain: list[str] = Field(
+        default=[], description="PEM certificates up to the root the signer's certificate is from."
+    )
+
+    # Written by govern check from what it verified (policy paths read it); never by a person,
+    # so that no manifest can claim its own model is verified.
+    signature_check: ModelSignature | None = Field(
+        default=None, description="Set by govern check; refused in govern.yaml."
+    )
+
+    @model_validator(mode="after")
+    def _named(self) -> ModelRef:
+        if self.signature_check is not None:
+            raise ValueError("signature_check is what govern check found; do not write it")
+        if self.path is None and self.digest is None:
+            raise ValueError("give the model's path or its digest")
+        if self.public_key is not None and self.certificate_chain:
+            raise ValueError("give public_key or certificate_chain, not both")
+        return self
+
+
 class System(Record):
     id: str = Field(
         pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable slug, used by the ledger."
@@ -56,6 +95,7 @@ class System(Record):
         description="The model this release ships: evaluation evidence must be of this "
         "revision, and no older than its date.",
     )
+    model: ModelRef | None = None
 
 
 class Release(Record):
