@@ -14,20 +14,32 @@ BLOBS = BlobRow.__table__  # type: ignore[attr-defined]
 _CHUNK = 500
 
 
-def store(conn: Connection, blobs: Mapping[str, bytes]) -> int:
+def store(conn: Connection, parts: Mapping[str, str], blobs: Mapping[str, bytes]) -> int:
     """Insert the blobs the ledger does not hold yet; the caller holds the chain-head lock.
 
-    Returns how many were new: none for a run whose evidence did not change.
+    An index blob is written in the same transaction as the items it lists and no blob is ever
+    deleted, so a stored index means its items are stored: a run whose evidence did not change
+    costs one lookup of its few part keys. Returns how many blobs were new.
     """
-    keys = list(blobs)
+    wanted = set(parts.values())
+    have = _stored(conn, sorted(wanted))
+    for name in INDEXED:
+        if parts[name] not in have:
+            listed = set(index_keys(blobs[parts[name]]))
+            wanted |= listed
+            have |= _stored(conn, sorted(listed))
+    missing = sorted(wanted - have)
+    if missing:
+        conn.execute(insert(BLOBS), [{"sha256": k, "data": pack(blobs[k])} for k in missing])
+    return len(missing)
+
+
+def _stored(conn: Connection, keys: list[str]) -> set[str]:
     have: set[str] = set()
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         have.update(conn.execute(select(BLOBS.c.sha256).where(BLOBS.c.sha256.in_(chunk))).scalars())
-    missing = [key for key in keys if key not in have]
-    if missing:
-        conn.execute(insert(BLOBS), [{"sha256": k, "data": pack(blobs[k])} for k in missing])
-    return len(missing)
+    return have
 
 
 def fetch(conn: Connection, keys: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:

@@ -186,7 +186,7 @@ class Ledger:
             if conn.execute(known).first() is None:  # safe: the head lock serialises appenders
                 system = {"id": entry.system_id, "name": entry.system_name}
                 conn.execute(insert(SYSTEMS), {**system, "first_recorded_at": recorded_at})
-            blobs.store(conn, entry.blobs)
+            blobs.store(conn, entry.parts, entry.blobs)
             conn.execute(
                 insert(A),
                 {
