@@ -1,5 +1,5 @@
-"""`govern ledger upgrade` on a ledger written by govern before content-addressed parts (schema 0001,
-row format 1): the chain and every run survive, and new runs are appended after them."""
+"""`govern ledger upgrade` on a ledger written before content-addressed parts (schema 0001, row
+format 1): the chain and every run survive, and new runs are appended after them."""
 
 from __future__ import annotations
 
