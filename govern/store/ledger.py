@@ -342,19 +342,34 @@ class Ledger:
             query = select(table.c.assessment_id, *columns).order_by(
                 table.c.assessment_id, table.c.position
             )
-            rows = _readable(conn, query.where(table.c.assessment_id.between(first, last)))
-            if rows is None:  # one run's rows hold a value that cannot be read: find which
-                rows = []
-                for run_id in range(first, last + 1):
-                    found = _readable(conn, query.where(table.c.assessment_id == run_id))
-                    rows += [{"assessment_id": run_id, **_UNREADABLE}] if found is None else found
+            names = CHILD_COLUMNS[name]
             groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for row in rows:
-                groups[row["assessment_id"]].append(
-                    {c: row[c] for c in CHILD_COLUMNS[name] if c in row} or dict(_UNREADABLE)
-                )
+            try:
+                batch = conn.execute(query.where(table.c.assessment_id.between(first, last)))
+                for run_id, *values in batch:
+                    groups[run_id].append(dict(zip(names, values, strict=True)))
+            except _CONVERSION_ERRORS:  # one run's rows hold a value that cannot be read
+                groups = self._children_one_by_one(conn, table, query, names, (first, last))
             grouped[name] = groups
         return grouped
+
+    @staticmethod
+    def _children_one_by_one(
+        conn: Connection,
+        table: Any,
+        query: Select[Any],
+        names: Sequence[str],
+        runs: tuple[int, int],
+    ) -> defaultdict[int, list[dict[str, Any]]]:
+        """Each run's child rows read on their own, to find the run whose value cannot be read."""
+        groups: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        for run_id in range(runs[0], runs[1] + 1):
+            found = _readable(conn, query.where(table.c.assessment_id == run_id))
+            if found is None:
+                groups[run_id].append(dict(_UNREADABLE))
+                continue
+            groups[run_id] += [{c: row[c] for c in names} for row in found]
+        return groups
 
     # -- reading -------------------------------------------------------------------------------
 

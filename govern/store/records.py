@@ -156,8 +156,19 @@ def row_digest(columns: Mapping[Any, Any], recorded_at: dt.datetime) -> str:
 
 
 def part_digest(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Digest of one group of child rows, in position order, with JSON-safe values."""
-    return digest([{key: _plain(value) for key, value in row.items()} for row in rows])
+    """Digest of one group of child rows, in position order: their canonical JSON, dates as text.
+
+    Dates go through json's `default` hook, so the C encoder does the rest of the work.
+    """
+    text = json.dumps(
+        [row if isinstance(row, dict) else dict(row) for row in rows],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_plain,
+    )
+    return sha256_hex(text.encode("utf-8"))
 
 
 def content_problem(
@@ -193,12 +204,13 @@ def content_problem(
     return None
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> str:
+    """Dates and times as canonical text; any other value json cannot write is not govern's."""
     if isinstance(value, dt.datetime):
         return canonical_time(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not a value govern stores")
 
 
 def _findings(assessment: Assessment) -> list[dict[str, Any]]:
