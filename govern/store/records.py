@@ -120,6 +120,7 @@ def parts_of(columns: Mapping[Any, Any]) -> dict[str, str] | None:
     parts = json.loads(columns["parts"])
     if not (
         isinstance(parts, dict)
+        and canonical_json(parts).decode() == columns["parts"]
         and sorted(parts) == sorted(PART_NAMES)
         and all(isinstance(key, str) for key in parts.values())
     ):
