@@ -81,9 +81,9 @@ def run(url: str, appends: int, size: Callable[[], int], raw: Raw) -> dict[str, 
             times.append(time.perf_counter() - before)
         total = time.perf_counter() - start
         history_20, entries = timed(lambda: ledger.history(system.id, 20))
-        assert len(entries) == min(20, appends)
+        assert len(entries) == min(20, appends + 1)
         history_all, entries = timed(lambda: ledger.history(system.id))
-        assert len(entries) == appends
+        assert len(entries) == appends + 1
         diff_time, _ = timed(lambda: ledger.snapshot(ledger.resolve("previous", system.id)))
         verify_time, report = timed(ledger.verify)
         assert report.valid and report.runs == appends + 1

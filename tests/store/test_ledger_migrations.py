@@ -51,9 +51,7 @@ def test_revisions_constant_matches_the_scripts() -> None:
     assert scripts.get_current_head() == migrate.HEAD
 
 
-def test_revisions_create_exactly_the_tables(
-    db_url: str, releases: dict[str, Release]
-) -> None:
+def test_revisions_create_exactly_the_tables(db_url: str, releases: dict[str, Release]) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
