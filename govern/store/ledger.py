@@ -345,7 +345,8 @@ class Ledger:
             names = CHILD_COLUMNS[name]
             groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
             try:
-                batch = conn.execute(query.where(table.c.assessment_id.between(first, last)))
+                # all(): one fetchall, where iterating the result fetches row by row
+                batch = conn.execute(query.where(table.c.assessment_id.between(first, last))).all()
                 for run_id, *values in batch:
                     groups[run_id].append(dict(zip(names, values, strict=True)))
             except _CONVERSION_ERRORS:  # one run's rows hold a value that cannot be read
