@@ -277,6 +277,7 @@ def command(
         --control job_family --min-share 0.02 --permutations 9999 --seed 7 -o sel.json
     """
     # Imported here so that other commands never load numpy or pyarrow.
+    from govern.fairness.io import release_memory_promptly
     from govern.fairness.report import Spec, fairness_report, render
     from govern.outputs import check_outputs, refuse_replacing_other_kinds, write_atomic
 
@@ -285,6 +286,7 @@ def command(
     if output != "-":
         refuse_replacing_other_kinds([(Path(output), "json")], force)
 
+    release_memory_promptly()
     spec = Spec(
         y_true=y_true,
         y_pred=y_pred,
