@@ -114,6 +114,9 @@ class SelectionGroup(Record):
     impact_ratio: MetricValue | None = None  # None for an excluded group
     excluded: bool = False
     below_four_fifths: bool | None = None  # None where the impact ratio is undefined or excluded
+    # With a true label: accuracy, TPR, FPR, FNR, TNR and precision within the stratum, each
+    # with a binomial interval, null with the reason where it has no trials.
+    metrics: dict[str, MetricValue] | None = None
 
 
 class Stratum(Record):
@@ -133,6 +136,9 @@ class Stratum(Record):
     difference: MetricValue
     p_value: MetricValue | None = None
     p_value_holm: MetricValue | None = None
+    # With a true label: the largest gap of each rate between included groups (fairlearn's
+    # between_groups difference within the stratum).
+    differences: dict[str, MetricValue] | None = None
 
 
 class WorstStratum(Record):

@@ -71,6 +71,7 @@ class Spec:
         return SelectionSpec(
             sensitive=self.sensitive,
             y_pred=self.y_pred,
+            y_true=self.y_true,
             score=self.score if self.y_pred is None else None,
             threshold=self.threshold,
             positive_label=self.positive_label,
@@ -409,10 +410,20 @@ def _label_warnings(where: str, counts: Counts, view: View, g: int, has_auc: boo
     return out
 
 
+def _drop_none(data: dict[str, Any], key: str) -> None:
+    if data.get(key, 0) is None:
+        del data[key]
+
+
 def render(report: FairnessReport) -> str:
     """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
     data = report.model_dump(mode="json")
     for optional in ("selection", "cross_check", "library_metrics"):
         if data.get(optional) is None:
             data.pop(optional, None)  # reports without them stay byte for byte as they were
+    for view in (data.get("selection") or {}).get("views", []):
+        for stratum in view["strata"]:
+            _drop_none(stratum, "differences")
+            for group in stratum["groups"]:
+                _drop_none(group, "metrics")
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
