@@ -66,6 +66,8 @@ class SourceFile(Record):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     rows: int = Field(ge=0)
     format: str | None = None
+    # `govern fairness --sql`: the query whose rows were counted (`sha256` is the query's).
+    query: str | None = None
 
 
 class CiMethod(Record):

@@ -245,8 +245,12 @@ class CountBuilder:
         y_pred: Factorized,
         groups: Sequence[Factorized],
         score: FloatArray | None = None,
+        weights: IntArray | None = None,
     ) -> None:
-        """Add one chunk of a binary task; labels are coded by first appearance until `finish`."""
+        """Add one chunk of a binary task; labels are coded by first appearance until `finish`.
+
+        `weights` makes each row stand for that many (a database's grouped counts).
+        """
         if self.task != "binary":
             raise ValueError("add_binary on a regression builder")
         codes = []
@@ -258,8 +262,9 @@ class CountBuilder:
         true_code, pred_code = codes
         flat = self._group_codes(groups)
         flat = (flat * 2 + true_code) * 2 + pred_code
-        self.cells += np.bincount(flat, minlength=self.cells.size).reshape(self.cells.shape)
-        self.n_rows += len(flat)
+        counted = np.bincount(flat, weights=weights, minlength=self.cells.size)
+        self.cells += counted.astype(np.int64).reshape(self.cells.shape)
+        self.n_rows += len(flat) if weights is None else int(weights.sum())
         if self.keep_rows:
             self._row_label.append(true_code.astype(np.int8))
             if score is not None:

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -374,13 +374,21 @@ def read_counts(
     task: Task | Literal["auto"] = "auto",
     positive_label: str | None = None,
     keep_rows: bool = False,
+    batches: Iterable[dict[str, Any]] | None = None,
+    weight: str | None = None,
 ) -> Counts:
-    """One streaming pass over the file: check each batch, then fold it into the counts."""
+    """One streaming pass over the file: check each batch, then fold it into the counts.
+
+    `batches` replaces the file's (a database's grouped rows), `weight` names their column of
+    row counts.
+    """
     columns = [y_true, y_pred, *sensitive, *([score] if score else [])]
-    require_columns(source, columns)
+    if batches is None:
+        require_columns(source, columns)
+        batches = iter_batches(source, columns)
     builder: CountBuilder | None = None
     offset = 0
-    for batch in iter_batches(source, columns):
+    for batch in batches:
         rows = len(batch[y_true])
         if rows == 0:
             continue
@@ -404,7 +412,8 @@ def read_counts(
         if builder.task == "binary":
             values = to_float(source, batch[score], score, offset) if score else None
             true, pred = _factorize(source, batch, y_true), _factorize(source, batch, y_pred)
-            builder.add_binary(true, pred, groups, values)
+            weights = as_numpy(pc.cast(batch[weight], pa.int64())) if weight else None
+            builder.add_binary(true, pred, groups, values, weights)
         else:
             builder.add_regression(
                 to_float(source, batch[y_true], y_true, offset),

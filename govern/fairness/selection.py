@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import product
 from typing import Any, Literal
@@ -135,23 +135,37 @@ def _sorted_levels(values: Sequence[str]) -> list[int]:
     return sorted(range(len(values)), key=lambda i: (numbers[i], values[i]))
 
 
-def read_selection(source: Source, spec: SelectionSpec) -> SelectionRows:
-    """One pass over the file, keeping a code per row and group column and the decision."""
+def read_selection(
+    source: Source,
+    spec: SelectionSpec,
+    batches: Iterable[dict[str, Any]] | None = None,
+    weight: str | None = None,
+) -> SelectionRows:
+    """One pass over the file, keeping a code per row and group column and the decision.
+
+    `batches` replaces the file's (a database's grouped rows), `weight` names their column of
+    row counts.
+    """
     groups = [*spec.sensitive, *spec.control]
     decision = spec.y_pred or spec.score
     assert decision is not None
     truth_column = [spec.y_true] if spec.y_true else []
-    require_columns(source, [*groups, decision, *truth_column])
+    if batches is None:
+        require_columns(source, [*groups, decision, *truth_column])
+        batches = iter_batches(source, [*groups, decision, *truth_column])
+    weights: list[IntArray] = []
     levels = [_Levels() for _ in groups]
     parts: list[list[IntArray]] = [[] for _ in groups]
     labels: dict[float | str, int] = {}
     decided: list[npt.NDArray[Any]] = []
     truths: list[IntArray] = []
     offset = 0
-    for batch in iter_batches(source, [*groups, decision, *truth_column]):
+    for batch in batches:
         rows = len(batch[decision])
         if rows == 0:
             continue
+        if weight is not None:
+            weights.append(np.asarray(batch[weight].to_numpy(zero_copy_only=False), np.int64))
         for column in dict.fromkeys([*groups, decision, *truth_column]):
             missing = first_missing(batch[column])
             if missing is not None:
@@ -175,6 +189,7 @@ def read_selection(source: Source, spec: SelectionSpec) -> SelectionRows:
         offset += rows
     if offset == 0:
         raise source.error("no data rows")
+    counted = np.concatenate(weights) if weights else None
     names, codes = [], []
     for level, part in zip(levels, parts, strict=True):
         values = list(level.index)
@@ -200,14 +215,15 @@ def read_selection(source: Source, spec: SelectionSpec) -> SelectionRows:
             selected = scores >= threshold
         positive = None
     return SelectionRows(
-        offset,
+        offset if counted is None else int(counted.sum()),
         tuple(groups),
         tuple(names),
         tuple(codes),
         selected,
         positive,
         threshold,
-        truth=truth,
+        counted,
+        truth,
     )
 
 
