@@ -73,11 +73,17 @@ def folder(tmp_path: Path) -> Path:
     frame = _frame()
     frame.to_csv(tmp_path / "p.csv", index=False)
     frame.to_parquet(tmp_path / "p.parquet")
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "p.duckdb")) as con:
+        con.execute(f"CREATE TABLE p AS SELECT * FROM '{tmp_path / 'p.parquet'}'")
     return tmp_path
 
 
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("table", ["'p.csv'", "read_parquet('p.parquet')"])
+@pytest.mark.parametrize(
+    "table", ["'p.csv'", "read_parquet('p.parquet')", "read_duckdb('p.duckdb', table_name='p')"]
+)
 def test_duckdb_equals_the_file_path(run: Runner, folder: Path, case: str, table: str) -> None:
     code, expected = run(["p.csv", *CASES[case]], folder)
     assert code == 0, expected
