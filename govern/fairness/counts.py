@@ -411,6 +411,8 @@ def _whole_column(name: str, values: Any, label: str) -> Factorized | None:
 
     None when pandas is absent or the column is numeric: numeric chunks factorize fast alone.
     """
+    if not hasattr(values, "dtype"):
+        values = np.asarray(values)  # a list: pandas.factorize takes arrays only
     if not _is_text(values) or np.ndim(values) != 1:
         return _whole_integers(values)
     pandas = _pandas()
