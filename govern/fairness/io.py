@@ -395,7 +395,8 @@ def read_counts(
         for column in dict.fromkeys(columns):
             missing = first_missing(batch[column])
             if missing is not None:
-                raise source.error(f"missing value at row {offset + missing + 1}", column)
+                where = "in the query's rows (NULL)" if weight else f"at row {offset + missing + 1}"
+                raise source.error(f"missing value {where}", column)
         if builder is None:
             chosen = _detect_task(source, batch, y_true, y_pred) if task == "auto" else task
             builder = CountBuilder(

@@ -169,7 +169,8 @@ def read_selection(
         for column in dict.fromkeys([*groups, decision, *truth_column]):
             missing = first_missing(batch[column])
             if missing is not None:
-                raise source.error(f"missing value at row {offset + missing + 1}", column)
+                where = "in the query's rows (NULL)" if weight else f"at row {offset + missing + 1}"
+                raise source.error(f"missing value {where}", column)
         for i, column in enumerate(groups):
             factor = _factor(source, batch[column], column)
             parts[i].append(levels[i].lookup([group_text(v) for v in factor.values])[factor.codes])

@@ -127,6 +127,13 @@ def test_files_outside_the_root_are_refused(run: Runner, folder: Path) -> None:
     assert code == 2
 
 
+def test_a_null_is_named_with_its_column(run: Runner, folder: Path) -> None:
+    sql = "SELECT * REPLACE (CASE WHEN race = 'C' THEN NULL ELSE sex END AS sex) FROM 'p.csv'"
+    code, output = run(["--sql", sql, *LABELLED], folder)
+    assert code == 2
+    assert "sex" in output and "missing value in the query's rows (NULL)" in output
+
+
 def test_what_counts_cannot_give_is_a_usage_error(run: Runner, folder: Path) -> None:
     code, output = run(["--sql", "SELECT * FROM 'p.csv'", *LABELLED, "--score", "score"], folder)
     assert code == 2 and "ROC AUC" in output
