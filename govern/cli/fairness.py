@@ -58,7 +58,34 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command("fairness")
-@click.argument("predictions", metavar="PREDICTIONS", envvar=f"{ENV}PREDICTIONS")
+@click.argument("predictions", metavar="PREDICTIONS", required=False, envvar=f"{ENV}PREDICTIONS")
+@click.option(
+    "--sql",
+    metavar="QUERY",
+    envvar=f"{ENV}SQL",
+    help="Instead of PREDICTIONS: a read-only SELECT whose rows are counted inside the engine "
+    "(one GROUP BY; rows never leave it). Needs govern[warehouse].",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb"]),
+    default="duckdb",
+    show_default=True,
+    envvar=f"{ENV}ENGINE",
+    help="Embedded engine for --sql: reads Parquet, CSV or DuckDB files under --repo-root.",
+)
+@click.option(
+    "--engine-url",
+    metavar="URL",
+    envvar=f"{ENV}ENGINE_URL",
+    help="Run --sql on this database instead (postgresql://..., or any Ibis backend URL).",
+)
+@click.option(
+    "--repo-root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="GOVERN_REPO_ROOT",
+    help="The only folder --sql may read files from (default: the current folder).",
+)
 @click.option(
     "--y-true",
     "y_true",
@@ -231,7 +258,11 @@ def _columns(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Id of the evaluation dataset (as in its dataset record).",
 )
 def command(
-    predictions: str,
+    predictions: str | None,
+    sql: str | None,
+    engine: str,
+    engine_url: str | None,
+    repo_root: Path | None,
     y_true: str | None,
     y_pred: str | None,
     score: str | None,
@@ -277,14 +308,18 @@ def command(
         --control job_family --min-share 0.02 --permutations 9999 --seed 7 -o sel.json
     """
     # Imported here so that other commands never load numpy or pyarrow.
+    from govern.fairness.io import release_memory_promptly
     from govern.fairness.report import Spec, fairness_report, render
     from govern.outputs import check_outputs, refuse_replacing_other_kinds, write_atomic
 
-    if output != "-" and predictions != "-":
+    if (predictions is None) == (sql is None):
+        raise click.UsageError("give PREDICTIONS (a file) or --sql QUERY, not both or neither")
+    if output != "-" and predictions not in ("-", None):
         check_outputs([Path(output)], inputs=[Path(predictions)])
     if output != "-":
         refuse_replacing_other_kinds([(Path(output), "json")], force)
 
+    release_memory_promptly()
     spec = Spec(
         y_true=y_true,
         y_pred=y_pred,
@@ -302,16 +337,29 @@ def command(
         interval=interval,  # type: ignore[arg-type]  # click.Choice guarantees the literal
         permutations=permutations,
     )
-    report = fairness_report(
-        predictions, spec, created=created, model_version=model_version, dataset=dataset
-    )
+    if sql is not None:
+        if metrics or cross_check:
+            raise click.UsageError("--metric and --cross-check need the rows: use PREDICTIONS")
+        from govern.fairness.warehouse import Warehouse, warehouse_report
+
+        warehouse = Warehouse(sql, engine, engine_url, repo_root or Path.cwd())
+        report = warehouse_report(
+            warehouse, spec, created=created, model_version=model_version, dataset=dataset
+        )
+    else:
+        assert predictions is not None
+        report = fairness_report(
+            predictions, spec, created=created, model_version=model_version, dataset=dataset
+        )
     if metrics:
+        assert predictions is not None
         from govern.fairness.named_metrics import add_metrics
 
         report = add_metrics(predictions, report, _columns(metrics))
     if cross_check:
         from govern.fairness.crosscheck import cross_check as recompute
 
+        assert predictions is not None
         report = report.model_copy(update={"cross_check": recompute(predictions, report)})
     text = render(report)
     if output == "-":

@@ -66,6 +66,8 @@ class SourceFile(Record):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     rows: int = Field(ge=0)
     format: str | None = None
+    # `govern fairness --sql`: the query whose rows were counted (`sha256` is the query's).
+    query: str | None = None
 
 
 class CiMethod(Record):
@@ -114,6 +116,9 @@ class SelectionGroup(Record):
     impact_ratio: MetricValue | None = None  # None for an excluded group
     excluded: bool = False
     below_four_fifths: bool | None = None  # None where the impact ratio is undefined or excluded
+    # With a true label: accuracy, TPR, FPR, FNR, TNR and precision within the stratum, each
+    # with a binomial interval, null with the reason where it has no trials.
+    metrics: dict[str, MetricValue] | None = None
 
 
 class Stratum(Record):
@@ -133,6 +138,9 @@ class Stratum(Record):
     difference: MetricValue
     p_value: MetricValue | None = None
     p_value_holm: MetricValue | None = None
+    # With a true label: the largest gap of each rate between included groups (fairlearn's
+    # between_groups difference within the stratum).
+    differences: dict[str, MetricValue] | None = None
 
 
 class WorstStratum(Record):

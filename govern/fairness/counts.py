@@ -245,8 +245,12 @@ class CountBuilder:
         y_pred: Factorized,
         groups: Sequence[Factorized],
         score: FloatArray | None = None,
+        weights: IntArray | None = None,
     ) -> None:
-        """Add one chunk of a binary task; labels are coded by first appearance until `finish`."""
+        """Add one chunk of a binary task; labels are coded by first appearance until `finish`.
+
+        `weights` makes each row stand for that many (a database's grouped counts).
+        """
         if self.task != "binary":
             raise ValueError("add_binary on a regression builder")
         codes = []
@@ -258,8 +262,9 @@ class CountBuilder:
         true_code, pred_code = codes
         flat = self._group_codes(groups)
         flat = (flat * 2 + true_code) * 2 + pred_code
-        self.cells += np.bincount(flat, minlength=self.cells.size).reshape(self.cells.shape)
-        self.n_rows += len(flat)
+        counted = np.bincount(flat, weights=weights, minlength=self.cells.size)
+        self.cells += counted.astype(np.int64).reshape(self.cells.shape)
+        self.n_rows += len(flat) if weights is None else int(weights.sum())
         if self.keep_rows:
             self._row_label.append(true_code.astype(np.int8))
             if score is not None:
@@ -381,6 +386,73 @@ class CountBuilder:
 CHUNK_ROWS = 1 << 16
 
 
+def _pandas() -> Any | None:
+    """pandas when it is there: its hash factorize is the fast way to code text columns."""
+    import sys
+
+    module = sys.modules.get("pandas")
+    if module is not None:
+        return module
+    try:
+        import pandas
+    except ImportError:
+        return None
+    return pandas
+
+
+def _is_text(values: Any) -> bool:
+    """Object, string or categorical columns: what numpy can only sort to group, slowly."""
+    dtype = getattr(values, "dtype", None)
+    return dtype is None or getattr(dtype, "kind", "O") in "OUS"
+
+
+def _whole_column(name: str, values: Any, label: str) -> Factorized | None:
+    """A text column coded once for the whole length with pandas (codes -1 mark missing).
+
+    None when pandas is absent or the column is numeric: numeric chunks factorize fast alone.
+    """
+    if not hasattr(values, "dtype"):
+        values = np.asarray(values)  # a list: pandas.factorize takes arrays only
+    if not _is_text(values) or np.ndim(values) != 1:
+        return _whole_integers(values)
+    pandas = _pandas()
+    if pandas is None:
+        return None
+    codes, uniques = pandas.factorize(values, use_na_sentinel=True)
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        raise InputError.single(name, f"missing value at row {int(missing[0]) + 1}", field=label)
+    return Factorized(list(np.asarray(uniques, dtype=object).tolist()), codes)
+
+
+def _whole_integers(values: Any) -> Factorized | None:
+    """An integer column whose values fill a range (0/1 labels): the values are the codes."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "iu" or array.ndim != 1 or not array.size:
+        return None
+    low, high = int(array.min()), int(array.max())
+    if high - low >= 1 << 16:
+        return None
+    if not (np.bincount(array - low if low else array, minlength=high - low + 1) > 0).all():
+        return None  # gaps: chunks code only the values present
+    codes = array - low if low else array
+    return Factorized(list(range(low, high + 1)), codes)
+
+
+def _numeric(name: str, label: str, values: Any) -> npt.NDArray[Any]:
+    array = np.asarray(values)
+    missing = first_missing(array)
+    if missing is not None:
+        raise InputError.single(name, f"missing value at row {missing + 1}", field=label)
+    return array
+
+
+def _chunk(column: npt.NDArray[Any] | Factorized, part: slice) -> Factorized:
+    if isinstance(column, Factorized):
+        return Factorized(column.values, column.codes[part])
+    return factorize(column[part])
+
+
 def counts_from_arrays(
     y_true: npt.ArrayLike,
     y_pred: npt.ArrayLike,
@@ -393,18 +465,26 @@ def counts_from_arrays(
     chunk_rows: int = CHUNK_ROWS,
     name: str = "<arrays>",
 ) -> Counts:
-    """Counts of in-memory columns, chunk by chunk so temporaries stay small next to the input."""
-    columns = {"y_true": np.asarray(y_true), "y_pred": np.asarray(y_pred)}
-    columns.update({f: np.asarray(v) for f, v in sensitive.items()})
+    """Counts of in-memory columns (numpy arrays, lists or pandas Series).
+
+    Text columns are coded once over their whole length (pandas.factorize, with missing values
+    found from the codes); the counting itself goes chunk by chunk so temporaries stay small
+    next to the input.
+    """
+    given: dict[str, Any] = {"y_true": y_true, "y_pred": y_pred, **sensitive}
     if score is not None:
-        columns["score"] = np.asarray(score, dtype=np.float64)
-    lengths = {len(v) for v in columns.values()}
+        given["score"] = score
+    lengths = {len(v) for v in given.values()}
     if len(lengths) != 1:
         raise UsageError(f"{name}: columns have different lengths {sorted(lengths)}")
-    for column, values in columns.items():
-        missing = first_missing(values)
-        if missing is not None:
-            raise InputError.single(name, f"missing value at row {missing + 1}", field=column)
+    columns: dict[str, npt.NDArray[Any] | Factorized] = {}
+    for column, values in given.items():
+        coded = None
+        if column != "score" and (task == "binary" or column in sensitive):
+            coded = _whole_column(name, values, column)
+        columns[column] = coded if coded is not None else _numeric(name, column, values)
+    if score is not None:
+        columns["score"] = np.asarray(columns["score"], dtype=np.float64)
     builder = CountBuilder(
         file=name,
         task=task,
@@ -417,14 +497,20 @@ def counts_from_arrays(
     )
     (n_rows,) = lengths
     for start in range(0, n_rows, chunk_rows):
-        part = {k: v[start : start + chunk_rows] for k, v in columns.items()}
-        groups = [factorize(part[f]) for f in sensitive]
+        part = slice(start, start + chunk_rows)
+        groups = [_chunk(columns[f], part) for f in sensitive]
         if task == "binary":
+            kept = columns.get("score")
             builder.add_binary(
-                factorize(part["y_true"]), factorize(part["y_pred"]), groups, part.get("score")
+                _chunk(columns["y_true"], part),
+                _chunk(columns["y_pred"], part),
+                groups,
+                None if kept is None else kept[part],  # type: ignore[index]
             )
         else:
+            true, pred = columns["y_true"], columns["y_pred"]
+            assert not isinstance(true, Factorized) and not isinstance(pred, Factorized)
             builder.add_regression(
-                part["y_true"].astype(np.float64), part["y_pred"].astype(np.float64), groups
+                true[part].astype(np.float64), pred[part].astype(np.float64), groups
             )
     return builder.finish()

@@ -69,6 +69,14 @@ _RATE_PARTS: dict[str, tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int],
 }
 
 
+def rate_parts(metric: str, cells: Array) -> tuple[Array, Array]:
+    """Successes and trials of a binary rate, per group, from cells [..., truth, predicted]."""
+    num, den = _RATE_PARTS[metric]
+    successes: Array = np.sum([cells[..., t, p] for t, p in num], axis=0)
+    trials: Array = np.sum([cells[..., t, p] for t, p in den], axis=0)
+    return successes, trials
+
+
 def wilson_interval(successes: Array, trials: Array, level: float) -> tuple[Array, Array]:
     """The Wilson score interval of a proportion; [0, 1] where there are no trials.
 
@@ -101,9 +109,7 @@ def rate_intervals_at_bounds(
     parts = _RATE_PARTS.get(metric)
     if parts is None:
         return lower, upper
-    num, den = parts
-    successes: Array = np.sum([cells[..., t, p] for t, p in num], axis=0)
-    trials: Array = np.sum([cells[..., t, p] for t, p in den], axis=0)
+    successes, trials = rate_parts(metric, cells)
     degenerate = (trials == 0) | (successes == 0) | (successes == trials)
     if not np.any(degenerate):
         return lower, upper

@@ -29,6 +29,7 @@ from govern.fairness.binomial import IntervalMethod
 from govern.fairness.counts import Counts
 from govern.fairness.io import Source, open_source, read_counts, sha256_of
 from govern.fairness.selection import (
+    SelectionRows,
     SelectionSpec,
     pooled_features,
     read_selection,
@@ -71,6 +72,7 @@ class Spec:
         return SelectionSpec(
             sensitive=self.sensitive,
             y_pred=self.y_pred,
+            y_true=self.y_true,
             score=self.score if self.y_pred is None else None,
             threshold=self.threshold,
             positive_label=self.positive_label,
@@ -141,7 +143,7 @@ def compute(path: str, spec: Spec) -> tuple[SourceFile, Counts, Analysis, int | 
     )
     if counts.task == "regression" and spec.positive_label is not None:
         raise UsageError("--positive-label applies to binary classification, not regression")
-    _reject_identifiers(source.display, counts)
+    reject_identifiers(source.display, counts)
     # An unseeded bootstrap still records the seed it drew, so every report can be reproduced.
     seed = spec.seed
     if seed is None and spec.bootstrap > 0:
@@ -151,7 +153,7 @@ def compute(path: str, spec: Spec) -> tuple[SourceFile, Counts, Analysis, int | 
     return info, counts, analysis, seed
 
 
-def _reject_identifiers(file: str, counts: Counts) -> None:
+def reject_identifiers(file: str, counts: Counts) -> None:
     """A value per row is an id column named by mistake: every group would be one row."""
     if counts.n_rows < 2:
         return
@@ -182,6 +184,33 @@ def fairness_report(
             path, spec, created=created, model_version=model_version, dataset=dataset
         )
     source, counts, analysis, seed = compute(path, spec)
+    return labelled_report(
+        source,
+        counts,
+        analysis,
+        seed,
+        spec,
+        lambda: read_selection(open_source(path), spec.selection()),
+        created=created,
+        model_version=model_version,
+        dataset=dataset,
+    )
+
+
+def labelled_report(
+    source: SourceFile,
+    counts: Counts,
+    analysis: Analysis,
+    seed: int | None,
+    spec: Spec,
+    strata: Callable[[], SelectionRows],
+    *,
+    created: dt.datetime | dt.date | None,
+    model_version: str | None,
+    dataset: str | None,
+) -> FairnessReport:
+    """The report of an analysis with true labels; `strata` gives the rows for a selection
+    section when the spec asks for one (--control, --min-share, --permutations)."""
     parameters = Parameters(
         task=counts.task,
         y_true=spec.y_true,
@@ -207,7 +236,7 @@ def fairness_report(
         return report
     if counts.task != "binary":
         raise UsageError("--control, --min-share and --permutations apply to binary decisions")
-    rows = read_selection(open_source(path), spec.selection())
+    rows = strata()
     section, _ = selection_section(rows, spec.selection())
     extra = selection_warnings(section, spec.min_group_size)
     return report.model_copy(update={"selection": section, "warnings": [*report.warnings, *extra]})
@@ -225,8 +254,24 @@ def _selection_report(
     spec.check()
     source: Source = open_source(path)
     digest = sha256_of(source.path)
+    rows = read_selection(source, spec.selection())
+    info = SourceFile(path=source.display, sha256=digest, rows=rows.n_rows, format=source.format)
+    return selection_report(
+        info, rows, spec, created=created, model_version=model_version, dataset=dataset
+    )
+
+
+def selection_report(
+    source: SourceFile,
+    rows: SelectionRows,
+    spec: Spec,
+    *,
+    created: dt.datetime | dt.date | None,
+    model_version: str | None,
+    dataset: str | None,
+) -> FairnessReport:
+    """The report of a selection-only audit from its rows (or a database's grouped rows)."""
     selection = spec.selection()
-    rows = read_selection(source, selection)
     section, seed = selection_section(rows, selection)
     overall, features = pooled_features(rows, selection)
     parameters = Parameters(
@@ -247,9 +292,7 @@ def _selection_report(
         created=created,
         model_version=model_version,
         dataset=dataset,
-        source=SourceFile(
-            path=source.display, sha256=digest, rows=rows.n_rows, format=source.format
-        ),
+        source=source,
         parameters=parameters,
         overall=overall,
         features=features,
@@ -409,10 +452,21 @@ def _label_warnings(where: str, counts: Counts, view: View, g: int, has_auc: boo
     return out
 
 
+def _drop_none(data: dict[str, Any], key: str) -> None:
+    if data.get(key, 0) is None:
+        del data[key]
+
+
 def render(report: FairnessReport) -> str:
     """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
     data = report.model_dump(mode="json")
     for optional in ("selection", "cross_check", "library_metrics"):
         if data.get(optional) is None:
             data.pop(optional, None)  # reports without them stay byte for byte as they were
+    _drop_none(data["source"], "query")
+    for view in (data.get("selection") or {}).get("views", []):
+        for stratum in view["strata"]:
+            _drop_none(stratum, "differences")
+            for group in stratum["groups"]:
+                _drop_none(group, "metrics")
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

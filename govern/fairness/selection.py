@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import product
 from typing import Any, Literal
@@ -55,6 +55,7 @@ class SelectionSpec:
 
     sensitive: tuple[str, ...]
     y_pred: str | None = None
+    y_true: str | None = None  # with it, every rate metric is also stated within each stratum
     score: str | None = None
     threshold: float | Literal["median"] | None = None
     positive_label: str | None = None
@@ -101,6 +102,20 @@ class SelectionRows:
     selected: npt.NDArray[np.bool_]
     positive_label: str | None
     threshold: float | None
+    # Each "row" may stand for many: a warehouse returns one per distinct cell, with its count.
+    weight: IntArray | None = None
+    truth: npt.NDArray[np.bool_] | None = None  # the true label is the positive one
+
+    def cells(self, codes: IntArray, k: int, mask: npt.NDArray[np.bool_] | None) -> IntArray:
+        """Counts per group, true label and decision, shape (k, 2, 2) as metrics.binary_metrics."""
+        truth = np.zeros(len(self.selected), np.int64) if self.truth is None else self.truth
+        flat = (codes * 2 + truth) * 2 + self.selected
+        weight = self.weight
+        if mask is not None:
+            flat = flat[mask]
+            weight = None if weight is None else weight[mask]
+        counted = np.bincount(flat, weights=weight, minlength=4 * k)
+        return counted.astype(np.int64).reshape(k, 2, 2)
 
 
 class _Levels:
@@ -120,25 +135,42 @@ def _sorted_levels(values: Sequence[str]) -> list[int]:
     return sorted(range(len(values)), key=lambda i: (numbers[i], values[i]))
 
 
-def read_selection(source: Source, spec: SelectionSpec) -> SelectionRows:
-    """One pass over the file, keeping a code per row and group column and the decision."""
+def read_selection(
+    source: Source,
+    spec: SelectionSpec,
+    batches: Iterable[dict[str, Any]] | None = None,
+    weight: str | None = None,
+) -> SelectionRows:
+    """One pass over the file, keeping a code per row and group column and the decision.
+
+    `batches` replaces the file's (a database's grouped rows), `weight` names their column of
+    row counts.
+    """
     groups = [*spec.sensitive, *spec.control]
     decision = spec.y_pred or spec.score
     assert decision is not None
-    require_columns(source, [*groups, decision])
+    truth_column = [spec.y_true] if spec.y_true else []
+    if batches is None:
+        require_columns(source, [*groups, decision, *truth_column])
+        batches = iter_batches(source, [*groups, decision, *truth_column])
+    weights: list[IntArray] = []
     levels = [_Levels() for _ in groups]
     parts: list[list[IntArray]] = [[] for _ in groups]
     labels: dict[float | str, int] = {}
     decided: list[npt.NDArray[Any]] = []
+    truths: list[IntArray] = []
     offset = 0
-    for batch in iter_batches(source, [*groups, decision]):
+    for batch in batches:
         rows = len(batch[decision])
         if rows == 0:
             continue
-        for column in dict.fromkeys([*groups, decision]):
+        if weight is not None:
+            weights.append(np.asarray(batch[weight].to_numpy(zero_copy_only=False), np.int64))
+        for column in dict.fromkeys([*groups, decision, *truth_column]):
             missing = first_missing(batch[column])
             if missing is not None:
-                raise source.error(f"missing value at row {offset + missing + 1}", column)
+                where = "in the query's rows (NULL)" if weight else f"at row {offset + missing + 1}"
+                raise source.error(f"missing value {where}", column)
         for i, column in enumerate(groups):
             factor = _factor(source, batch[column], column)
             parts[i].append(levels[i].lookup([group_text(v) for v in factor.values])[factor.codes])
@@ -149,16 +181,16 @@ def read_selection(source: Source, spec: SelectionSpec) -> SelectionRows:
                     "strata need a few values (is it an identifier or an unbinned number?)",
                     field=column,
                 )
+        if spec.y_true is not None:
+            truths.append(_label_codes(source, batch[spec.y_true], spec.y_true, labels))
         if spec.y_pred is not None:
-            factor = _factor(source, batch[decision], decision)
-            keys = [label_key(v) for v in factor.values]
-            local = np.array([labels.setdefault(k, len(labels)) for k in keys], np.int64)
-            decided.append(local[factor.codes])
+            decided.append(_label_codes(source, batch[decision], decision, labels))
         else:
             decided.append(to_float(source, batch[decision], decision, offset))
         offset += rows
     if offset == 0:
         raise source.error("no data rows")
+    counted = np.concatenate(weights) if weights else None
     names, codes = [], []
     for level, part in zip(levels, parts, strict=True):
         values = list(level.index)
@@ -167,9 +199,11 @@ def read_selection(source: Source, spec: SelectionSpec) -> SelectionRows:
         rank[order] = np.arange(len(values))
         names.append(tuple(values[i] for i in order))
         codes.append(rank[np.concatenate(part)])
+    truth = None
     if spec.y_pred is not None:
         code, positive = _positive(source.display, spec, labels)
         selected = np.concatenate(decided) == code
+        truth = np.concatenate(truths) == code if truths else None
         threshold = None
     else:
         scores = np.concatenate(decided)
@@ -182,8 +216,27 @@ def read_selection(source: Source, spec: SelectionSpec) -> SelectionRows:
             selected = scores >= threshold
         positive = None
     return SelectionRows(
-        offset, tuple(groups), tuple(names), tuple(codes), selected, positive, threshold
+        offset if counted is None else int(counted.sum()),
+        tuple(groups),
+        tuple(names),
+        tuple(codes),
+        selected,
+        positive,
+        threshold,
+        counted,
+        truth,
     )
+
+
+def _label_codes(
+    source: Source, array: Any, column: str, labels: dict[float | str, int]
+) -> IntArray:
+    """Each row's label code, shared by the true label and the decision (1 and "1" are one)."""
+    factor = _factor(source, array, column)
+    keys = [label_key(v) for v in factor.values]
+    local = np.array([labels.setdefault(k, len(labels)) for k in keys], np.int64)
+    coded: IntArray = local[factor.codes]
+    return coded
 
 
 def _factor(source: Source, array: Any, column: str) -> Any:
@@ -252,7 +305,7 @@ def _combined(rows: SelectionRows, indices: Sequence[int], name: str) -> _View:
             f"the combinations of {', '.join(rows.columns[i] for i in indices)} number more "
             f"than {MAX_GROUPS}; pass fewer columns"
         )
-    flat = np.zeros(rows.n_rows, np.int64)
+    flat = np.zeros(len(rows.selected), np.int64)
     for i in indices:
         flat = flat * len(rows.levels[i]) + rows.codes[i]
     return _View(name, tuple(rows.columns[i] for i in indices), tuple(product(*levels)), flat, True)
@@ -275,12 +328,11 @@ def _stratum(
     rng: np.random.Generator | None,
 ) -> Stratum:
     k = len(view.groups)
-    codes = view.codes if mask is None else view.codes[mask]
-    chosen = rows.selected if mask is None else rows.selected[mask]
-    sizes = np.bincount(codes, minlength=k)
-    hits = np.bincount(codes, weights=chosen, minlength=k).astype(np.int64)
+    cells = rows.cells(view.codes, k, mask)
+    sizes, hits = cells.sum(axis=(1, 2)), cells[:, :, 1].sum(axis=1)
     total = int(sizes.sum())
     where = "in this group" if mask is None else "in this group within the stratum"
+    rates_by_group = _rate_metrics(cells, spec, where) if rows.truth is not None else None
     shares = [int(n) / total if total else None for n in sizes]
     included = [g for g in range(k) if sizes[g] > 0 and (shares[g] or 0) >= spec.min_share]
     excluded = [g for g in range(k) if sizes[g] > 0 and g not in included]
@@ -308,6 +360,7 @@ def _stratum(
                 impact_ratio=ratio,
                 excluded=g in excluded,
                 below_four_fifths=below,
+                metrics=None if rates_by_group is None else rates_by_group[g],
             )
         )
     if undefined:
@@ -340,7 +393,63 @@ def _stratum(
         impact_ratio=impact,
         difference=difference,
         p_value=p_value,
+        differences=None if rates_by_group is None else _differences(rates_by_group, included),
     )
+
+
+# The rates a stratum states beside the selection rate when the true label is known.
+STRATUM_RATES = (
+    "accuracy",
+    "true_positive_rate",
+    "false_positive_rate",
+    "false_negative_rate",
+    "true_negative_rate",
+    "precision",
+)
+_TRIALS = {
+    "accuracy": "no rows",
+    "true_positive_rate": "no rows with the positive true label",
+    "false_negative_rate": "no rows with the positive true label",
+    "false_positive_rate": "no rows with the negative true label",
+    "true_negative_rate": "no rows with the negative true label",
+    "precision": "no one selected",
+}
+
+
+def _rate_metrics(cells: IntArray, spec: SelectionSpec, where: str) -> list[dict[str, MetricValue]]:
+    """Every rate of each group, fairlearn's value with a binomial interval; undefined (null,
+    with the reason) where it has no trials, where fairlearn would write 0 by convention."""
+    from govern.fairness.intervals import rate_parts
+    from govern.fairness.metrics import binary_metrics
+
+    values = binary_metrics(cells)
+    out: list[dict[str, MetricValue]] = [{} for _ in range(len(cells))]
+    for name in STRATUM_RATES:
+        successes, trials = rate_parts(name, cells)
+        for g, metrics in enumerate(out):
+            n = int(trials[g])
+            if n == 0:
+                metrics[name] = MetricValue(value=None, reason=f"{_TRIALS[name]} {where}")
+                continue
+            lower, upper = rate_interval(int(successes[g]), n, spec.ci_level, spec.interval)
+            interval = Interval(lower=lower, upper=upper)
+            metrics[name] = MetricValue(value=float(values[name][g]), ci=interval)
+    return out
+
+
+def _differences(
+    rates: list[dict[str, MetricValue]], included: list[int]
+) -> dict[str, MetricValue]:
+    """Largest gap of each rate between included groups where it is defined (fairlearn's
+    between_groups difference within the stratum)."""
+    out = {}
+    for name in STRATUM_RATES:
+        defined = [v for g in included if (v := rates[g][name].value) is not None]
+        if len(defined) < 1:
+            out[name] = MetricValue(value=None, reason="no included group where it is defined")
+        else:
+            out[name] = MetricValue(value=max(defined) - min(defined))
+    return out
 
 
 def _undefined_ratio(included: list[int], top: float) -> str | None:
@@ -466,14 +575,16 @@ def pooled_features(
     Pooled over strata and over every group with rows (no minimum share), so that the existing
     demographic-parity gates read a selection-only report as they read any other.
     """
-    n, chosen = rows.n_rows, int(rows.selected.sum())
+    n = rows.n_rows
+    weight = rows.weight
+    chosen = int(rows.selected.sum() if weight is None else weight[rows.selected].sum())
     overall_rate = chosen / n
     overall = {"selection_rate": _rate(chosen, n, spec, "")}
     features = []
     for view in _views(rows, len(spec.sensitive)):
         k = len(view.groups)
-        sizes = np.bincount(view.codes, minlength=k)
-        hits = np.bincount(view.codes, weights=rows.selected, minlength=k).astype(np.int64)
+        cells = rows.cells(view.codes, k, None)
+        sizes, hits = cells.sum(axis=(1, 2)), cells[:, :, 1].sum(axis=1)
         groups = [
             GroupReport(
                 group="|".join(view.groups[g]),
