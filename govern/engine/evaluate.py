@@ -44,15 +44,13 @@ from govern.policy.checks import (
     LeafFinding,
     Outcome,
     evaluate,
-    is_automated,
     show_value,
 )
 from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
-from govern.policy.reads import MAX_OBSERVATIONS, evidence_kinds, fairness_gates, observe
-from govern.policy.schema_paths import unknown_paths
+from govern.policy.reads import MAX_OBSERVATIONS, observe
 from govern.reference import FRAMEWORKS
 
 
@@ -165,7 +163,7 @@ def _assess_rule(
         refs={k: list(v) for k, v in rule.spec.refs.items()},
         severity=rule.severity,
         blocking=rule.blocking,
-        automated=is_automated(rule.check),
+        automated=rule.automated,
         remediation=rule.spec.remediation,
         effective=effective,
         tightened=[
@@ -176,13 +174,13 @@ def _assess_rule(
         ],
         rule_file=rule.file,
         rule_line=rule.line,
-        check=rule.check.describe(rule.params),
-        expected=rule.check.describe(rule.params),
+        check=rule.description,
+        expected=rule.description,
         fairness_gates=[
             FairnessGate(
                 metric=g.metric, reference=g.reference, op=g.op, threshold=g.threshold, ci=g.ci
             )
-            for g in fairness_gates(rule.check, rule.params)
+            for g in rule.fairness_gates
         ],
     )
     applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
@@ -195,7 +193,7 @@ def _assess_rule(
             found=f"not applicable: {why_not}",
         )
 
-    unknown = unknown_paths(rule.check)
+    unknown = rule.path_problems
     outcome = evaluate(rule.check, ctx) if not unknown else _unknown_path_outcome(unknown)
     findings = [
         _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle)
@@ -269,7 +267,7 @@ def _compared(items: list[Finding], total: int) -> str:
 def _evidence_read(rule: Rule, bundle: EvidenceBundle, cited: list[Finding]) -> list[EvidenceRead]:
     """Each evidence file the rule's check reads, with the first line a result cites in it."""
     documents: list[tuple[str, SourceDocument]] = []
-    for kind in evidence_kinds(rule.check):
+    for kind in rule.evidence_kinds:
         if kind == "manifest":
             documents.append((kind, bundle.manifest_document))
         else:
@@ -292,7 +290,7 @@ def _evidence_read(rule: Rule, bundle: EvidenceBundle, cited: list[Finding]) -> 
 _RULE_CHECK: tuple[str | int, ...] = ("<check>",)
 
 
-def _unknown_path_outcome(problems: list[str]) -> Outcome:
+def _unknown_path_outcome(problems: tuple[str, ...]) -> Outcome:
     """A rule whose check names fields the evidence schema lacks checks nothing: an error, so that
     a misspelt path never passes as "nothing to check"."""
     findings = [

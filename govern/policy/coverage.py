@@ -55,7 +55,27 @@ class FrameworkCoverage:
         return self.share("automated")
 
 
+# Coverage depends only on the packs' files (which rules cite which provisions, and how they
+# check them), not on the system assessed: a run over many systems measures it once per set of
+# packs. Keyed by each pack's source and file digests, so an edited pack is measured again.
+_MEASURED: dict[tuple[object, ...], FrameworkCoverage] = {}
+_MEASURED_MAX = 32
+
+
 def framework_coverage(packs: PackSet, framework: str) -> FrameworkCoverage:
+    """How the packs cover `framework`'s catalogue, measured once per distinct set of packs."""
+    key = (framework, tuple((pack.source, pack.files) for pack in packs.packs))
+    if not all(pack.files for pack in packs.packs):
+        return _measure(packs, framework)  # packs not read from files have nothing to key by
+    measured = _MEASURED.get(key)
+    if measured is None:
+        if len(_MEASURED) >= _MEASURED_MAX:
+            _MEASURED.clear()
+        measured = _MEASURED[key] = _measure(packs, framework)
+    return measured
+
+
+def _measure(packs: PackSet, framework: str) -> FrameworkCoverage:
     catalogue = load_catalogue(framework)
     automated: dict[str, list[str]] = {}
     attested: dict[str, list[str]] = {}
