@@ -50,7 +50,7 @@ def floor(systems: list[Path]) -> None:
             raw = path.read_bytes()
             hashlib.sha256(raw).hexdigest()
             if path.suffix in PARSED:
-                yaml.load(raw, Loader=loader)  # noqa: S506  # CSafeLoader is the safe loader
+                yaml.load(raw, Loader=loader)  # CSafeLoader is the safe loader
 
 
 def govern_run(systems: list[Path]) -> None:
@@ -69,7 +69,10 @@ def govern_run(systems: list[Path]) -> None:
         packs = packs_by_sources.get(sources)
         if packs is None:
             packs = load_packs(
-                list(sources), bundle.root, bundle.manifest_document, read_boundary(bundle.root, None)
+                list(sources),
+                bundle.root,
+                bundle.manifest_document,
+                read_boundary(bundle.root, None),
             )
             assert not reference_problems(packs)
             packs_by_sources[sources] = packs
