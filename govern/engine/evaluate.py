@@ -50,7 +50,7 @@ from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
 from govern.policy.paths import MISSING
-from govern.policy.reads import MAX_OBSERVATIONS, observe
+from govern.policy.reads import MAX_OBSERVATIONS
 from govern.reference import FRAMEWORKS
 
 
@@ -229,7 +229,7 @@ def _assess_rule(
     gating = _gates(rule, status, effective, options)
     observations = []
     if outcome.status == "pass":
-        seen = observe(rule.check, ctx)
+        seen = outcome.observed
         observations = [_finding(o, bundle) for o in seen[:MAX_OBSERVATIONS]]
         found = _compared(observations, len(seen))
         if message.startswith("all checks met"):

@@ -68,14 +68,28 @@ class SourceDocument:
 
     @cached_property
     def positions(self) -> dict[FieldPath, Position]:
+        """Every key's and item's position (importers map them all); `locate` needs none."""
         if self._yaml_positions is not None:
             return self._yaml_positions
         return _json_positions(self.text)
 
+    @cached_property
+    def _located(self) -> dict[FieldPath, Position]:
+        return {}
+
     def locate(self, field_path: FieldPath) -> Position:
-        """Position of a field, or of its nearest ancestor that exists in the file."""
-        positions = self.positions
+        """Position of a field, or of its nearest ancestor that exists in the file.
+
+        A JSON file is scanned only along the path asked for, and only when a result cites it:
+        a fairness report runs to thousands of values, of which a run cites a handful.
+        """
         path = tuple(field_path)
+        if self._yaml_positions is None and "positions" not in self.__dict__:
+            found = self._located.get(path)
+            if found is None:
+                found = self._located[path] = _json_locate(self.text, path)
+            return found
+        positions = self.positions
         while path:
             if path in positions:
                 return positions[path]
@@ -437,6 +451,79 @@ def _json_positions(text: str) -> dict[FieldPath, Position]:
     with contextlib.suppress(IndexError, AssertionError, RecursionError):
         value(0, ())
     return positions
+
+
+def _json_locate(text: str, path: FieldPath) -> Position:
+    """Where `path` (or its nearest existing ancestor) sits in JSON text json.loads accepted.
+
+    Values beside the path are skipped bracket to bracket by one regular expression, so the cost
+    is the text up to the value, not a walk of every key in the file.
+    """
+    position = Position(1, 1)
+    with contextlib.suppress(IndexError, AssertionError, StopIteration):
+        i = _skip_ws(text, 0)
+        for part in path:
+            found = _json_member(text, i, part)
+            if found is None:
+                break
+            at, i = found
+            position = _offset_position(text, at)
+    return position
+
+
+def _json_member(text: str, i: int, part: str | int) -> tuple[int, int] | None:
+    """(where the key or item starts, where its value starts) of `part` in the container at i."""
+    opening = text[i]
+    if (opening, isinstance(part, int)) not in (("{", False), ("[", True)):
+        return None
+    i = _skip_ws(text, i + 1)
+    if text[i] in "}]":
+        return None
+    index = 0
+    while True:
+        at = i = _skip_ws(text, i)
+        if opening == "{":
+            match = _STRING.match(text, i)
+            assert match is not None
+            hit = json.loads(match.group()) == part
+            i = _skip_ws(text, _skip_ws(text, match.end()) + 1)  # past ':'
+        else:
+            hit = index == part
+            index += 1
+        if hit:
+            return at, i
+        i = _skip_ws(text, _skip_value(text, i))
+        if text[i] != ",":
+            return None
+        i += 1
+
+
+def _skip_value(text: str, i: int) -> int:
+    """The offset just past the JSON value starting at i."""
+    if text[i] in "{[":
+        depth = 0
+        for match in _JSON_TOKEN.finditer(text, i):
+            token = match.group()
+            if token in ("{", "["):
+                depth += 1
+            elif token in ("}", "]"):
+                depth -= 1
+                if depth == 0:
+                    return match.end()
+        raise IndexError(i)
+    match = (_STRING if text[i] == '"' else _OTHER).match(text, i)
+    assert match is not None
+    return match.end()
+
+
+def _skip_ws(text: str, i: int) -> int:
+    match = _WS.match(text, i)
+    return match.end() if match else i
+
+
+def _offset_position(text: str, offset: int) -> Position:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def iter_field_paths(data: Any, prefix: FieldPath = ()) -> Iterator[FieldPath]:

@@ -510,6 +510,9 @@ class Outcome:
     attestations: list[AttestationUse] = field(default_factory=list)
     warnings: list[LeafFinding] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
+    # For a pass: what the check compared, each leaf's expectation and the value it found (see
+    # govern.policy.reads), gathered in the same pass so a passing rule is never evaluated twice.
+    observed: list[LeafFinding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -559,7 +562,13 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     findings = [f for f in results if f.status != WARN]
     warnings = [f for f in results if f.status == WARN]
     if not findings:
-        return Outcome(PASS, warnings=warnings, held=[Held(x.path, x.value) for x in leaves])
+        expected = check.describe(ctx.params)
+        return Outcome(
+            PASS,
+            warnings=warnings,
+            held=[Held(x.path, x.value) for x in leaves],
+            observed=[LeafFinding(expected, show_value(x.value), x.path, PASS) for x in leaves],
+        )
     statuses = {f.status for f in findings}
     status = next(s for s in (FAIL, ERROR, INSUFFICIENT) if s in statuses)
     return Outcome(status, findings, warnings=warnings)
@@ -567,11 +576,16 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
 
 def _negate(check: Not, ctx: Context) -> Outcome:
     inner = evaluate(check.item, ctx)
+    expected = check.describe(ctx.params)
     if inner.status == FAIL:
-        return Outcome(PASS, held=[Held(f.path, text=f.found) for f in inner.findings])
+        seen = [LeafFinding(expected, f.found, f.path, PASS) for f in inner.findings]
+        return Outcome(
+            PASS,
+            held=[Held(f.path, text=f.found) for f in inner.findings],
+            observed=seen or [LeafFinding(expected, "it does not hold", (), PASS)],
+        )
     if inner.status != PASS:
         return inner
-    expected = check.describe(ctx.params)
     held = inner.held or [Held((), text="it holds")]
     return Outcome(FAIL, [LeafFinding(expected, h.found(), h.path, held=True) for h in held])
 
@@ -595,7 +609,8 @@ def _is_number(value: Any) -> bool:
 
 def _each(check: Each, ctx: Context) -> Outcome:
     outcomes = []
-    for leaf in resolve(check.path, ctx.view):
+    leaves = resolve(check.path, ctx.view)
+    for leaf in leaves:
         if leaf.value is MISSING:
             continue
         inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
@@ -608,13 +623,19 @@ def _each(check: Each, ctx: Context) -> Outcome:
     status = next((s for s in order if s in statuses), PASS)
     held = [h for o in outcomes for h in o.held]
     if not held:
-        held = [Held(_count_location(resolve(check.path, ctx.view)), text="no entries")]
+        held = [Held(_count_location(leaves), text="no entries")]
+    observed = [seen for o in outcomes for seen in o.observed]
+    if not observed:
+        expected = check.describe(ctx.params)
+        where = _count_location(leaves)
+        observed = [LeafFinding(expected, "no entries to check", where, PASS)]
     return Outcome(
         status,
         [f for o in outcomes if o.status != PASS for f in o.findings],
         [a for o in outcomes for a in o.attestations],
         [w for o in outcomes for w in o.warnings],
         held,
+        observed,
     )
 
 
@@ -630,6 +651,7 @@ def _rebase(outcome: Outcome, base: tuple[str | int, ...]) -> Outcome:
         outcome.attestations,
         [replace(w, path=move(w.path)) for w in outcome.warnings],
         [replace(h, path=move(h.path)) for h in outcome.held],
+        [replace(o, path=move(o.path)) for o in outcome.observed],
     )
 
 
@@ -653,12 +675,15 @@ def _combine(check: Combine, ctx: Context) -> Outcome:
         order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
         status = next((s for s in order if s in statuses), PASS)
         findings = [f for o in outcomes if o.status != PASS for f in o.findings]
+        observed = [seen for o in outcomes for seen in o.observed]
     else:
         order = (PASS, NEEDS_ATTESTATION, INSUFFICIENT, ERROR)
         status = next((s for s in order if s in statuses), FAIL)
         findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
+        # An `any` that holds rests on its first operand that holds.
+        observed = next((o.observed for o in outcomes if o.status == PASS), [])
     held = next((o.held for o in outcomes if o.status == PASS and o.held), [])
-    return Outcome(status, findings, attestations, warnings, held)
+    return Outcome(status, findings, attestations, warnings, held, observed)
 
 
 def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
@@ -771,7 +796,11 @@ def _within_days(check: WithinDays, ctx: Context) -> Outcome:
         where = _count_location(resolve(check.end, ctx.view))
     if elapsed > limit:
         return Outcome(FAIL, [LeafFinding(expected, found, where)])
-    return Outcome(PASS, held=[Held(where, text=found)])
+    observed = [
+        LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
+        for leaf in (start, *resolve(check.end, ctx.view))
+    ]
+    return Outcome(PASS, held=[Held(where, text=found)], observed=observed)
 
 
 def _small_group(path: tuple[str | int, ...], view: dict[str, Any], min_n: float) -> str | None:
@@ -805,7 +834,9 @@ def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
     low = _limit(check.at_least, ctx) if check.at_least is not None else None
     high = _limit(check.at_most, ctx) if check.at_most is not None else None
     if (low is None or count >= low) and (high is None or count <= high):
-        return Outcome(PASS, held=[Held(_count_location(leaves), text=f"{count} entries")])
+        where = _count_location(leaves)
+        seen = LeafFinding(check.describe(ctx.params), f"{count} entries", where, PASS)
+        return Outcome(PASS, held=[Held(where, text=f"{count} entries")], observed=[seen])
     where = _count_location(leaves)
     return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), f"{count} entries", where)])
 
@@ -851,12 +882,19 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
             shown = f"attested by {attestation.attested_by.name} ({level})"
             held = Held(("attestations", index), text=shown)
             use = AttestationUse(check.control, attestation, None, seal, level)
-            return Outcome(PASS, [], [use], held=[held])
+            seen = LeafFinding(expected, _attested(attestation), ("attestations",), PASS)
+            return Outcome(PASS, [], [use], held=[held], observed=[seen])
         problems.append((index, attestation, problem, seal, level))
     index, attestation, problem, seal, level = problems[-1]
     finding = LeafFinding(expected, problem, ("attestations", index), NEEDS_ATTESTATION)
     use = AttestationUse(check.control, attestation, problem, seal, level)
     return Outcome(NEEDS_ATTESTATION, [finding], [use])
+
+
+def _attested(attestation: Any) -> str:
+    person = attestation.attested_by
+    role = f" ({person.role})" if getattr(person, "role", None) else ""
+    return f"attested by {person.name}{role} on {attestation.date}"
 
 
 def _seal_problem(seal: Any, as_of: dt.date) -> str | None:
