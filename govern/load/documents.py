@@ -511,9 +511,9 @@ def _skip_value(text: str, i: int) -> int:
                 if depth == 0:
                     return match.end()
         raise IndexError(i)
-    match = (_STRING if text[i] == '"' else _OTHER).match(text, i)
-    assert match is not None
-    return match.end()
+    scalar = (_STRING if text[i] == '"' else _OTHER).match(text, i)
+    assert scalar is not None
+    return scalar.end()
 
 
 def _skip_ws(text: str, i: int) -> int:
