@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -74,7 +74,7 @@ class SourceDocument:
         return _json_positions(self.text)
 
     @cached_property
-    def _located(self) -> dict[FieldPath, Position]:
+    def _walked(self) -> dict[FieldPath, tuple[Position, int]]:
         return {}
 
     def locate(self, field_path: FieldPath) -> Position:
@@ -85,10 +85,7 @@ class SourceDocument:
         """
         path = tuple(field_path)
         if self._yaml_positions is None and "positions" not in self.__dict__:
-            found = self._located.get(path)
-            if found is None:
-                found = self._located[path] = _json_locate(self.text, path)
-            return found
+            return _json_locate(self.text, path, self._walked)
         positions = self.positions
         while path:
             if path in positions:
@@ -388,6 +385,9 @@ def _find_key(text: str, key: str) -> tuple[int, int]:
 
 
 _WS = re.compile(r"[ \t\r\n]*")
+_DECODER = json.JSONDecoder()
+# json's C string scanner: (decoded string, offset past its closing quote) from after the quote.
+_scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _OTHER = re.compile(r"[^,\]\}\s]+")
 
@@ -453,21 +453,30 @@ def _json_positions(text: str) -> dict[FieldPath, Position]:
     return positions
 
 
-def _json_locate(text: str, path: FieldPath) -> Position:
+def _json_locate(
+    text: str, path: FieldPath, walked: dict[FieldPath, tuple[Position, int]] | None = None
+) -> Position:
     """Where `path` (or its nearest existing ancestor) sits in JSON text json.loads accepted.
 
-    Values beside the path are skipped bracket to bracket by one regular expression, so the cost
-    is the text up to the value, not a walk of every key in the file.
+    Values beside the path are skipped by json's C scanner, so the cost is the text up to the
+    value, not a walk of every key in the file. `walked` keeps, per path already found, its
+    position and where its value starts, so paths sharing a prefix walk it once.
     """
-    position = Position(1, 1)
-    with contextlib.suppress(IndexError, AssertionError, StopIteration):
-        i = _skip_ws(text, 0)
-        for part in path:
-            found = _json_member(text, i, part)
+    walked = {} if walked is None else walked
+    if () not in walked:
+        walked[()] = (Position(1, 1), _skip_ws(text, 0))
+    depth = len(path)
+    while path[:depth] not in walked:
+        depth -= 1
+    position, i = walked[path[:depth]]
+    with contextlib.suppress(IndexError, AssertionError, ValueError):
+        for end in range(depth + 1, len(path) + 1):
+            found = _json_member(text, i, path[end - 1])
             if found is None:
                 break
             at, i = found
             position = _offset_position(text, at)
+            walked[path[:end]] = (position, i)
     return position
 
 
@@ -483,10 +492,9 @@ def _json_member(text: str, i: int, part: str | int) -> tuple[int, int] | None:
     while True:
         at = i = _skip_ws(text, i)
         if opening == "{":
-            match = _STRING.match(text, i)
-            assert match is not None
-            hit = json.loads(match.group()) == part
-            i = _skip_ws(text, _skip_ws(text, match.end()) + 1)  # past ':'
+            key, end = _scan_string(text, i + 1)
+            hit = key == part
+            i = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
         else:
             hit = index == part
             index += 1
@@ -499,21 +507,8 @@ def _json_member(text: str, i: int, part: str | int) -> tuple[int, int] | None:
 
 
 def _skip_value(text: str, i: int) -> int:
-    """The offset just past the JSON value starting at i."""
-    if text[i] in "{[":
-        depth = 0
-        for match in _JSON_TOKEN.finditer(text, i):
-            token = match.group()
-            if token in ("{", "["):
-                depth += 1
-            elif token in ("}", "]"):
-                depth -= 1
-                if depth == 0:
-                    return match.end()
-        raise IndexError(i)
-    scalar = (_STRING if text[i] == '"' else _OTHER).match(text, i)
-    assert scalar is not None
-    return scalar.end()
+    """The offset just past the JSON value starting at i (decoded by json's C scanner)."""
+    return int(_DECODER.raw_decode(text, i)[1])
 
 
 def _skip_ws(text: str, i: int) -> int:
