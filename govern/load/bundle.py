@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from govern.load.validation import load_validate
 if TYPE_CHECKING:
     # The manifest model is imported where it is used, so that loading this module stays cheap.
     from govern.load.manifest import EvidenceRef, Manifest
+
+_CHUNK = 1 << 20
 
 __all__ = [
     "EvidenceBundle",
@@ -74,6 +77,10 @@ class EvidenceBundle:
     gpai: dict[str, EvidenceItem] = field(default_factory=dict)
     # One per attestation entry: signed, recorded or invalid (govern.load.seals).
     seals: tuple[Seal, ...] = ()
+    # The sha256 of each fairness report's predictions file, by the path the report names; None
+    # when it is outside the system folder or unreadable. Hashed here, once, so the engine that
+    # compares it with the report reads no file.
+    source_digests: dict[str, str | None] = field(default_factory=dict)
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -264,7 +271,34 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         fria,
         seals=seals,
         gpai=loaded_gpai,
+        source_digests=_source_digests(root, loaded_fairness),
     )
+
+
+def _source_digests(root: Path, fairness: tuple[EvidenceItem, ...]) -> dict[str, str | None]:
+    digests: dict[str, str | None] = {}
+    for item in fairness:
+        source = item.model.source.path
+        if source not in digests:
+            digests[source] = _file_digest(root, source)
+    return digests
+
+
+def _file_digest(root: Path, relative: str) -> str | None:
+    """The sha256 of a file inside `root`, or None when it may not or cannot be read (then
+    there is nothing to compare; the fairness rules report a missing predictions file)."""
+    try:
+        path = contained(root, relative, noun="predictions file")
+    except PathRefused:
+        return None
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _seals(
