@@ -49,7 +49,7 @@ from govern.policy.checks import (
 from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
-from govern.policy.paths import MISSING
+from govern.policy.paths import MISSING, Leaf
 from govern.policy.reads import MAX_OBSERVATIONS
 from govern.reference import FRAMEWORKS
 
@@ -79,10 +79,14 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     results += coherence_results(
         bundle, options.as_of, _max_age(packs), find_attestation, _coherence_gates(options)
     )
+    resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
+    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] = {}
     for rule in packs.rules:
-        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal)
+        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal, resolved)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
-        results.append(_assess_rule(rule, ctx, bundle, classification, rule_waivers, options))
+        results.append(
+            _assess_rule(rule, ctx, bundle, classification, rule_waivers, options, places)
+        )
 
     for entry in waivers:
         if entry.rule is not None and entry.rule not in known:
@@ -153,6 +157,7 @@ def _assess_rule(
     classification: ClassificationResult,
     waivers: list[WaiverEntry],
     options: EngineOptions,
+    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]],
 ) -> RuleResult:
     effective = _effective(rule, classification, options)
     base: dict[str, Any] = dict(
@@ -196,10 +201,10 @@ def _assess_rule(
     unknown = rule.path_problems
     outcome = evaluate(rule.check, ctx) if not unknown else _unknown_path_outcome(unknown)
     findings = [
-        _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle)
+        _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle, places)
         for f in outcome.findings
     ]
-    notes = [_finding(f, bundle) for f in outcome.warnings]
+    notes = [_finding(f, bundle, places) for f in outcome.warnings]
     attestations = [_attestation_info(use) for use in outcome.attestations]
     status = outcome.status
     message = _message(status, findings, attestations)
@@ -230,7 +235,7 @@ def _assess_rule(
     observations = []
     if outcome.status == "pass":
         seen = outcome.observed
-        observations = [_finding(o, bundle) for o in seen[:MAX_OBSERVATIONS]]
+        observations = [_finding(o, bundle, places) for o in seen[:MAX_OBSERVATIONS]]
         found = _compared(observations, len(seen))
         if message.startswith("all checks met"):
             # A pass says what it rests on, as a failure does: the values that met the check.
@@ -569,16 +574,19 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
     }
 
 
-def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
-    document, inner = _locate(leaf.path, bundle)
-    position = document.locate(inner)
-    location = Location(
-        file=document.display,
-        line=position.line,
-        column=position.column,
-        field=format_field_path(leaf.path),
-        sha256=document.sha256,
-    )
+def _finding(
+    leaf: LeafFinding,
+    bundle: EvidenceBundle,
+    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] | None = None,
+) -> Finding:
+    """The finding for a leaf, placed in its file. `places` keeps the places already found in
+    this run: the rules of one system cite the same fields many times."""
+    placed = places.get(leaf.path) if places is not None else None
+    if placed is None:
+        placed = _place(leaf.path, bundle)
+        if places is not None:
+            places[leaf.path] = placed
+    document, location = placed
     found = leaf.found
     if document is bundle.manifest_document and leaf.path[:1] in _EVIDENCE_KEYS:
         key = _EVIDENCE_KEYS[leaf.path[:1]]
@@ -586,6 +594,19 @@ def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
         found += f" ({gpai_missing(leaf.path)})"
     return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
+
+
+def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceDocument, Location]:
+    document, inner = _locate(path, bundle)
+    position = document.locate(inner)
+    location = Location(
+        file=document.display,
+        line=position.line,
+        column=position.column,
+        field=format_field_path(path),
+        sha256=document.sha256,
+    )
+    return document, location
 
 
 _EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {

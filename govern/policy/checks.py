@@ -525,6 +525,18 @@ class Context:
     as_of: dt.date
     # The seal (govern.load.seals.Seal) of the attestation at an index; None: recorded.
     seal_of: Callable[[int], Any] = field(default=lambda index: None)
+    # Leaves already resolved against this very view, by path text: the rules of one system
+    # read the same fields again and again. None: resolve afresh (an `each` entry's view).
+    resolved: dict[str, list[Leaf]] | None = None
+
+    def resolve(self, path: EvidencePath) -> list[Leaf]:
+        """`resolve(path, self.view)`, once per path for a shared view. Callers do not mutate."""
+        if self.resolved is None:
+            return resolve(path, self.view)
+        leaves = self.resolved.get(path.text)
+        if leaves is None:
+            leaves = self.resolved[path.text] = resolve(path, self.view)
+        return leaves
 
 
 def is_automated(check: Check) -> bool:
@@ -555,7 +567,7 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
         return _each(check, ctx)
     if isinstance(check, WithinDays):
         return _within_days(check, ctx)
-    leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
+    leaves = ctx.resolve(check.path)  # type: ignore[attr-defined]
     if isinstance(check, Count):
         return _count(check, leaves, ctx)
     results = [f for leaf in leaves if (f := _leaf(check, leaf, ctx)) is not None]
@@ -609,11 +621,11 @@ def _is_number(value: Any) -> bool:
 
 def _each(check: Each, ctx: Context) -> Outcome:
     outcomes = []
-    leaves = resolve(check.path, ctx.view)
+    leaves = ctx.resolve(check.path)
     for leaf in leaves:
         if leaf.value is MISSING:
             continue
-        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
+        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value}, resolved=None)
         if check.when is not None and evaluate(check.when, inner).status != PASS:
             continue
         outcome = evaluate(check.check, inner)
@@ -659,7 +671,7 @@ def _limit(value: Number, ctx: Context) -> float | None:
     """A threshold's value; None when it reads the evidence and finds no number there."""
     if not isinstance(value, PathRef):
         return _number(value, ctx.params)
-    leaves = resolve(value.path, ctx.view)
+    leaves = ctx.resolve(value.path)
     found = leaves[0].value if leaves else MISSING
     if isinstance(found, bool) or not isinstance(found, int | float):
         return None
@@ -775,13 +787,13 @@ def _bound_metric(
 
 def _within_days(check: WithinDays, ctx: Context) -> Outcome:
     expected = check.describe(ctx.params)
-    (start,) = resolve(check.start, ctx.view)
+    (start,) = ctx.resolve(check.start)
     if not isinstance(start.value, dt.date):
         shown = "missing" if start.value is MISSING or start.value is None else "not a date"
         return Outcome(FAIL, [LeafFinding(expected, f"{check.start} is {shown}", start.path)])
     ends = [
         leaf
-        for leaf in resolve(check.end, ctx.view)
+        for leaf in ctx.resolve(check.end)
         if isinstance(leaf.value, dt.date) and leaf.value <= ctx.as_of
     ]
     limit = _number(check.days, ctx.params)
@@ -793,12 +805,12 @@ def _within_days(check: WithinDays, ctx: Context) -> Outcome:
     else:
         elapsed = (ctx.as_of - start.value).days
         found = f"none by {ctx.as_of} ({elapsed} days after {start.value})"
-        where = _count_location(resolve(check.end, ctx.view))
+        where = _count_location(ctx.resolve(check.end))
     if elapsed > limit:
         return Outcome(FAIL, [LeafFinding(expected, found, where)])
     observed = [
         LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
-        for leaf in (start, *resolve(check.end, ctx.view))
+        for leaf in (start, *ctx.resolve(check.end))
     ]
     return Outcome(PASS, held=[Held(where, text=found)], observed=observed)
 
