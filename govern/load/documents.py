@@ -65,12 +65,16 @@ class SourceDocument:
     text: str = field(repr=False)
     format: str = "yaml"
     _yaml_positions: dict[FieldPath, Position] | None = field(default=None, repr=False)
+    # The composed YAML the data was built from: positions are read from it when asked for.
+    _yaml_node: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def positions(self) -> dict[FieldPath, Position]:
         """Every key's and item's position (importers map them all); `locate` needs none."""
         if self._yaml_positions is not None:
             return self._yaml_positions
+        if self._yaml_node is not None:
+            return _yaml_positions(self._yaml_node)
         return _json_positions(self.text)
 
     @cached_property
@@ -80,11 +84,13 @@ class SourceDocument:
     def locate(self, field_path: FieldPath) -> Position:
         """Position of a field, or of its nearest ancestor that exists in the file.
 
-        A JSON file is scanned only along the path asked for, and only when a result cites it:
-        a fairness report runs to thousands of values, of which a run cites a handful.
+        A file is walked only along the path asked for, and only when a result cites it: a
+        fairness report runs to thousands of values, of which a run cites a handful.
         """
         path = tuple(field_path)
         if self._yaml_positions is None and "positions" not in self.__dict__:
+            if self._yaml_node is not None:
+                return _yaml_locate(self._yaml_node, path)
             return _json_locate(self.text, path, self._walked)
         positions = self.positions
         while path:
@@ -171,8 +177,8 @@ def parse_document(
     if fmt == "json":
         data = _parse_json(text, display)
         return SourceDocument(path, display, digest, len(raw), data, text, "json")
-    data, positions = _parse_yaml(text, display)
-    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", positions)
+    data, root = _parse_yaml(text, display)
+    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", None, root)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +190,6 @@ class _YamlBuilder:
 
     def __init__(self, display: str) -> None:
         self.display = display
-        self.positions: dict[FieldPath, Position] = {(): Position(1, 1)}
         self.problems: list[Problem] = []
         self.nodes = 0
         self.active: set[int] = set()
@@ -231,9 +236,7 @@ class _YamlBuilder:
     def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         items = []
         for index, item in enumerate(node.value):
-            item_path = (*path, index)
-            self.positions.setdefault(item_path, _pos(item))
-            items.append(self.build(item, item_path))
+            items.append(self.build(item, (*path, index)))
         return items
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
@@ -252,7 +255,6 @@ class _YamlBuilder:
             if key in result:
                 self.problem(key_node, key_path, f"duplicate key {excerpt(key)}")
                 continue
-            self.positions.setdefault(key_path, _pos(key_node))
             result[key] = self.build(value_node, key_path)
         return result
 
@@ -279,7 +281,7 @@ def _pos(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]]:
+def _parse_yaml(text: str, display: str) -> tuple[Any, yaml.Node]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -311,7 +313,52 @@ def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]
         raise InputError.single(display, "document is nested too deeply", 1, 1) from None
     if builder.problems:
         raise InputError(builder.problems)
-    return data, builder.positions
+    return data, root
+
+
+def _yaml_positions(root: yaml.Node) -> dict[FieldPath, Position]:
+    """Every key's and item's position in composed YAML the builder accepted (the first of
+    each, as the builder keeps the first of each)."""
+    positions: dict[FieldPath, Position] = {(): Position(1, 1)}
+    # Depth first, in document order (the order the builder met them), without recursion.
+    stack: list[tuple[FieldPath, Iterator[tuple[str | int, yaml.Node, yaml.Node]]]] = [
+        ((), _yaml_children(root))
+    ]
+    while stack:
+        path, children = stack[-1]
+        step = next(children, None)
+        if step is None:
+            stack.pop()
+            continue
+        part, child, at = step
+        child_path = (*path, part)
+        if child_path not in positions:
+            positions[child_path] = _pos(at)
+            stack.append((child_path, _yaml_children(child)))
+    return positions
+
+
+def _yaml_locate(root: yaml.Node, path: FieldPath) -> Position:
+    """The position of `path`, or of its nearest existing ancestor, walking only along it."""
+    position, node = Position(1, 1), root
+    for part in path:
+        found = next(((c, at) for p, c, at in _yaml_children(node) if p == part), None)
+        if found is None:
+            break
+        node, at = found
+        position = _pos(at)
+    return position
+
+
+def _yaml_children(node: yaml.Node) -> Iterator[tuple[str | int, yaml.Node, yaml.Node]]:
+    """(key or index, value node, node its position is taken from) of a mapping or sequence."""
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield index, item, item
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                yield str(key_node.value), value_node, key_node
 
 
 # ---------------------------------------------------------------------------------------------
