@@ -6,6 +6,7 @@ Nothing is silently missing: every id of the reference catalogue is listed, cove
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from govern.policy.checks import is_automated
@@ -37,7 +38,8 @@ class FrameworkCoverage:
     provisions: tuple[ProvisionCoverage, ...]
     counts: dict[str, int] = field(default_factory=dict)
 
-    @property
+    # Cached: a measured coverage is shared by every system assessed with the same packs.
+    @cached_property
     def counted(self) -> int:
         return sum(1 for p in self.provisions if p.counted)
 
@@ -46,11 +48,11 @@ class FrameworkCoverage:
         hits = sum(1 for p in self.provisions if p.counted and p.status in statuses)
         return hits / total if total else 0.0
 
-    @property
+    @cached_property
     def covered_share(self) -> float:
         return self.share("automated", "attestation", "via_points")
 
-    @property
+    @cached_property
     def automated_share(self) -> float:
         return self.share("automated")
 
