@@ -133,6 +133,9 @@ _TRUE = ("1", "true", "t", "yes", "y", "on")  # what click accepts for the --deb
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and turn every failure into a message and an exit code."""
+    from govern.__main__ import quiet_pydantic
+
+    quiet_pydantic()  # also when called as a library function (tests, scripts)
     args = argv if argv is not None else sys.argv[1:]
     debug = "--debug" in args or os.environ.get("GOVERN_DEBUG", "").lower() in _TRUE
     _library_output(debug)

@@ -11,16 +11,13 @@ policy language (one path, one value) cannot express.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from govern.engine.assessment import AttestationInfo, Finding, Location, RuleResult
 from govern.load.bundle import EvidenceBundle, EvidenceItem
-from govern.load.containment import PathRefused, contained
 from govern.load.documents import SourceDocument, format_field_path
 
 Severity = Literal["critical", "high", "medium", "low"]
@@ -34,7 +31,6 @@ TITLE = "Evidence coherence"
 PURPOSE_CONTROL = "purpose_coherence"
 # Dataset roles whose data must exist before the release they trained or tested.
 _PRE_RELEASE_ROLES = {"training", "validation", "testing", "fine_tuning"}
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -241,11 +237,7 @@ def _predictions(rule: _Rule, report: EvidenceItem, bundle: EvidenceBundle) -> N
     against any dataset record that lists the same path."""
     source = report.model.source
     side = Side(report.document, ("source", "sha256"), source.sha256)
-    try:
-        path = contained(bundle.root, source.path, noun="predictions file")
-    except PathRefused:
-        path = None
-    digest = _digest(path) if path is not None else None
+    digest = bundle.source_digests.get(source.path)  # hashed once, when the system was loaded
     if digest is not None:
         rule.compared += 1
         if digest != source.sha256:
@@ -270,19 +262,6 @@ def _predictions(rule: _Rule, report: EvidenceItem, bundle: EvidenceBundle) -> N
                     f"sha256 {item.sha256[:12]}...",
                     f"sha256 {source.sha256[:12]}...",
                 )
-
-
-def _digest(path: Path) -> str | None:
-    """The sha256 of a file govern may read, or None when it cannot be read (then there is
-    nothing to compare; the fairness rules report a missing predictions file themselves)."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 def _evaluation_datasets(bundle: EvidenceBundle) -> _Rule:

@@ -44,15 +44,13 @@ from govern.policy.checks import (
     LeafFinding,
     Outcome,
     evaluate,
-    is_automated,
     show_value,
 )
 from govern.policy.coverage import framework_coverage
 from govern.policy.loader import PackSet
 from govern.policy.model import SEVERITY_RANK, Applicability, Rule
-from govern.policy.paths import MISSING
-from govern.policy.reads import MAX_OBSERVATIONS, evidence_kinds, fairness_gates, observe
-from govern.policy.schema_paths import unknown_paths
+from govern.policy.paths import MISSING, Leaf
+from govern.policy.reads import MAX_OBSERVATIONS
 from govern.reference import FRAMEWORKS
 
 
@@ -81,10 +79,14 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     results += coherence_results(
         bundle, options.as_of, _max_age(packs), find_attestation, _coherence_gates(options)
     )
+    resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
+    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] = {}
     for rule in packs.rules:
-        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal)
+        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal, resolved)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
-        results.append(_assess_rule(rule, ctx, bundle, classification, rule_waivers, options))
+        results.append(
+            _assess_rule(rule, ctx, bundle, classification, rule_waivers, options, places)
+        )
 
     for entry in waivers:
         if entry.rule is not None and entry.rule not in known:
@@ -156,6 +158,7 @@ def _assess_rule(
     classification: ClassificationResult,
     waivers: list[WaiverEntry],
     options: EngineOptions,
+    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]],
 ) -> RuleResult:
     effective = _effective(rule, classification, options)
     base: dict[str, Any] = dict(
@@ -166,7 +169,7 @@ def _assess_rule(
         refs={k: list(v) for k, v in rule.spec.refs.items()},
         severity=rule.severity,
         blocking=rule.blocking,
-        automated=is_automated(rule.check),
+        automated=rule.automated,
         remediation=rule.spec.remediation,
         effective=effective,
         tightened=[
@@ -177,13 +180,13 @@ def _assess_rule(
         ],
         rule_file=rule.file,
         rule_line=rule.line,
-        check=rule.check.describe(rule.params),
-        expected=rule.check.describe(rule.params),
+        check=rule.description,
+        expected=rule.description,
         fairness_gates=[
             FairnessGate(
                 metric=g.metric, reference=g.reference, op=g.op, threshold=g.threshold, ci=g.ci
             )
-            for g in fairness_gates(rule.check, rule.params)
+            for g in rule.fairness_gates
         ],
     )
     applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
@@ -196,13 +199,13 @@ def _assess_rule(
             found=f"not applicable: {why_not}",
         )
 
-    unknown = unknown_paths(rule.check)
+    unknown = rule.path_problems
     outcome = evaluate(rule.check, ctx) if not unknown else _unknown_path_outcome(unknown)
     findings = [
-        _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle)
+        _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle, places)
         for f in outcome.findings
     ]
-    notes = [_finding(f, bundle) for f in outcome.warnings]
+    notes = [_finding(f, bundle, places) for f in outcome.warnings]
     attestations = [_attestation_info(use) for use in outcome.attestations]
     status = outcome.status
     message = _message(status, findings, attestations)
@@ -232,8 +235,8 @@ def _assess_rule(
     gating = _gates(rule, status, effective, options)
     observations = []
     if outcome.status == "pass":
-        seen = observe(rule.check, ctx)
-        observations = [_finding(o, bundle) for o in seen[:MAX_OBSERVATIONS]]
+        seen = outcome.observed
+        observations = [_finding(o, bundle, places) for o in seen[:MAX_OBSERVATIONS]]
         found = _compared(observations, len(seen))
         if message.startswith("all checks met"):
             # A pass says what it rests on, as a failure does: the values that met the check.
@@ -270,7 +273,7 @@ def _compared(items: list[Finding], total: int) -> str:
 def _evidence_read(rule: Rule, bundle: EvidenceBundle, cited: list[Finding]) -> list[EvidenceRead]:
     """Each evidence file the rule's check reads, with the first line a result cites in it."""
     documents: list[tuple[str, SourceDocument]] = []
-    for kind in evidence_kinds(rule.check):
+    for kind in rule.evidence_kinds:
         if kind == "manifest":
             documents.append((kind, bundle.manifest_document))
         else:
@@ -293,7 +296,7 @@ def _evidence_read(rule: Rule, bundle: EvidenceBundle, cited: list[Finding]) -> 
 _RULE_CHECK: tuple[str | int, ...] = ("<check>",)
 
 
-def _unknown_path_outcome(problems: list[str]) -> Outcome:
+def _unknown_path_outcome(problems: tuple[str, ...]) -> Outcome:
     """A rule whose check names fields the evidence schema lacks checks nothing: an error, so that
     a misspelt path never passes as "nothing to check"."""
     findings = [
@@ -580,16 +583,19 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
     }
 
 
-def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
-    document, inner = _locate(leaf.path, bundle)
-    position = document.locate(inner)
-    location = Location(
-        file=document.display,
-        line=position.line,
-        column=position.column,
-        field=format_field_path(leaf.path),
-        sha256=document.sha256,
-    )
+def _finding(
+    leaf: LeafFinding,
+    bundle: EvidenceBundle,
+    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] | None = None,
+) -> Finding:
+    """The finding for a leaf, placed in its file. `places` keeps the places already found in
+    this run: the rules of one system cite the same fields many times."""
+    placed = places.get(leaf.path) if places is not None else None
+    if placed is None:
+        placed = _place(leaf.path, bundle)
+        if places is not None:
+            places[leaf.path] = placed
+    document, location = placed
     found = leaf.found
     if (
         document is bundle.manifest_document
@@ -601,6 +607,19 @@ def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
         found += f" ({gpai_missing(leaf.path)})"
     return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
+
+
+def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceDocument, Location]:
+    document, inner = _locate(path, bundle)
+    position = document.locate(inner)
+    location = Location(
+        file=document.display,
+        line=position.line,
+        column=position.column,
+        field=format_field_path(path),
+        sha256=document.sha256,
+    )
+    return document, location
 
 
 _EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {

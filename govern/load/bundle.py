@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     # The manifest model is imported where it is used, so that loading this module stays cheap.
     from govern.evidence.model_signature import ModelSignature
     from govern.load.manifest import EvidenceRef, Manifest
+
+_CHUNK = 1 << 20
 
 __all__ = [
     "EvidenceBundle",
@@ -79,6 +82,10 @@ class EvidenceBundle:
     evaluations: tuple[EvidenceItem, ...] = ()
     # The model's signature check, when govern.yaml names the model (system.model).
     model_signature: ModelSignature | None = None
+    # The sha256 of each fairness report's predictions file, by the path the report names; None
+    # when it is outside the system folder or unreadable. Hashed here, once, so the engine that
+    # compares it with the report reads no file.
+    source_digests: dict[str, str | None] = field(default_factory=dict)
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -284,6 +291,7 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         gpai=loaded_gpai,
         evaluations=loaded_evaluations,
         model_signature=model_signature,
+        source_digests=_source_digests(root, loaded_fairness),
     )
 
 
@@ -299,6 +307,32 @@ def _model_signature(
     if result.problem is not None:
         warnings.append(f"govern.yaml system.model: {result.problem}")
     return result
+
+
+def _source_digests(root: Path, fairness: tuple[EvidenceItem, ...]) -> dict[str, str | None]:
+    digests: dict[str, str | None] = {}
+    for item in fairness:
+        source = item.model.source.path
+        if source not in digests:
+            digests[source] = _file_digest(root, source)
+    return digests
+
+
+def _file_digest(root: Path, relative: str) -> str | None:
+    """The sha256 of a file inside `root`, or None when it may not or cannot be read (then
+    there is nothing to compare; the fairness rules report a missing predictions file)."""
+    try:
+        path = contained(root, relative, noun="predictions file")
+    except PathRefused:
+        return None
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _seals(

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -65,17 +65,34 @@ class SourceDocument:
     text: str = field(repr=False)
     format: str = "yaml"
     _yaml_positions: dict[FieldPath, Position] | None = field(default=None, repr=False)
+    # The composed YAML the data was built from: positions are read from it when asked for.
+    _yaml_node: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def positions(self) -> dict[FieldPath, Position]:
+        """Every key's and item's position (importers map them all); `locate` needs none."""
         if self._yaml_positions is not None:
             return self._yaml_positions
+        if self._yaml_node is not None:
+            return _yaml_positions(self._yaml_node)
         return _json_positions(self.text)
 
+    @cached_property
+    def _walked(self) -> dict[FieldPath, tuple[Position, int]]:
+        return {}
+
     def locate(self, field_path: FieldPath) -> Position:
-        """Position of a field, or of its nearest ancestor that exists in the file."""
-        positions = self.positions
+        """Position of a field, or of its nearest ancestor that exists in the file.
+
+        A file is walked only along the path asked for, and only when a result cites it: a
+        fairness report runs to thousands of values, of which a run cites a handful.
+        """
         path = tuple(field_path)
+        if self._yaml_positions is None and "positions" not in self.__dict__:
+            if self._yaml_node is not None:
+                return _yaml_locate(self._yaml_node, path)
+            return _json_locate(self.text, path, self._walked)
+        positions = self.positions
         while path:
             if path in positions:
                 return positions[path]
@@ -160,8 +177,8 @@ def parse_document(
     if fmt == "json":
         data = _parse_json(text, display)
         return SourceDocument(path, display, digest, len(raw), data, text, "json")
-    data, positions = _parse_yaml(text, display)
-    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", positions)
+    data, root = _parse_yaml(text, display)
+    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", None, root)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +190,6 @@ class _YamlBuilder:
 
     def __init__(self, display: str) -> None:
         self.display = display
-        self.positions: dict[FieldPath, Position] = {(): Position(1, 1)}
         self.problems: list[Problem] = []
         self.nodes = 0
         self.active: set[int] = set()
@@ -220,9 +236,7 @@ class _YamlBuilder:
     def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         items = []
         for index, item in enumerate(node.value):
-            item_path = (*path, index)
-            self.positions.setdefault(item_path, _pos(item))
-            items.append(self.build(item, item_path))
+            items.append(self.build(item, (*path, index)))
         return items
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
@@ -241,7 +255,6 @@ class _YamlBuilder:
             if key in result:
                 self.problem(key_node, key_path, f"duplicate key {excerpt(key)}")
                 continue
-            self.positions.setdefault(key_path, _pos(key_node))
             result[key] = self.build(value_node, key_path)
         return result
 
@@ -268,7 +281,7 @@ def _pos(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]]:
+def _parse_yaml(text: str, display: str) -> tuple[Any, yaml.Node]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -300,7 +313,52 @@ def _parse_yaml(text: str, display: str) -> tuple[Any, dict[FieldPath, Position]
         raise InputError.single(display, "document is nested too deeply", 1, 1) from None
     if builder.problems:
         raise InputError(builder.problems)
-    return data, builder.positions
+    return data, root
+
+
+def _yaml_positions(root: yaml.Node) -> dict[FieldPath, Position]:
+    """Every key's and item's position in composed YAML the builder accepted (the first of
+    each, as the builder keeps the first of each)."""
+    positions: dict[FieldPath, Position] = {(): Position(1, 1)}
+    # Depth first, in document order (the order the builder met them), without recursion.
+    stack: list[tuple[FieldPath, Iterator[tuple[str | int, yaml.Node, yaml.Node]]]] = [
+        ((), _yaml_children(root))
+    ]
+    while stack:
+        path, children = stack[-1]
+        step = next(children, None)
+        if step is None:
+            stack.pop()
+            continue
+        part, child, at = step
+        child_path = (*path, part)
+        if child_path not in positions:
+            positions[child_path] = _pos(at)
+            stack.append((child_path, _yaml_children(child)))
+    return positions
+
+
+def _yaml_locate(root: yaml.Node, path: FieldPath) -> Position:
+    """The position of `path`, or of its nearest existing ancestor, walking only along it."""
+    position, node = Position(1, 1), root
+    for part in path:
+        found = next(((c, at) for p, c, at in _yaml_children(node) if p == part), None)
+        if found is None:
+            break
+        node, at = found
+        position = _pos(at)
+    return position
+
+
+def _yaml_children(node: yaml.Node) -> Iterator[tuple[str | int, yaml.Node, yaml.Node]]:
+    """(key or index, value node, node its position is taken from) of a mapping or sequence."""
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield index, item, item
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                yield str(key_node.value), value_node, key_node
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,6 +432,9 @@ def _find_key(text: str, key: str) -> tuple[int, int]:
 
 
 _WS = re.compile(r"[ \t\r\n]*")
+_DECODER = json.JSONDecoder()
+# json's C string scanner: (decoded string, offset past its closing quote) from after the quote.
+_scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _OTHER = re.compile(r"[^,\]\}\s]+")
 
@@ -437,6 +498,74 @@ def _json_positions(text: str) -> dict[FieldPath, Position]:
     with contextlib.suppress(IndexError, AssertionError, RecursionError):
         value(0, ())
     return positions
+
+
+def _json_locate(
+    text: str, path: FieldPath, walked: dict[FieldPath, tuple[Position, int]] | None = None
+) -> Position:
+    """Where `path` (or its nearest existing ancestor) sits in JSON text json.loads accepted.
+
+    Values beside the path are skipped by json's C scanner, so the cost is the text up to the
+    value, not a walk of every key in the file. `walked` keeps, per path already found, its
+    position and where its value starts, so paths sharing a prefix walk it once.
+    """
+    walked = {} if walked is None else walked
+    if () not in walked:
+        walked[()] = (Position(1, 1), _skip_ws(text, 0))
+    depth = len(path)
+    while path[:depth] not in walked:
+        depth -= 1
+    position, i = walked[path[:depth]]
+    with contextlib.suppress(IndexError, AssertionError, ValueError):
+        for end in range(depth + 1, len(path) + 1):
+            found = _json_member(text, i, path[end - 1])
+            if found is None:
+                break
+            at, i = found
+            position = _offset_position(text, at)
+            walked[path[:end]] = (position, i)
+    return position
+
+
+def _json_member(text: str, i: int, part: str | int) -> tuple[int, int] | None:
+    """(where the key or item starts, where its value starts) of `part` in the container at i."""
+    opening = text[i]
+    if (opening, isinstance(part, int)) not in (("{", False), ("[", True)):
+        return None
+    i = _skip_ws(text, i + 1)
+    if text[i] in "}]":
+        return None
+    index = 0
+    while True:
+        at = i = _skip_ws(text, i)
+        if opening == "{":
+            key, end = _scan_string(text, i + 1)
+            hit = key == part
+            i = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
+        else:
+            hit = index == part
+            index += 1
+        if hit:
+            return at, i
+        i = _skip_ws(text, _skip_value(text, i))
+        if text[i] != ",":
+            return None
+        i += 1
+
+
+def _skip_value(text: str, i: int) -> int:
+    """The offset just past the JSON value starting at i (decoded by json's C scanner)."""
+    return int(_DECODER.raw_decode(text, i)[1])
+
+
+def _skip_ws(text: str, i: int) -> int:
+    match = _WS.match(text, i)
+    return match.end() if match else i
+
+
+def _offset_position(text: str, offset: int) -> Position:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def iter_field_paths(data: Any, prefix: FieldPath = ()) -> Iterator[FieldPath]:

@@ -529,6 +529,9 @@ class Outcome:
     attestations: list[AttestationUse] = field(default_factory=list)
     warnings: list[LeafFinding] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
+    # For a pass: what the check compared, each leaf's expectation and the value it found (see
+    # govern.policy.reads), gathered in the same pass so a passing rule is never evaluated twice.
+    observed: list[LeafFinding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -541,6 +544,18 @@ class Context:
     as_of: dt.date
     # The seal (govern.load.seals.Seal) of the attestation at an index; None: recorded.
     seal_of: Callable[[int], Any] = field(default=lambda index: None)
+    # Leaves already resolved against this very view, by path text: the rules of one system
+    # read the same fields again and again. None: resolve afresh (an `each` entry's view).
+    resolved: dict[str, list[Leaf]] | None = None
+
+    def resolve(self, path: EvidencePath) -> list[Leaf]:
+        """`resolve(path, self.view)`, once per path for a shared view. Callers do not mutate."""
+        if self.resolved is None:
+            return resolve(path, self.view)
+        leaves = self.resolved.get(path.text)
+        if leaves is None:
+            leaves = self.resolved[path.text] = resolve(path, self.view)
+        return leaves
 
 
 def is_automated(check: Check) -> bool:
@@ -572,15 +587,21 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     if isinstance(check, WithinDays):
         return _within_days(check, ctx)
     if isinstance(check, Gate):
-        return check.run(ctx)
-    leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
+        return _gate(check, ctx)
+    leaves = ctx.resolve(check.path)  # type: ignore[attr-defined]
     if isinstance(check, Count):
         return _count(check, leaves, ctx)
     results = [f for leaf in leaves if (f := _leaf(check, leaf, ctx)) is not None]
     findings = [f for f in results if f.status != WARN]
     warnings = [f for f in results if f.status == WARN]
     if not findings:
-        return Outcome(PASS, warnings=warnings, held=[Held(x.path, x.value) for x in leaves])
+        expected = check.describe(ctx.params)
+        return Outcome(
+            PASS,
+            warnings=warnings,
+            held=[Held(x.path, x.value) for x in leaves],
+            observed=[LeafFinding(expected, show_value(x.value), x.path, PASS) for x in leaves],
+        )
     statuses = {f.status for f in findings}
     status = next(s for s in (FAIL, ERROR, INSUFFICIENT) if s in statuses)
     return Outcome(status, findings, warnings=warnings)
@@ -588,11 +609,16 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
 
 def _negate(check: Not, ctx: Context) -> Outcome:
     inner = evaluate(check.item, ctx)
+    expected = check.describe(ctx.params)
     if inner.status == FAIL:
-        return Outcome(PASS, held=[Held(f.path, text=f.found) for f in inner.findings])
+        seen = [LeafFinding(expected, f.found, f.path, PASS) for f in inner.findings]
+        return Outcome(
+            PASS,
+            held=[Held(f.path, text=f.found) for f in inner.findings],
+            observed=seen or [LeafFinding(expected, "it does not hold", (), PASS)],
+        )
     if inner.status != PASS:
         return inner
-    expected = check.describe(ctx.params)
     held = inner.held or [Held((), text="it holds")]
     return Outcome(FAIL, [LeafFinding(expected, h.found(), h.path, held=True) for h in held])
 
@@ -614,12 +640,22 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _gate(check: Gate, ctx: Context) -> Outcome:
+    """A gate's outcome, with what a passing gate compared observed like any other check's."""
+    outcome = check.run(ctx)
+    if outcome.status == PASS and not outcome.observed:
+        expected = check.describe(ctx.params)
+        outcome.observed = [LeafFinding(expected, h.found(), h.path, PASS) for h in outcome.held]
+    return outcome
+
+
 def _each(check: Each, ctx: Context) -> Outcome:
     outcomes = []
-    for leaf in resolve(check.path, ctx.view):
+    leaves = ctx.resolve(check.path)
+    for leaf in leaves:
         if leaf.value is MISSING:
             continue
-        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
+        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value}, resolved=None)
         if check.when is not None and evaluate(check.when, inner).status != PASS:
             continue
         outcome = evaluate(check.check, inner)
@@ -629,13 +665,26 @@ def _each(check: Each, ctx: Context) -> Outcome:
     status = next((s for s in order if s in statuses), PASS)
     held = [h for o in outcomes for h in o.held]
     if not held:
-        held = [Held(_count_location(resolve(check.path, ctx.view)), text="no entries")]
+        held = [Held(_count_location(leaves), text="no entries")]
+    observed = [seen for o in outcomes for seen in o.observed]
+    if not observed:
+        expected = check.describe(ctx.params)
+        where = _count_location(leaves)
+        entries = sum(1 for leaf in leaves if leaf.value is not MISSING)
+        found = (
+            f"no entries to check ({entries} {'entry' if entries == 1 else 'entries'}, none "
+            "meeting the rule's condition)"
+            if entries and check.when is not None
+            else "no entries to check"
+        )
+        observed = [LeafFinding(expected, found, where, PASS)]
     return Outcome(
         status,
         [f for o in outcomes if o.status != PASS for f in o.findings],
         [a for o in outcomes for a in o.attestations],
         [w for o in outcomes for w in o.warnings],
         held,
+        observed,
     )
 
 
@@ -651,6 +700,7 @@ def _rebase(outcome: Outcome, base: tuple[str | int, ...]) -> Outcome:
         outcome.attestations,
         [replace(w, path=move(w.path)) for w in outcome.warnings],
         [replace(h, path=move(h.path)) for h in outcome.held],
+        [replace(o, path=move(o.path)) for o in outcome.observed],
     )
 
 
@@ -658,7 +708,7 @@ def _limit(value: Number, ctx: Context) -> float | None:
     """A threshold's value; None when it reads the evidence and finds no number there."""
     if not isinstance(value, PathRef):
         return _number(value, ctx.params)
-    leaves = resolve(value.path, ctx.view)
+    leaves = ctx.resolve(value.path)
     found = leaves[0].value if leaves else MISSING
     if isinstance(found, bool) or not isinstance(found, int | float):
         return None
@@ -674,12 +724,15 @@ def _combine(check: Combine, ctx: Context) -> Outcome:
         order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
         status = next((s for s in order if s in statuses), PASS)
         findings = [f for o in outcomes if o.status != PASS for f in o.findings]
+        observed = [seen for o in outcomes for seen in o.observed]
     else:
         order = (PASS, NEEDS_ATTESTATION, INSUFFICIENT, ERROR)
         status = next((s for s in order if s in statuses), FAIL)
         findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
+        # An `any` that holds rests on its first operand that holds.
+        observed = next((o.observed for o in outcomes if o.status == PASS), [])
     held = next((o.held for o in outcomes if o.status == PASS and o.held), [])
-    return Outcome(status, findings, attestations, warnings, held)
+    return Outcome(status, findings, attestations, warnings, held, observed)
 
 
 def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
@@ -771,13 +824,13 @@ def _bound_metric(
 
 def _within_days(check: WithinDays, ctx: Context) -> Outcome:
     expected = check.describe(ctx.params)
-    (start,) = resolve(check.start, ctx.view)
+    (start,) = ctx.resolve(check.start)
     if not isinstance(start.value, dt.date):
         shown = "missing" if start.value is MISSING or start.value is None else "not a date"
         return Outcome(FAIL, [LeafFinding(expected, f"{check.start} is {shown}", start.path)])
     ends = [
         leaf
-        for leaf in resolve(check.end, ctx.view)
+        for leaf in ctx.resolve(check.end)
         if isinstance(leaf.value, dt.date) and leaf.value <= ctx.as_of
     ]
     limit = _number(check.days, ctx.params)
@@ -789,10 +842,14 @@ def _within_days(check: WithinDays, ctx: Context) -> Outcome:
     else:
         elapsed = (ctx.as_of - start.value).days
         found = f"none by {ctx.as_of} ({elapsed} days after {start.value})"
-        where = _count_location(resolve(check.end, ctx.view))
+        where = _count_location(ctx.resolve(check.end))
     if elapsed > limit:
         return Outcome(FAIL, [LeafFinding(expected, found, where)])
-    return Outcome(PASS, held=[Held(where, text=found)])
+    observed = [
+        LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
+        for leaf in (start, *ctx.resolve(check.end))
+    ]
+    return Outcome(PASS, held=[Held(where, text=found)], observed=observed)
 
 
 def _small_group(path: tuple[str | int, ...], view: dict[str, Any], min_n: float) -> str | None:
@@ -826,7 +883,9 @@ def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
     low = _limit(check.at_least, ctx) if check.at_least is not None else None
     high = _limit(check.at_most, ctx) if check.at_most is not None else None
     if (low is None or count >= low) and (high is None or count <= high):
-        return Outcome(PASS, held=[Held(_count_location(leaves), text=f"{count} entries")])
+        where = _count_location(leaves)
+        seen = LeafFinding(check.describe(ctx.params), f"{count} entries", where, PASS)
+        return Outcome(PASS, held=[Held(where, text=f"{count} entries")], observed=[seen])
     where = _count_location(leaves)
     return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), f"{count} entries", where)])
 
@@ -872,12 +931,19 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
             shown = f"attested by {attestation.attested_by.name} ({level})"
             held = Held(("attestations", index), text=shown)
             use = AttestationUse(check.control, attestation, None, seal, level)
-            return Outcome(PASS, [], [use], held=[held])
+            seen = LeafFinding(expected, _attested(attestation), ("attestations",), PASS)
+            return Outcome(PASS, [], [use], held=[held], observed=[seen])
         problems.append((index, attestation, problem, seal, level))
     index, attestation, problem, seal, level = problems[-1]
     finding = LeafFinding(expected, problem, ("attestations", index), NEEDS_ATTESTATION)
     use = AttestationUse(check.control, attestation, problem, seal, level)
     return Outcome(NEEDS_ATTESTATION, [finding], [use])
+
+
+def _attested(attestation: Any) -> str:
+    person = attestation.attested_by
+    role = f" ({person.role})" if getattr(person, "role", None) else ""
+    return f"attested by {person.name}{role} on {attestation.date}"
 
 
 def _seal_problem(seal: Any, as_of: dt.date) -> str | None:

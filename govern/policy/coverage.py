@@ -6,6 +6,7 @@ Nothing is silently missing: every id of the reference catalogue is listed, cove
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from govern.policy.checks import is_automated
@@ -37,7 +38,8 @@ class FrameworkCoverage:
     provisions: tuple[ProvisionCoverage, ...]
     counts: dict[str, int] = field(default_factory=dict)
 
-    @property
+    # Cached: a measured coverage is shared by every system assessed with the same packs.
+    @cached_property
     def counted(self) -> int:
         return sum(1 for p in self.provisions if p.counted)
 
@@ -46,16 +48,36 @@ class FrameworkCoverage:
         hits = sum(1 for p in self.provisions if p.counted and p.status in statuses)
         return hits / total if total else 0.0
 
-    @property
+    @cached_property
     def covered_share(self) -> float:
         return self.share("automated", "attestation", "via_points")
 
-    @property
+    @cached_property
     def automated_share(self) -> float:
         return self.share("automated")
 
 
+# Coverage depends only on the packs' files (which rules cite which provisions, and how they
+# check them), not on the system assessed: a run over many systems measures it once per set of
+# packs. Keyed by each pack's source and file digests, so an edited pack is measured again.
+_MEASURED: dict[tuple[object, ...], FrameworkCoverage] = {}
+_MEASURED_MAX = 32
+
+
 def framework_coverage(packs: PackSet, framework: str) -> FrameworkCoverage:
+    """How the packs cover `framework`'s catalogue, measured once per distinct set of packs."""
+    key = (framework, tuple((pack.source, pack.files) for pack in packs.packs))
+    if not all(pack.files for pack in packs.packs):
+        return _measure(packs, framework)  # packs not read from files have nothing to key by
+    measured = _MEASURED.get(key)
+    if measured is None:
+        if len(_MEASURED) >= _MEASURED_MAX:
+            _MEASURED.clear()
+        measured = _MEASURED[key] = _measure(packs, framework)
+    return measured
+
+
+def _measure(packs: PackSet, framework: str) -> FrameworkCoverage:
     catalogue = load_catalogue(framework)
     automated: dict[str, list[str]] = {}
     attested: dict[str, list[str]] = {}

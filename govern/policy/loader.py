@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from govern.errors import InputError, Problem
 from govern.load.containment import inside
-from govern.load.documents import SourceDocument, load_document
+from govern.load.documents import SourceDocument, load_document, parse_document, read_text_file
 from govern.load.validation import load_validate
 from govern.policy.checks import CheckSyntaxError, compile_check
 from govern.policy.model import (
@@ -22,6 +23,7 @@ from govern.policy.model import (
     RuleSpec,
     Tightening,
 )
+from govern.policy.parsed import parsed_document, read_parsed
 
 BUILTIN_PREFIX = "builtin:"
 PACK_FILE = "pack.yaml"
@@ -135,7 +137,9 @@ def rule_files(folder: Path) -> list[Path]:
 
 
 def load_pack(folder: Path, display: str) -> Pack:
-    info_doc = load_document(folder / PACK_FILE, f"{display}/{PACK_FILE}")
+    # A built-in pack's YAML comes pre-parsed (govern.policy.parsed); other packs are parsed here.
+    parsed = read_parsed(folder) if display.startswith(BUILTIN_PREFIX) else {}
+    info_doc = _pack_document(folder / PACK_FILE, f"{display}/{PACK_FILE}", parsed)
     info = load_validate(PackInfo, info_doc)
     files = [(info_doc.display, info_doc.sha256)]
     rules: list[Rule] = []
@@ -149,7 +153,7 @@ def load_pack(folder: Path, display: str) -> Pack:
             )
             continue
         try:
-            document = load_document(path, f"{display}/{path.name}")
+            document = _pack_document(path, f"{display}/{path.name}", parsed)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -158,6 +162,16 @@ def load_pack(folder: Path, display: str) -> Pack:
     if problems:
         raise InputError(problems)
     return Pack(info, display, tuple(files), tuple(rules), info_doc)
+
+
+def _pack_document(path: Path, display: str, parsed: dict[str, Any]) -> SourceDocument:
+    """A pack file, from its pre-parsed entry when there is one made from these very bytes."""
+    if not parsed:
+        return load_document(path, display)
+    raw, text = read_text_file(path, display)
+    digest = hashlib.sha256(raw).hexdigest()
+    document = parsed_document(path, display, raw, text, digest, parsed.get(path.name))
+    return document if document is not None else parse_document(text, raw, path, display)
 
 
 def _rules_in(document: SourceDocument, info: PackInfo, problems: list[Problem]) -> list[Rule]:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from govern.evidence.base import Record
 from govern.load.documents import SourceDocument
 from govern.load.manifest import Framework, TransparencyTrigger
-from govern.policy.checks import Check
+from govern.policy.checks import Check, is_automated
+
+if TYPE_CHECKING:
+    from govern.policy.reads import FairnessGate
 
 Severity = Literal["critical", "high", "medium", "low"]
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -135,6 +139,37 @@ class Rule:
     @property
     def framework(self) -> str | None:
         return self.pack.framework
+
+    # What a rule's check says, reads and gates on depends on the rule alone, not on the system
+    # assessed: worked out once per loaded rule, however many systems a run assesses.
+
+    @cached_property
+    def description(self) -> str:
+        """The check in words, with this rule's parameters."""
+        return self.check.describe(self.params)
+
+    @cached_property
+    def automated(self) -> bool:
+        return is_automated(self.check)
+
+    @cached_property
+    def path_problems(self) -> tuple[str, ...]:
+        """Paths of the check that name fields the evidence schema lacks (see schema_paths)."""
+        from govern.policy.schema_paths import unknown_paths
+
+        return tuple(unknown_paths(self.check))
+
+    @cached_property
+    def evidence_kinds(self) -> tuple[str, ...]:
+        from govern.policy.reads import evidence_kinds
+
+        return tuple(evidence_kinds(self.check))
+
+    @cached_property
+    def fairness_gates(self) -> tuple[FairnessGate, ...]:
+        from govern.policy.reads import fairness_gates
+
+        return tuple(fairness_gates(self.check, self.params))
 
 
 @dataclass(frozen=True)

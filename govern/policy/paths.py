@@ -7,7 +7,6 @@ branch, including branches that broke off (so "no datasets" is a missing value, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,39 +128,41 @@ def parse_path(text: str) -> EvidencePath:
 
 
 def resolve(path: EvidencePath, root: dict[str, Any]) -> list[Leaf]:
-    return list(_walk(root, path.steps, ()))
+    """One leaf per branch of `path` in `root`, in document order, broken-off branches included.
+
+    Walked step by step over a list of open branches rather than by recursion: rules resolve
+    their paths for every system assessed, so this is among the engine's hottest loops.
+    """
+    # (value, concrete path, ended): an ended branch broke off and keeps its MISSING leaf.
+    branches: list[tuple[Any, tuple[str | int, ...], bool]] = [(root, (), False)]
+    for step in path.steps:
+        branches = [reached for branch in branches for reached in _step(branch, step)]
+    return [Leaf(here, node) for node, here, _ in branches]
 
 
-def _walk(node: Any, steps: tuple[Step, ...], here: tuple[str | int, ...]) -> Iterator[Leaf]:
-    if not steps:
-        yield Leaf(here, node)
-        return
-    step, rest = steps[0], steps[1:]
+def _step(
+    branch: tuple[Any, tuple[str | int, ...], bool], step: Step
+) -> list[tuple[Any, tuple[str | int, ...], bool]]:
+    node, here, ended = branch
+    if ended:
+        return [branch]
     if node is MISSING or node is None:
-        yield Leaf(here, MISSING)
-        return
+        return [(MISSING, here, True)]
     if step.kind == "key":
         if isinstance(node, dict) and step.key in node:
-            yield from _walk(node[step.key], rest, (*here, step.key))
-        else:
-            yield Leaf((*here, step.key), MISSING)
-    elif step.kind == "index":
+            return [(node[step.key], (*here, step.key), False)]
+        return [(MISSING, (*here, step.key), True)]
+    if step.kind == "index":
         if isinstance(node, list) and step.index < len(node):
-            yield from _walk(node[step.index], rest, (*here, step.index))
-        else:
-            yield Leaf((*here, step.index), MISSING)
-    else:
-        items = node if isinstance(node, list) else []
-        matched = [
-            (i, item)
-            for i, item in enumerate(items)
-            if step.kind == "star" or _filter_matches(item, step)
-        ]
-        if not matched:
-            yield Leaf(here, MISSING)
-            return
-        for index, item in matched:
-            yield from _walk(item, rest, (*here, index))
+            return [(node[step.index], (*here, step.index), False)]
+        return [(MISSING, (*here, step.index), True)]
+    items = node if isinstance(node, list) else []
+    matched: list[tuple[Any, tuple[str | int, ...], bool]] = [
+        (item, (*here, i), False)
+        for i, item in enumerate(items)
+        if step.kind == "star" or _filter_matches(item, step)
+    ]
+    return matched or [(MISSING, here, True)]
 
 
 def _filter_matches(item: Any, step: Step) -> bool:

@@ -9,29 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from govern.policy.checks import (
-    PASS,
     AttestationCheck,
     Bound,
     Check,
     Combine,
     Context,
-    Count,
     Each,
-    Gate,
     LeafFinding,
-    Not,
     ParamRef,
     PathRef,
-    WithinDays,
     evaluate,
-    is_present,
-    show_value,
 )
-from govern.policy.paths import ITEM_ROOT, MISSING, EvidencePath, Leaf, Step, resolve
+from govern.policy.paths import ITEM_ROOT, EvidencePath, Step
 
 # Evidence kinds (as in the Assessment's evidence records) behind each root of a check path.
 ROOT_KINDS: dict[str, str] = {
@@ -147,76 +140,7 @@ def observe(check: Check, ctx: Context) -> list[LeafFinding]:
     """What a check that holds compared: each leaf's expectation and the value it found.
 
     A pass is then as defensible as a failure: the Assessment shows what was expected and what
-    was there, with the path the engine turns into file, line and sha256.
+    was there, with the path the engine turns into file, line and sha256. Evaluation gathers
+    these in its one pass (`Outcome.observed`); the engine reads them from the outcome it has.
     """
-    expected = check.describe(ctx.params)
-    if isinstance(check, Combine):
-        if check.kind == "all":
-            return [seen for item in check.items for seen in observe(item, ctx)]
-        holding = next((i for i in check.items if evaluate(i, ctx).status == PASS), None)
-        return observe(holding, ctx) if holding is not None else []
-    if isinstance(check, Not):
-        inner = evaluate(check.item, ctx)
-        seen = [LeafFinding(expected, f.found, f.path, PASS) for f in inner.findings]
-        return seen or [LeafFinding(expected, "it does not hold", (), PASS)]
-    if isinstance(check, AttestationCheck):
-        return [
-            LeafFinding(expected, _attested(use.attestation), ("attestations",), PASS)
-            for use in evaluate(check, ctx).attestations
-            if use.attestation is not None
-        ]
-    if isinstance(check, Each):
-        return _observe_each(check, ctx, expected)
-    if isinstance(check, Gate):
-        held = evaluate(check, ctx).held
-        return [LeafFinding(expected, h.found(), h.path, PASS) for h in held]
-    if isinstance(check, WithinDays):
-        return [
-            LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
-            for path in (check.start, check.end)
-            for leaf in resolve(path, ctx.view)
-        ]
-    path = getattr(check, "path", None)
-    if not isinstance(path, EvidencePath):
-        return [LeafFinding(expected, "it holds", (), PASS)]
-    leaves: list[Leaf] = resolve(path, ctx.view)
-    if isinstance(check, Count):
-        count = sum(1 for leaf in leaves if is_present(leaf.value))
-        return [LeafFinding(expected, f"{count} entries", _list_location(leaves), PASS)]
-    return [LeafFinding(expected, show_value(leaf.value), leaf.path, PASS) for leaf in leaves]
-
-
-def _observe_each(check: Each, ctx: Context, expected: str) -> list[LeafFinding]:
-    seen: list[LeafFinding] = []
-    leaves = resolve(check.path, ctx.view)
-    for leaf in leaves:
-        if leaf.value is MISSING:
-            continue
-        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value})
-        if check.when is not None and evaluate(check.when, inner).status != PASS:
-            continue
-        for item in observe(check.check, inner):
-            path = (*leaf.path, *item.path[1:]) if item.path[:1] == (ITEM_ROOT,) else item.path
-            seen.append(replace(item, path=path))
-    if seen:
-        return seen
-    entries = sum(1 for leaf in leaves if leaf.value is not MISSING)
-    found = (
-        f"no entries to check ({entries} {'entry' if entries == 1 else 'entries'}, none "
-        "meeting the rule's condition)"
-        if entries and check.when is not None
-        else "no entries to check"
-    )
-    return [LeafFinding(expected, found, _list_location(leaves), PASS)]
-
-
-def _list_location(leaves: list[Leaf]) -> tuple[str | int, ...]:
-    if leaves and leaves[0].value is not MISSING:
-        return leaves[0].path[:-1]
-    return leaves[0].path if leaves else ()
-
-
-def _attested(attestation: Any) -> str:
-    person = attestation.attested_by
-    role = f" ({person.role})" if getattr(person, "role", None) else ""
-    return f"attested by {person.name}{role} on {attestation.date}"
+    return evaluate(check, ctx).observed

@@ -81,22 +81,34 @@ def visible_values(value: T) -> T:
 
 
 def _visible_values(value: Any) -> Any:
+    """`value` with every string made visible; a record whose strings all show as they are is
+    returned as it is (records are immutable), so a clean assessment is not copied field by field.
+    """
     if type(value) is str:
-        return visible(value)
+        return value if is_visible(value) else visible(value)
     if isinstance(value, BaseModel):
-        changes = {name: _visible_values(getattr(value, name)) for name in type(value).model_fields}
-        return value.model_copy(update=changes)
+        changes = {
+            name: changed
+            for name in type(value).model_fields
+            if (changed := _visible_values(old := getattr(value, name))) is not old
+        }
+        return value.model_copy(update=changes) if changes else value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {
-            f.name: _visible_values(getattr(value, f.name))
+            f.name: changed
             for f in dataclasses.fields(value)
-            if f.init
+            if f.init and (changed := _visible_values(old := getattr(value, f.name))) is not old
         }
-        return dataclasses.replace(value, **fields)
+        return dataclasses.replace(value, **fields) if fields else value
     if type(value) is list:
-        return [_visible_values(item) for item in value]
+        items = [_visible_values(item) for item in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
     if type(value) is tuple:
-        return tuple(_visible_values(item) for item in value)
+        kept = tuple(_visible_values(item) for item in value)
+        return value if all(new is old for new, old in zip(kept, value, strict=True)) else kept
     if type(value) is dict:
-        return {_visible_values(k): _visible_values(v) for k, v in value.items()}
+        pairs = [(_visible_values(k), _visible_values(v), k, v) for k, v in value.items()]
+        if all(nk is k and nv is v for nk, nv, k, v in pairs):
+            return value
+        return {nk: nv for nk, nv, _, _ in pairs}
     return value
