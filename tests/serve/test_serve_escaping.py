@@ -1,0 +1,32 @@
+"""Hostile names and evidence values reach the web view as text, never as markup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from govern.serve.app import create_app
+from govern.serve.config import ServeConfig
+from tests.conftest import edit
+from tests.serve.conftest import record
+
+NAME = "<script>alert('name')</script> Scorer"
+PROVIDER = '"><img src=x onerror=alert(1)>'
+BIDI = "Bank\u202egnp.exe"
+
+
+def test_hostile_system_name_and_evidence_values_are_escaped(system: Path, tmp_path: Path) -> None:
+    edit(system / "govern.yaml", "name: Demo Scorer", f'name: "{NAME}"')
+    edit(system / "docs" / "card.yaml", "name: Demo Bank", f"name: '{PROVIDER}{BIDI}'")
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    record(system, url)
+    web = TestClient(create_app(ServeConfig(db_url=url)))
+    pages = [web.get(path).text for path in ("/", "/systems/demo", "/runs/1")]
+    for page in pages:
+        assert "<script>" not in page and "<img" not in page
+        assert "\u202e" not in page
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; Scorer" in pages[0]
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in pages[1]
+    # A bidi override is shown as what it is (U+202E, or \u202e as the engine quotes values).
+    assert "202e" in pages[1].lower()
