@@ -6,9 +6,7 @@ is a stylesheet served from the package. Reads run in the thread pool, one ledge
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -36,8 +34,7 @@ class Server:
         self.config = config
         self.snapshots = reads.SnapshotCache()
         key = reports.load_key(config.sign_key) if config.sign_key is not None else None
-        root = config.cache_dir or Path(tempfile.mkdtemp(prefix="govern-serve-"))
-        self.reports = reports.ReportCache(root, key)
+        self.reports = reports.ReportCache(config.cache_dir, key)
         self.pages = Pages(config)
 
     async def call(self, function: Callable[..., Any], *args: Any) -> Any:

@@ -9,6 +9,7 @@ served unsigned and the page says so.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,11 +55,19 @@ class ReportFiles:
 class ReportCache:
     """Rendered reports by run id, in `root`; one rendering at a time per run."""
 
-    def __init__(self, root: Path, key: SigningKey | None) -> None:
-        self.root = root
+    def __init__(self, root: Path | None, key: SigningKey | None) -> None:
+        self._root = root
         self.key = key
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
+
+    @property
+    def root(self) -> Path:
+        """The folder given, or a temporary one made when the first report is asked for."""
+        with self._guard:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix="govern-serve-"))
+            return self._root
 
     def _lock(self, run_id: int) -> threading.Lock:
         with self._guard:

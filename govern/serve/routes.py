@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from govern.engine.assessment import Assessment, RuleResult
+from govern.engine.assessment import STATUSES, Assessment, RuleResult
 from govern.serve import portfolio, reads, uploads
 from govern.serve.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, limited_body
 from govern.serve.trend import sparkline
@@ -38,13 +38,22 @@ def routes(server: Server) -> list[Route]:
 
 
 def by_framework(assessment: Assessment) -> list[tuple[str, str, list[RuleResult]]]:
-    """(framework id, title, results) in the order the assessment lists its frameworks."""
+    """(framework id, title, results) in the order the assessment lists its frameworks.
+
+    Within a framework, what needs attention comes first (fail, error, insufficient evidence,
+    needs attestation, waived), then passes; the rule order is kept within a status.
+    """
     titles = {f.framework: f.title for f in assessment.summary.frameworks}
     grouped: dict[str, list[RuleResult]] = defaultdict(list)
     for result in assessment.results:
         grouped[result.framework or "other"].append(result)
     order = [*titles, *(k for k in grouped if k not in titles)]
-    return [(k, titles.get(k, "Other rules"), grouped[k]) for k in order if grouped.get(k)]
+    rank = {status: i for i, status in enumerate(STATUSES)}
+    return [
+        (k, titles.get(k, "Other rules"), sorted(grouped[k], key=lambda r: rank[r.status]))
+        for k in order
+        if grouped.get(k)
+    ]
 
 
 def fairness_views(assessment: Assessment) -> tuple[object, ...]:

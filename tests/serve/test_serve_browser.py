@@ -145,10 +145,10 @@ def test_officer_walks_portfolio_system_diff_report_and_verify(
     assert driver.title.startswith("Portfolio")
     links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "tbody a")]
     assert f"{base}/systems/{CREDIT}" in links and f"{base}/systems/{CHATBOT}" in links
-    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
-    assert driver.switch_to.active_element.text == "Skip to content"  # keyboard first stop
     shot(driver, artifacts, "01-portfolio")
     shot(driver, artifacts, "01b-portfolio-tablet", width=800)
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.text == "Skip to content"  # keyboard first stop
 
     Select(driver.find_element(By.ID, "f-tier")).select_by_value("high")
     go(driver, driver.find_element(By.CSS_SELECTOR, "form.filters button"), "tier=high")
