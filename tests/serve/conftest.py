@@ -50,3 +50,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Filled:
     record(credit, url)
     record(chatbot, url)
     return Filled(url, credit, chatbot)
+
+
+# The Postgres schema per test, as the store tests make it (skips when no server answers).
+from tests.store.conftest import postgres_server, postgres_url  # noqa: E402, F401

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-WAIT = 120.0  # seconds: the first PDF is rendered on demand on a busy CI machine
+WAIT = 300.0  # seconds: the first PDF is rendered on demand on a busy CI machine
 
 
 def _free_port() -> int:
@@ -120,11 +120,11 @@ def wait_for(condition: object, what: str, timeout: float = WAIT) -> None:
 def go(driver: WebDriver, element: object, url_part: str) -> None:
     """Click a link or button and wait until the browser is on the next page."""
     element.click()  # type: ignore[attr-defined]
-    wait_for(lambda: url_part in driver.current_url, f"a page at {url_part}", timeout=30)
+    wait_for(lambda: url_part in driver.current_url, f"a page at {url_part}", timeout=90)
     wait_for(
         lambda: driver.execute_script("return document.readyState") == "complete",
         "the page to load",
-        timeout=30,
+        timeout=90,
     )
 
 
