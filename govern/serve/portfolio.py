@@ -17,7 +17,16 @@ FAILING = ("fail", "error")
 WAIVER_WINDOW = dt.timedelta(days=30)
 OBLIGATION_WINDOW = dt.timedelta(days=90)
 TREND_RUNS = 10
-SORT_KEYS = ("name", "verdict", "failing", "insufficient", "waivers", "incidents", "recorded")
+SORT_CHOICES = (
+    ("name", "system name"),
+    ("verdict", "verdict (failing first)"),
+    ("failing", "failing blocking controls"),
+    ("insufficient", "insufficient evidence"),
+    ("waivers", "expiring waivers"),
+    ("incidents", "open incidents"),
+    ("recorded", "time recorded"),
+)
+SORT_KEYS = tuple(key for key, _ in SORT_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ def upcoming(assessment: Assessment, today: dt.date) -> tuple[RuleResult, ...]:
     return tuple(
         r
         for r in assessment.results
-        if r.effective is not None and today < r.effective.date <= today + OBLIGATION_WINDOW
+        if r.effective is not None and today < r.effective.applies_from <= today + OBLIGATION_WINDOW
     )
 
 

@@ -85,6 +85,7 @@ class Handlers:
             tiers=sorted({r.tier for r in rows}),
             owners=sorted({o for r in rows for o in r.owners}),
             sparkline=sparkline,
+            sort_choices=portfolio.SORT_CHOICES,
             today=self.config.today(),
         )
 

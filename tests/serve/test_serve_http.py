@@ -208,3 +208,16 @@ def test_verify_an_unsigned_file_is_invalid_and_nothing_is_kept(
     shown = text_of(response.text)
     assert "INVALID" in shown and "Verdict as signed" not in shown
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_pages_need_nothing_the_content_security_policy_blocks(filled: Filled) -> None:
+    """No script, no inline style or event handler: the CSP holds without 'unsafe-inline'."""
+    web = client(filled.url)
+    paths = ["/", f"/systems/{CREDIT}", f"/systems/{CHATBOT}", "/runs/1", "/verify", "/ledger"]
+    paths.append(f"/systems/{CREDIT}/diff?before=1&after=2")
+    for path in paths:
+        page = web.get(path).text.lower()
+        assert "<script" not in page and "<style" not in page, path
+        assert re.search(r"\sstyle=", page) is None, path
+        assert re.search(r"\son[a-z]+=", page) is None, path
+        assert re.findall(r'(?:href|src)="(https?:)?//', page) == [], path  # no CDN, no remote
