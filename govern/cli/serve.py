@@ -164,6 +164,6 @@ def _run(config: ServeConfig) -> None:
     with Ledger.open(config.db_url) as ledger:  # a missing ledger fails now, not on every page
         shown = ledger.target.display  # the password, if the URL has one, masked
     app = create_app(config)
-    auth = "credentials required" if config.auth_required else "no credentials (loopback only)"
+    auth = "credentials required" if config.auth_required else "no credentials: loopback only"
     click.echo(f"serving {shown} on http://{config.host}:{config.port}/ ({auth})", err=True)
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning", proxy_headers=True)
