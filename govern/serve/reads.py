@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from govern.engine.diff import Diff, Snapshot, compare
 from govern.serve import portfolio
-from govern.store.chain import ChainReport
+from govern.store.chain import Anchor, ChainReport
 from govern.store.ledger import Ledger
 from govern.store.runs import HistoryEntry
 
@@ -104,7 +105,7 @@ class Health:
     report: ChainReport
 
 
-def health(url: str) -> Health:
-    """`govern ledger verify` over the whole chain, in one consistent snapshot."""
+def health(url: str, anchors: Sequence[Anchor] = ()) -> Health:
+    """`govern ledger verify [--anchor RUN:HASH]` over the whole chain, in one snapshot."""
     with Ledger.open(url) as ledger:
-        return Health(ledger.target.display, ledger.verify())
+        return Health(ledger.target.display, ledger.verify(anchors))

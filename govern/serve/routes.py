@@ -189,5 +189,16 @@ class Handlers:
         return self.pages.render(request, "verify.html.j2", 400, outcome=None, problem=problem)
 
     async def ledger(self, request: Request) -> Response:
-        health = await self.server.call(reads.health, self.config.db_url)
-        return self.pages.render(request, "ledger.html.j2", health=health)
+        """The chain verified, and against an anchor the officer wrote down, when one is given."""
+        from govern.errors import UsageError
+        from govern.store.chain import Anchor
+
+        given = request.query_params.get("anchor", "").strip()[:200]
+        anchors = []
+        if given:
+            try:
+                anchors.append(Anchor.parse(given))
+            except (ValueError, UsageError) as exc:
+                return self.pages.error(request, 400, f"anchor: {exc}")
+        health = await self.server.call(reads.health, self.config.db_url, anchors)
+        return self.pages.render(request, "ledger.html.j2", health=health, anchor=given)

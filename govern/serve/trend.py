@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from govern.serve.portfolio import TrendPoint
 
-WIDTH, HEIGHT, PAD = 120, 32, 4
+WIDTH, HEIGHT, PAD = 96, 28, 4
 LINE = "#1f3a5f"
 FAIL = "#b42318"
 GOOD = "#067647"

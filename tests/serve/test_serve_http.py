@@ -221,3 +221,14 @@ def test_pages_need_nothing_the_content_security_policy_blocks(filled: Filled) -
         assert re.search(r"\sstyle=", page) is None, path
         assert re.search(r"\son[a-z]+=", page) is None, path
         assert re.findall(r'(?:href|src)="(https?:)?//', page) == [], path  # no CDN, no remote
+
+
+def test_ledger_page_checks_an_anchor_like_ledger_verify(filled: Filled) -> None:
+    web = client(filled.url)
+    anchor = re.search(r"<code>(3:[0-9a-f]{64})</code>", web.get("/ledger").text)
+    assert anchor is not None
+    kept = web.get("/ledger", params={"anchor": anchor.group(1)})
+    assert kept.status_code == 200 and "Intact" in kept.text
+    forged = web.get("/ledger", params={"anchor": "3:" + "0" * 64})
+    assert forged.status_code == 200 and "TAMPERED" in forged.text
+    assert web.get("/ledger", params={"anchor": "<b>nonsense</b>"}).status_code == 400
