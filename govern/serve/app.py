@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -25,6 +26,7 @@ from govern.serve.security import RequireAuth, SecurityHeaders, TooLarge
 from govern.store.errors import LedgerError, NoLedger, RunNotFound
 
 STATIC = ("serve.css", "print.css")
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"]
 
 
 class Server:
@@ -50,6 +52,10 @@ def create_app(config: ServeConfig) -> Starlette:
     middleware = [Middleware(SecurityHeaders)]
     if config.auth_required:
         middleware.append(Middleware(RequireAuth, credentials=config.credentials))
+    else:
+        # Without credentials only this machine may ask; a page elsewhere that rebinds its own
+        # name to 127.0.0.1 (DNS rebinding) still sends its name as Host, and is refused.
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES))
     app = Starlette(
         routes=[
             *routes.routes(server),

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from govern.cli import main
+from govern.serve.app import create_app
+from govern.serve.config import ServeConfig
 from tests.conftest import copy_example, edit
 
 CREDIT = "credit-risk-scorer"
@@ -21,6 +24,11 @@ def govern(*args: str | Path) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
+
+
+def local_client(config: ServeConfig) -> TestClient:
+    """A client of the app for `config`, asking for 127.0.0.1 as a local browser does."""
+    return TestClient(create_app(config), base_url="http://127.0.0.1")
 
 
 def record(system: Path, url: str) -> None:

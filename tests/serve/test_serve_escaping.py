@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.testclient import TestClient
-
-from govern.serve.app import create_app
 from govern.serve.config import ServeConfig
 from tests.conftest import edit
-from tests.serve.conftest import record
+from tests.serve.conftest import local_client, record
 
 NAME = "<script>alert('name')</script> Scorer"
 PROVIDER = '"><img src=x onerror=alert(1)>'
@@ -21,7 +18,7 @@ def test_hostile_system_name_and_evidence_values_are_escaped(system: Path, tmp_p
     edit(system / "docs" / "card.yaml", "name: Demo Bank", f"name: '{PROVIDER}{BIDI}'")
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     record(system, url)
-    web = TestClient(create_app(ServeConfig(db_url=url)))
+    web = local_client(ServeConfig(db_url=url))
     pages = [web.get(path).text for path in ("/", "/systems/demo", "/runs/1")]
     for page in pages:
         assert "<script>" not in page and "<img" not in page

@@ -15,13 +15,13 @@ from govern.errors import UsageError
 from govern.serve.app import create_app
 from govern.serve.config import Credentials, ServeConfig, hash_password
 from govern.serve.security import CSRF_COOKIE
-from tests.serve.conftest import CHATBOT, CREDIT, Filled, govern
+from tests.serve.conftest import CHATBOT, CREDIT, Filled, govern, local_client
 
 TOKEN = "s3cret-token-for-tests-0123456789"
 
 
 def client(url: str, **options: object) -> TestClient:
-    return TestClient(create_app(ServeConfig(db_url=url, **options)))  # type: ignore[arg-type]
+    return local_client(ServeConfig(db_url=url, **options))  # type: ignore[arg-type]
 
 
 def text_of(page: str) -> str:
@@ -232,3 +232,12 @@ def test_ledger_page_checks_an_anchor_like_ledger_verify(filled: Filled) -> None
     forged = web.get("/ledger", params={"anchor": "3:" + "0" * 64})
     assert forged.status_code == 200 and "TAMPERED" in forged.text
     assert web.get("/ledger", params={"anchor": "<b>nonsense</b>"}).status_code == 400
+
+
+def test_without_credentials_only_local_host_names_are_answered(filled: Filled) -> None:
+    """A page elsewhere that rebinds its own name to 127.0.0.1 cannot read the ledger."""
+    web = client(filled.url)
+    assert web.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+    rebound = web.get("/", headers={"Host": "attacker.example:8000"})
+    assert rebound.status_code == 400 and "Credit Risk Scorer" not in rebound.text
+    assert rebound.headers["content-security-policy"]

@@ -7,14 +7,12 @@ import re
 
 from hypothesis import given
 from hypothesis import strategies as st
-from starlette.testclient import TestClient
 
 from govern.engine.assessment import Assessment, WaiverInfo
 from govern.serve import portfolio
-from govern.serve.app import create_app
 from govern.serve.config import ServeConfig
 from govern.store.ledger import Ledger
-from tests.serve.conftest import CREDIT, Filled
+from tests.serve.conftest import CREDIT, Filled, local_client
 
 RETENTION = "EUAIA-19-LOG-RETENTION"
 
@@ -65,9 +63,8 @@ def test_obligations_coming_into_force_within_90_days(filled: Filled) -> None:
     assert RETENTION not in coming_on(starts - dt.timedelta(91))
     assert RETENTION not in coming_on(starts)
     coming = portfolio.upcoming(assessment, starts - dt.timedelta(30))
-    page = TestClient(
-        create_app(ServeConfig(db_url=filled.url, today=lambda: starts - dt.timedelta(30)))
-    ).get("/")
+    config = ServeConfig(db_url=filled.url, today=lambda: starts - dt.timedelta(30))
+    page = local_client(config).get("/")
     shown = re.sub(r"\s+", " ", page.text)
     assert f"{coming[0].rule_id}: {starts.day} {starts:%b %Y}" in shown
     if len(coming) > 5:

@@ -7,13 +7,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
-from govern.serve.app import create_app
 from govern.serve.config import ServeConfig
 from govern.store import record as append
 from govern.store.ledger import Ledger
-from tests.serve.conftest import CHATBOT, CREDIT, Filled, record
+from tests.serve.conftest import CHATBOT, CREDIT, Filled, local_client, record
 
 pytestmark = pytest.mark.postgres
 
@@ -28,7 +26,7 @@ def test_pages_stay_consistent_while_runners_append(
     record(filled.chatbot, postgres_url)
     with Ledger.open(postgres_url) as ledger:
         credit = ledger.snapshot(1).assessment
-    web = TestClient(create_app(ServeConfig(db_url=postgres_url)))
+    web = local_client(ServeConfig(db_url=postgres_url))
     errors: list[BaseException] = []
 
     def runner() -> None:

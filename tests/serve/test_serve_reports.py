@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from govern.serve.app import create_app
 from govern.serve.config import ServeConfig
 from govern.sign.keys import GeneratedKeys, generate_keys
-from tests.serve.conftest import CREDIT, Filled, govern
+from tests.serve.conftest import CREDIT, Filled, govern, local_client
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +35,7 @@ def test_signed_pdf_verifies_on_the_page_and_with_govern_verify(
     filled: Filled, keys: GeneratedKeys, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = ServeConfig(db_url=filled.url, sign_key=keys.private_key, cache_dir=tmp_path / "c")
-    web = TestClient(create_app(config))
+    web = local_client(config)
     response = web.get("/runs/1/report.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -63,7 +62,7 @@ def test_signed_pdf_verifies_on_the_page_and_with_govern_verify(
 
 
 def test_without_a_signing_key_the_report_says_unsigned(filled: Filled, tmp_path: Path) -> None:
-    web = TestClient(create_app(ServeConfig(db_url=filled.url, cache_dir=tmp_path)))
+    web = local_client(ServeConfig(db_url=filled.url, cache_dir=tmp_path))
     assert "unsigned" in web.get("/runs/3").text
     html = web.get("/runs/3/report.html")
     assert html.status_code == 200 and html.headers["content-disposition"].startswith("attachment")
