@@ -7,6 +7,7 @@ chain would show it), so its parsed snapshot is kept in a small cache keyed by d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -89,6 +90,28 @@ def system(url: str, cache: SnapshotCache, system_id: str) -> SystemPage:
 def run(url: str, cache: SnapshotCache, run_id: int) -> Snapshot:
     with Ledger.open(url) as ledger:
         return cache.get(ledger, ledger.resolve(str(run_id), None))
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """A run to render, with its comparison to the newest passing run recorded before it."""
+
+    snapshot: Snapshot
+    since_approved: Diff | None
+
+
+def report_run(url: str, cache: SnapshotCache, run_id: int) -> ReportRun:
+    """What `govern report --db` would show for this run: the audit chapter compares it with
+    the newest passing run of the system before it (none: the chapter says so)."""
+    with Ledger.open(url) as ledger:
+        snapshot = cache.get(ledger, ledger.resolve(str(run_id), None))
+        history = ledger.history(snapshot.assessment.system.id)
+        passing = [e.run_id for e in history if e.run_id < run_id and e.verdict == "pass"]
+        approved = cache.get(ledger, max(passing)) if passing else None
+    if approved is None:
+        return ReportRun(snapshot, None)
+    current = Snapshot("this run", snapshot.assessment, None)
+    return ReportRun(snapshot, compare(dataclasses.replace(approved, label="approved"), current))
 
 
 def diff(url: str, cache: SnapshotCache, system_id: str, before: str, after: str) -> Diff:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from govern.engine.assessment import Assessment
+from govern.engine.diff import Diff
 from govern.sign.keys import SigningKey
 
 Kind = Literal["pdf", "html", "envelope"]
@@ -73,19 +74,23 @@ class ReportCache:
         with self._guard:
             return self._locks.setdefault(run_id, threading.Lock())
 
-    def files(self, run_id: int, assessment: Assessment) -> ReportFiles:
+    def files(
+        self, run_id: int, assessment: Assessment, since_approved: Diff | None = None
+    ) -> ReportFiles:
         """The run's report files, rendering (and signing) them if this is the first request."""
         tag = self.key.keyid[:16] if self.key is not None else "unsigned"
         folder = self.root / f"run-{run_id}-{tag}"
         done = folder / ".complete"
         with self._lock(run_id):
             if not done.is_file():
-                _render(folder, assessment, self.key)
+                _render(folder, assessment, self.key, since_approved)
                 done.write_text("", encoding="utf-8")
         return ReportFiles(folder, self.key is not None)
 
 
-def _render(folder: Path, assessment: Assessment, key: SigningKey | None) -> None:
+def _render(
+    folder: Path, assessment: Assessment, key: SigningKey | None, since_approved: Diff | None
+) -> None:
     from govern.report.build import Outputs, render_report
     from govern.report.context import Signer
     from govern.report.html import TemplateSet
@@ -101,7 +106,7 @@ def _render(folder: Path, assessment: Assessment, key: SigningKey | None) -> Non
         else Signer(key.keyid, key.certificate_subject, algorithm_name(key.public))
     )
     outputs = Outputs(pdf=pdf, html=html, envelope=envelope)
-    rendered = render_report(assessment, TemplateSet.load(), outputs, signer)
+    rendered = render_report(assessment, TemplateSet.load(), outputs, signer, since_approved)
     assert rendered.pdf is not None
     files = [(pdf, rendered.pdf), (html, rendered.html.html.encode("utf-8"))]
     sign_and_write(files, pdf, assessment, rendered.json, envelope, key)

@@ -136,10 +136,13 @@ class Handlers:
         kind = next((k for k, n in NAMES.items() if n == name), None)
         if kind is None:
             raise HTTPException(404, f"run {run_id} has no file {name!r}")
-        snapshot = await self.server.call(
-            reads.run, self.config.db_url, self.server.snapshots, run_id
+        found = await self.server.call(
+            reads.report_run, self.config.db_url, self.server.snapshots, run_id
         )
-        files = await self.server.call(self.server.reports.files, run_id, snapshot.assessment)
+        snapshot = found.snapshot
+        files = await self.server.call(
+            self.server.reports.files, run_id, snapshot.assessment, found.since_approved
+        )
         if kind == "envelope" and not files.signed:
             raise HTTPException(404, "this server has no signing key: the report is unsigned")
         system = snapshot.assessment.system.id

@@ -62,8 +62,11 @@ def test_signed_pdf_verifies_on_the_page_and_with_govern_verify(
 
 
 def test_without_a_signing_key_the_report_says_unsigned(filled: Filled, tmp_path: Path) -> None:
+    """Unsigned, and like `govern report --db`: compared with the last passing run before it."""
     web = local_client(ServeConfig(db_url=filled.url, cache_dir=tmp_path))
-    assert "unsigned" in web.get("/runs/3").text
-    html = web.get("/runs/3/report.html")
+    assert "unsigned" in web.get("/runs/2").text
+    html = web.get("/runs/2/report.html")
     assert html.status_code == 200 and html.headers["content-disposition"].startswith("attachment")
-    assert web.get("/runs/3/report.intoto.jsonl").status_code == 404
+    assert "compared with run 1 (2.3.0" in html.text
+    assert "new failure: EUAIA-19-LOG-RETENTION (high, pass -&gt; fail)" in html.text
+    assert web.get("/runs/2/report.intoto.jsonl").status_code == 404
