@@ -38,7 +38,8 @@ def test_portfolio_lists_both_examples_with_latest_verdicts(filled: Filled) -> N
     assert "2 systems in the ledger" in shown
     # Run 2 of the credit scorer keeps logs 30 days: a failing blocking control, named.
     row = shown[shown.index("Credit Risk Scorer") :]
-    assert "Fail" in row.split("run 2 of 2")[0]
+    credit = row.split("run 2; 2 runs recorded")[0]
+    assert "Fail" in credit and "EUAIA-19-LOG-RETENTION" in credit
 
 
 def test_portfolio_filters_and_sorts_by_query_string(filled: Filled) -> None:
