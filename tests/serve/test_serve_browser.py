@@ -159,6 +159,10 @@ def test_officer_walks_portfolio_system_diff_report_and_verify(
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Credit Risk Scorer")
     assert driver.find_elements(By.CSS_SELECTOR, "figure.chart svg"), "fairness charts"
     shot(driver, artifacts, "02-system")
+    driver.set_window_size(1280, 1400)
+    driver.execute_script("document.getElementById('h-fairness').scrollIntoView()")
+    driver.save_screenshot(str(artifacts / "02b-system-fairness.png"))
+    driver.set_window_size(1280, 900)
 
     Select(driver.find_element(By.ID, "d-before")).select_by_value("1")
     Select(driver.find_element(By.ID, "d-after")).select_by_value("2")
@@ -196,6 +200,12 @@ def test_officer_walks_portfolio_system_diff_report_and_verify(
     driver.get(base + "/ledger")
     assert "Intact" in driver.find_element(By.TAG_NAME, "main").text
     shot(driver, artifacts, "07-ledger")
+
+    driver.get(f"{base}/systems/{CREDIT}/diff?before=1&after=2")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not driver.find_element(By.CSS_SELECTOR, "header.site nav").is_displayed()
+    shot(driver, artifacts, "08-diff-print")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
     blocked = [
         e["message"] for e in driver.get_log("browser") if "Content Security" in e["message"]
