@@ -19,11 +19,16 @@ def test_hostile_system_name_and_evidence_values_are_escaped(system: Path, tmp_p
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     record(system, url)
     web = local_client(ServeConfig(db_url=url))
-    pages = [web.get(path).text for path in ("/", "/systems/demo", "/runs/1")]
+    edit(system / "docs" / "card.yaml", "retention_days: 200", "retention_days: 30")
+    record(system, url)  # run 2: a new failure, so the diff page shows the hostile names too
+    paths = ("/", "/systems/demo", "/runs/1", "/systems/demo/diff?before=1&after=2", "/ledger")
+    pages = [web.get(path).text for path in paths]
+    assert "New failures" in pages[3] and "DEMO-12-LOG-RETENTION" in pages[3]
     for page in pages:
         assert "<script>" not in page and "<img" not in page
         assert "\u202e" not in page
     assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; Scorer" in pages[0]
+    assert "&lt;script&gt;" in pages[2]
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in pages[1]
     # A bidi override is shown as what it is (U+202E, or \u202e as the engine quotes values).
     assert "202e" in pages[1].lower()
