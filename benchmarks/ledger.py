@@ -1,16 +1,22 @@
 """Ledger throughput: 10,000 appends, history queries and a full verify, on SQLite and Postgres.
 
 Run by hand or in CI as a report: `python benchmarks/ledger.py [--appends N] [--postgres URL]`.
-Each append records the credit-scoring example's real assessment (132 rule results, ~150 kB of
-canonical JSON, 30 fairness metrics) with a new version number. Postgres is the server named by
---postgres, GOVERN_TEST_POSTGRES_URL or 127.0.0.1:5432/test, in a schema of its own that is
-dropped afterwards; it is skipped with a note when no server answers.
+Each append records the credit-scoring example's real assessment (311 rule results, ~950 kB of
+JSON, 30 fairness metrics) with a new version number: a system whose evidence did not change.
+Postgres is the server named by --postgres, GOVERN_TEST_POSTGRES_URL or 127.0.0.1:5432/test, in a
+schema of its own that is dropped afterwards; it is skipped with a note when no server answers.
+
+Floors, measured in the same run on the same database: appending the same document, already
+serialised, with the plain driver and a sha256 chain (one transaction per append, the same
+durability settings); and re-hashing every stored row of the ledger with the plain driver.
+The report prints govern's figures as ratios of them.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import statistics
 import sys
@@ -55,7 +61,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def run(url: str, appends: int, size: Callable[[], int]) -> dict[str, float]:
+def run(url: str, appends: int, size: Callable[[], int], raw: Raw) -> dict[str, float]:
     assessment, metrics = example()
     system = assessment.system
     releases = [
@@ -66,6 +72,8 @@ def run(url: str, appends: int, size: Callable[[], int]) -> dict[str, float]:
     ]
     times: list[float] = []
     with Ledger.open(url, write=True) as ledger:
+        ledger.append(assessment, metrics)
+        first_size = size()
         start = time.perf_counter()
         for release in releases:
             before = time.perf_counter()
@@ -73,13 +81,18 @@ def run(url: str, appends: int, size: Callable[[], int]) -> dict[str, float]:
             times.append(time.perf_counter() - before)
         total = time.perf_counter() - start
         history_20, entries = timed(lambda: ledger.history(system.id, 20))
-        assert len(entries) == min(20, appends)
+        assert len(entries) == min(20, appends + 1)
         history_all, entries = timed(lambda: ledger.history(system.id))
-        assert len(entries) == appends
+        assert len(entries) == appends + 1
         diff_time, _ = timed(lambda: ledger.snapshot(ledger.resolve("previous", system.id)))
         verify_time, report = timed(ledger.verify)
-        assert report.valid and report.runs == appends
+        assert report.valid and report.runs == appends + 1
+    rehash_time, _ = timed(lambda: rehash(raw))
+    floor_rate = append_floor(raw, assessment.model_dump_json().encode(), appends)
+    total_size = size()
     return {
+        "append floor/s": floor_rate,
+        "appends/s / floor": (appends / total) / floor_rate,
         "appends/s": appends / total,
         "append mean ms": 1000 * statistics.fmean(times),
         "append p50 ms": 1000 * percentile(times, 0.50),
@@ -90,23 +103,108 @@ def run(url: str, appends: int, size: Callable[[], int]) -> dict[str, float]:
         f"history all {appends} ms": 1000 * history_all,
         "load one run ms": 1000 * diff_time,
         "verify all s": verify_time,
-        "size MB": size() / 1e6,
+        "re-hash floor s": rehash_time,
+        "verify / re-hash": verify_time / rehash_time,
+        "size MB": total_size / 1e6,
+        "kB per unchanged run": (total_size - first_size) / appends / 1e3,
     }
 
 
+class Raw:
+    """The plain driver on the benchmark's database: what the floors are measured with."""
+
+    def __init__(self, connect: Callable[[], Any], blob: str, placeholder: str) -> None:
+        self.connect, self.blob, self.placeholder = connect, blob, placeholder
+
+
+def rehash(raw: Raw) -> None:
+    """Read every row of every govern table, in key order, and sha256 its values."""
+    conn = raw.connect()
+    try:
+        for table, key in TABLES:
+            cursor = conn.cursor()
+            try:
+                cursor.execute(f"SELECT * FROM {table} ORDER BY {key}")
+            except Exception:  # a ledger of an older schema (govern_blobs came with 0002)
+                conn.rollback()
+                continue
+            while rows := cursor.fetchmany(500):
+                for row in rows:
+                    digest = hashlib.sha256()
+                    for value in row:
+                        digest.update(value if isinstance(value, bytes) else str(value).encode())
+                    digest.hexdigest()
+    finally:
+        conn.close()
+
+
+TABLES = (
+    ("govern_assessments", "id"),
+    ("govern_findings", "assessment_id, position"),
+    ("govern_evidence", "assessment_id, position"),
+    ("govern_waivers", "assessment_id, position"),
+    ("govern_fairness", "assessment_id, position"),
+    ("govern_blobs", "sha256"),
+    ("govern_systems", "id"),
+)
+
+
+def append_floor(raw: Raw, document: bytes, appends: int) -> float:
+    """Appends per second of `document` with a sha256 chain, one transaction each."""
+    p = raw.placeholder
+    conn = raw.connect()
+    try:
+        cursor = conn.cursor()
+        cursor.execute(
+            f"CREATE TABLE floor_chain (id INTEGER PRIMARY KEY, document {raw.blob}, "
+            "digest TEXT, prev_hash TEXT, chain_hash TEXT)"
+        )
+        conn.commit()
+        prev = "0" * 64
+        start = time.perf_counter()
+        for run_id in range(1, appends + 1):
+            digest = hashlib.sha256(document).hexdigest()
+            link = hashlib.sha256(bytes.fromhex(prev) + bytes.fromhex(digest)).hexdigest()
+            cursor.execute(
+                f"INSERT INTO floor_chain VALUES ({p}, {p}, {p}, {p}, {p})",
+                (run_id, document, digest, prev, link),
+            )
+            conn.commit()
+            prev = link
+        rate = appends / (time.perf_counter() - start)
+        cursor.execute("DROP TABLE floor_chain")
+        conn.commit()
+        return rate
+    finally:
+        conn.close()
+
+
 @contextmanager
-def sqlite_ledger() -> Iterator[tuple[str, Callable[[], int]]]:
+def sqlite_ledger() -> Iterator[tuple[str, Callable[[], int], Raw]]:
+    import sqlite3
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ledger.db"
 
-        def size() -> int:
-            return sum(p.stat().st_size for p in Path(folder).iterdir())
+        def connect() -> sqlite3.Connection:
+            conn = sqlite3.connect(path)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            return conn
 
-        yield f"sqlite:///{path}", size
+        def size() -> int:  # pages in use, once the write-ahead log is folded in
+            with sqlite3.connect(path) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+                page = conn.execute("PRAGMA page_size").fetchone()[0]
+            return int((pages - free) * page)
+
+        yield f"sqlite:///{path}", size, Raw(connect, "BLOB", "?")
 
 
 @contextmanager
-def postgres_ledger(base: str) -> Iterator[tuple[str, Callable[[], int]]]:
+def postgres_ledger(base: str) -> Iterator[tuple[str, Callable[[], int], Raw]]:
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -125,8 +223,13 @@ def postgres_ledger(base: str) -> Iterator[tuple[str, Callable[[], int]]]:
             row = conn.execute(query, (schema,)).fetchone()
         return int(row[0]) if row else 0
 
+    def connect() -> Any:
+        conn = psycopg.connect(libpq)
+        conn.execute(f'SET search_path = "{schema}"')
+        return conn
+
     try:
-        yield url.render_as_string(hide_password=False), size
+        yield url.render_as_string(hide_password=False), size, Raw(connect, "BYTEA", "%s")
     finally:
         with psycopg.connect(libpq, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -142,11 +245,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
-    with sqlite_ledger() as (url, size):
-        results["sqlite"] = run(url, args.appends, size)
+    with sqlite_ledger() as (url, size, raw):
+        results["sqlite"] = run(url, args.appends, size, raw)
     try:
-        with postgres_ledger(args.postgres) as (url, size):
-            results["postgres"] = run(url, args.appends, size)
+        with postgres_ledger(args.postgres) as (url, size, raw):
+            results["postgres"] = run(url, args.appends, size, raw)
     except Exception as exc:  # no server: report SQLite alone rather than nothing
         print(f"postgres skipped: {type(exc).__name__}: {str(exc).splitlines()[0]}")
     names = list(next(iter(results.values())))

@@ -111,6 +111,7 @@ FORMAT_KINDS: dict[str, OutputKind] = {
     "github": "text",
     "json": "json",
     "sarif": "json",
+    "oscal": "json",
     "junit": "xml",
 }
 

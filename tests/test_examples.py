@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from govern.engine.assessment import Assessment
 from tests.conftest import REPO, CliResult
@@ -69,3 +72,13 @@ def test_examples_keep_their_verdicts_under_the_law_in_force(run_cli: Run) -> No
         flags = ("--as-of", "2026-12-06", "--calendar", calendar)
         assert run_cli("check", EXAMPLES / "credit-scoring", *flags).code == 0, calendar
         assert run_cli("check", EXAMPLES / "support-chatbot", *flags).code == 1, calendar
+
+
+def test_chatbot_evaluations_are_what_its_script_writes(tmp_path: Path) -> None:
+    """The synthetic evaluation evidence is reproducible from the example's own script."""
+    folder = REPO / "examples" / "support-chatbot" / "evals"
+    subprocess.run([sys.executable, str(folder / "make_evaluations.py"), str(tmp_path)], check=True)
+    for name in ("benchmarks.yaml", "red_team.yaml"):
+        written = (tmp_path / name).read_text(encoding="utf-8")
+        assert written == (folder / name).read_text(encoding="utf-8")
+        assert written.startswith("# SYNTHETIC illustration")

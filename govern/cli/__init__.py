@@ -31,6 +31,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "attest": "govern.cli.attest:group",
     "card": "govern.cli.card:group",
     "dataset": "govern.cli.dataset:group",
+    "evals": "govern.cli.evals:group",
     "init": "govern.cli.init:command",
     "docs": "govern.cli.docs:group",
 }

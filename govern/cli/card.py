@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import click
 
+from govern.cli.options import DateType
 from govern.load.choices import TRANSPARENCY_TRIGGERS
 
 _FORMATS = ("auto", "huggingface", "mct", "cyclonedx", "spdx3", "croissant", "govern")
@@ -232,6 +234,21 @@ def write_import(
         )
         for pointer, value in result.unmapped.items():
             click.echo(f"  {pointer}: {describe(value)}", err=True)
+    if kind == "model_card":
+        _echo_completeness(document, model)
+
+
+def _echo_completeness(document: Any, model: Any) -> None:
+    """The imported card's completeness per framework and tier (the figure `card lint` prints)."""
+    from govern.engine.card_gaps import card_target, completeness, profile_for
+    from govern.render.gaps import completeness_lines
+
+    rows = completeness(card_target(document, model), profile_for("high"))
+    for line in completeness_lines(rows):  # framework titles and counts: no value of the card
+        click.echo(line, err=True)
+    click.echo(
+        "(`govern card lint` lists the missing fields and the provisions needing them)", err=True
+    )
 
 
 def render_yaml(model: Any, document: Any, fmt: str, sidecar: Path | None) -> str:
@@ -308,6 +325,21 @@ def render_unmapped(unmapped: dict[str, Any], document: Any, fmt: str) -> str:
     help="Fairness report to include as fairness assessments (repeatable).",
 )
 @click.option(
+    "--spec-version",
+    type=click.Choice(["1.7", "1.6"]),
+    default="1.7",
+    show_default=True,
+    envvar="GOVERN_CYCLONEDX_VERSION",
+    help="CycloneDX specification version to write.",
+)
+@click.option(
+    "--as-of",
+    type=DateType(),
+    envvar="GOVERN_AS_OF",
+    help="For a system folder: the date its assessment (the BOM's declarations) is made as of "
+    "(default: today).",
+)
+@click.option(
     "--force", is_flag=True, help="Overwrite OUTPUT when it holds something other than JSON."
 )
 def export_command(
@@ -316,35 +348,62 @@ def export_command(
     output: Path | None,
     datasets: tuple[Path, ...],
     fairness: tuple[Path, ...],
+    spec_version: str,
+    as_of: dt.date | None,
     force: bool,
 ) -> None:
-    """Write SOURCE's model card as a CycloneDX 1.6 ML-BOM, validated against the schema.
+    """Write SOURCE's model card as a CycloneDX ML-BOM (1.7, or 1.6 on request), validated
+    against that version's schema.
 
     SOURCE is a system folder or govern.yaml (its model card, dataset records and fairness reports
-    go in), or a model card file in any supported format.
+    go in, and its assessment as the BOM's declarations: each framework's requirements, claims
+    and evidence with conformance and confidence scores), or a model card file in any format.
     """
     import json
 
     from govern import __version__
-    from govern.load.importers.cyclonedx import ExportError, export_bom, validate_bom
+    from govern.load.importers.cyclonedx import (
+        ExportError,
+        export_bom,
+        validate_bom,
+        with_serial_number,
+    )
     from govern.outputs import refuse_replacing_other_kinds, write_atomic
 
     if output is not None:
         refuse_replacing_other_kinds([(output, "json")], force)
     card, records, reports = _export_inputs(source, datasets, fairness)
-    bom = export_bom(card, records, reports, __version__)
+    bom = export_bom(card, records, reports, __version__, spec_version)
+    if _is_system(source):
+        bom = with_serial_number({**bom, **_declarations(source, as_of, bom)})
     problems = validate_bom(bom)
     if problems:
         raise ExportError(
-            "the CycloneDX BOM govern built does not validate against the 1.6 schema "
-            f"(a bug in govern, please report it): {problems[0]}"
+            f"the CycloneDX BOM govern built does not validate against the {spec_version} "
+            f"schema (a bug in govern, please report it): {problems[0]}"
         )
     text = json.dumps(bom, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output} (CycloneDX 1.6, validated)", err=True)
+        click.echo(f"wrote {output} (CycloneDX {spec_version}, validated)", err=True)
+
+
+def _is_system(source: Path) -> bool:
+    return source.is_dir() or source.name == "govern.yaml"
+
+
+def _declarations(source: Path, as_of: dt.date | None, bom: dict[str, Any]) -> dict[str, Any]:
+    """The system's assessment as the BOM's `declarations` and `definitions` (render/cyclonedx)."""
+    from govern.cli.run import engine_options_from, load_system_and_packs
+    from govern.engine.evaluate import assess
+    from govern.render.cyclonedx import declarations
+
+    bundle, packs = load_system_and_packs(source.parent if source.is_file() else source)
+    assessment = assess(bundle, packs, engine_options_from(as_of, "high", False, "amended", False))
+    body, definitions = declarations(assessment, bom["components"][0]["bom-ref"])
+    return {"declarations": body, "definitions": definitions}
 
 
 def _export_inputs(
@@ -357,7 +416,7 @@ def _export_inputs(
 
     records: list[Any] = []
     reports: list[Any] = []
-    if source.is_dir() or source.name == "govern.yaml":
+    if _is_system(source):
         from govern.load.bundle import load_system
 
         bundle = load_system(source)

@@ -78,7 +78,23 @@ def _not_an_output(raw: str, fmt: str | None) -> str:
 
 
 @click.command("check")
-@click.argument("target", type=click.Path(path_type=Path), default=".", required=False)
+@click.argument("targets", metavar="[TARGET]...", type=click.Path(path_type=Path), nargs=-1)
+@click.option(
+    "--all",
+    "all_root",
+    metavar="ROOT",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="GOVERN_ALL",
+    help="Check every system under ROOT (each folder holding a govern.yaml; hidden folders, "
+    ".git, .venv and node_modules are skipped) as one portfolio.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    envvar="GOVERN_JOBS",
+    help="Worker processes for a portfolio (default: the machine's cores; 1 checks in this "
+    "process).",
+)
 @click.option(
     "-o",
     "--output",
@@ -135,7 +151,9 @@ def _not_an_output(raw: str, fmt: str | None) -> str:
 )
 @record_options
 def command(
-    target: Path,
+    targets: tuple[Path, ...],
+    all_root: Path | None,
+    jobs: int | None,
     outputs: tuple[OutputSpec, ...],
     fmt: str | None,
     fail_on: str,
@@ -154,8 +172,15 @@ def command(
     """Check the AI system in TARGET (a folder with govern.yaml, or the file itself).
 
     Exits 0 when no blocking rule at or above --fail-on fails, 1 when one does (with a baseline:
-    one that is new since the baseline), 2 on bad input or usage.
+    one that is new since the baseline), 2 on bad input or usage. Several TARGETs, or --all ROOT,
+    check a portfolio: one line per system and a summary; the exit code is the worst system's.
     """
+    if all_root is not None or len(targets) > 1:
+        from govern.cli.portfolio import check_portfolio_params
+
+        check_portfolio_params(click.get_current_context().params)
+        return
+    target = targets[0] if targets else Path(".")
     from govern.cli.run import (
         check_outputs_spare_inputs,
         engine_options_from,

@@ -184,3 +184,35 @@ def coverage_command(
             for line in standards_lines(standards_coverage(packs)):
                 click.echo(line)
         click.echo("")
+
+
+@group.command("export")
+@click.option(
+    "--oscal",
+    "oscal_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    envvar="GOVERN_OSCAL_DIR",
+    help="Write each pack as an OSCAL catalog (PACK.catalog.json) and a profile per framework "
+    "(FRAMEWORK.profile.json) into this folder.",
+)
+@click.option(
+    "--policy",
+    "sources",
+    multiple=True,
+    envvar="GOVERN_POLICIES",
+    help="Packs to export: builtin:NAME or a folder (repeatable). Default: all built-in packs.",
+)
+def export_command(oscal_dir: Path, sources: tuple[str, ...]) -> None:
+    """Export policy packs as OSCAL 1.1 catalogs and profiles, for GRC tools that read OSCAL."""
+    from govern.outputs import write_atomic
+    from govern.policy.loader import builtin_packs, load_packs
+    from govern.reference import FRAMEWORKS
+    from govern.render.oscal_catalog import export
+
+    chosen = list(sources) or [f"builtin:{n}" for n in builtin_packs()]
+    packs = load_packs(chosen, Path.cwd())
+    oscal_dir.mkdir(parents=True, exist_ok=True)
+    for document in export(list(packs.packs), FRAMEWORKS):
+        write_atomic(oscal_dir / document.name, document.text)
+        click.echo(f"wrote {oscal_dir / document.name}", err=True)

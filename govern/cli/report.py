@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from govern.cli.check import OutputSpec, OutputSpecType
 from govern.cli.options import engine_options, record_assessment, record_options
 
 if TYPE_CHECKING:  # kept out of the start-up path
@@ -40,6 +41,16 @@ if TYPE_CHECKING:  # kept out of the start-up path
     type=click.Path(path_type=Path, dir_okay=False),
     envvar="GOVERN_REPORT_JSON",
     help="Write the assessment JSON (the same bytes as the PDF attachment).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    type=OutputSpecType(),
+    multiple=True,
+    envvar="GOVERN_REPORT_OUTPUT",
+    help="Also write FORMAT to PATH (FORMAT=PATH, e.g. oscal=report.oscal.json) beside the "
+    "report, from the same run; signed with the report files. Repeatable.",
 )
 @click.option(
     "--sign-key",
@@ -90,6 +101,7 @@ def command(
     pdf: Path | None,
     html: Path | None,
     json_out: Path | None,
+    outputs: tuple[OutputSpec, ...],
     sign_key: Path | None,
     sign_cert: Path | None,
     envelope: Path | None,
@@ -112,31 +124,36 @@ def command(
     """
     from govern.cli.run import engine_options_from
     from govern.errors import UsageError
+    from govern.outputs import FORMAT_KINDS
     from govern.report.build import Outputs, render_report
     from govern.report.context import Signer
     from govern.report.html import TemplateSet
     from govern.sign.files import envelope_path, sign_and_write
     from govern.sign.keys import algorithm_name
+    from govern.sign.svr import svr_path
 
+    extra = _extra_outputs(outputs)
     if pdf is None and html is None and json_out is None:
         raise UsageError("nothing to write: give --pdf, --html or --json (or several)")
     if sign_cert is not None and sign_key is None:
         raise UsageError("--sign-cert needs --sign-key, the private key it certifies")
-    _check_distinct([p for p in (pdf, html, json_out, envelope) if p is not None])
+    _check_distinct([p for p in (pdf, html, json_out, envelope, *extra) if p is not None])
     templates = TemplateSet.load(template_dir)
     key = _signing_key(sign_key, sign_cert, pades=pdf is not None)
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     primary = next(p for p in (pdf, html, json_out) if p is not None)
     envelope_file = (envelope or envelope_path(primary)) if key is not None else None
-    outputs = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope_file)
+    report_files = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope_file)
     wanted: list[tuple[Path | None, OutputKind]] = [
         (pdf, "pdf"),
         (html, "html"),
         (json_out, "json"),
     ]
     kinds = [(path, kind) for path, kind in wanted if path is not None]
+    kinds.extend((path, FORMAT_KINDS.get(fmt, "text")) for path, fmt in extra.items())
     if envelope_file is not None:
         kinds.append((envelope_file, "json"))
+        kinds.append((svr_path(envelope_file), "json"))
     assessment, system_dir = _assess(target, options, kinds, force, repo_root)
     since_approved = _since_approved(assessment, db_url, system_dir)
     signer = (
@@ -144,7 +161,7 @@ def command(
         if key is None
         else Signer(key.keyid, key.certificate_subject, algorithm_name(key.public))
     )
-    rendered = render_report(assessment, templates, outputs, signer, since_approved)
+    rendered = render_report(assessment, templates, report_files, signer, since_approved)
     font_warning = rendered.font_warning()
     if font_warning is not None:
         click.echo(f"warning: {font_warning}", err=True)
@@ -155,6 +172,7 @@ def command(
         files.append((html, rendered.html.html.encode("utf-8")))
     if json_out is not None:
         files.append((json_out, rendered.json))
+    files.extend(_render_extra(assessment, extra))
     written = sign_and_write(files, pdf, assessment, rendered.json, envelope_file, key)
     for path in written.files:
         suffix = f" ({rendered.pages} pages, PDF/A-3b)" if path == pdf else ""
@@ -164,10 +182,32 @@ def command(
         click.echo(f"signed {what} with {key.keyid}: {written.envelope}", err=True)
         if written.pades:
             click.echo(f"{pdf} also holds its envelope: it verifies when sent alone", err=True)
+        if written.svr is not None:
+            click.echo(f"wrote {written.svr} (in-toto Simple Verification Result)", err=True)
     if record:
         record_assessment(assessment, db_url, system_dir)
     verdict = assessment.summary.verdict.upper()
     click.echo(f"verdict: {verdict} ({assessment.system.name} {assessment.system.version})")
+
+
+def _extra_outputs(outputs: tuple[OutputSpec, ...]) -> dict[Path, str]:
+    """The -o outputs by file; a report writes only files, so each needs FORMAT=PATH."""
+    from govern.errors import UsageError
+
+    for spec in outputs:
+        if spec.path is None:
+            raise UsageError(f"-o {spec.format}: give a file, as -o {spec.format}=PATH")
+    return {spec.path: spec.format for spec in outputs if spec.path is not None}
+
+
+def _render_extra(assessment: Assessment, extra: dict[Path, str]) -> list[tuple[Path, bytes]]:
+    from govern.render import get_renderer
+    from govern.render.interface import RenderOptions
+
+    return [
+        (path, get_renderer(fmt).render(assessment, RenderOptions()).encode("utf-8"))
+        for path, fmt in extra.items()
+    ]
 
 
 def _check_distinct(paths: list[Path]) -> None:
@@ -175,7 +215,7 @@ def _check_distinct(paths: list[Path]) -> None:
 
     resolved = [p.resolve() for p in paths]
     if len(set(resolved)) != len(resolved):
-        raise UsageError("--pdf, --html, --json and --envelope must name different files")
+        raise UsageError("--pdf, --html, --json, -o and --envelope must name different files")
 
 
 def _signing_key(key_path: Path | None, cert_path: Path | None, pades: bool) -> SigningKey | None:

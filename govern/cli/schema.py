@@ -16,6 +16,7 @@ SCHEMAS = {
     "incident": "govern.evidence.incident:IncidentRecord",
     "post-market": "govern.evidence.post_market:PostMarketPlan",
     "fria": "govern.evidence.fria:Fria",
+    "evaluation": "govern.evidence.evaluation:EvaluationReport",
     "gpai-model-documentation": "govern.evidence.gpai:ModelDocumentation",
     "gpai-training-content-summary": "govern.evidence.gpai:TrainingContentSummary",
     "gpai-copyright-policy": "govern.evidence.gpai:CopyrightPolicy",

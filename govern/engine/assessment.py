@@ -16,6 +16,7 @@ from govern.engine.incidents import IncidentSummary
 from govern.engine.law import Calendar, calendar_name
 from govern.evidence.base import Record
 from govern.evidence.fairness import FairnessReport
+from govern.evidence.model_signature import ModelSignature
 from govern.load.manifest import System
 
 ASSESSMENT_FORMAT = "govern.assessment/2"
@@ -259,6 +260,8 @@ class Assessment(Record):
     attestations: list[AttestationInfo] = []
     # Serious incidents on record (Art.73), as of the assessment date: what the ledger keeps.
     incidents: list[IncidentSummary] = []
+    # The model's OpenSSF model-signing check, when govern.yaml names the model (system.model).
+    model: ModelSignature | None = None
 
 
 def assurance_words(assurance: str | None) -> str:

@@ -82,12 +82,28 @@ class LintTarget:
 
 
 @dataclass(frozen=True)
+class Completeness:
+    """How many of the fields a framework requires at a tier are filled (not placeholders)."""
+
+    framework: str
+    tier: str
+    filled: int
+    required: int
+    missing: tuple[str, ...] = ()
+
+    @property
+    def share(self) -> float | None:
+        return self.filled / self.required if self.required else None
+
+
+@dataclass(frozen=True)
 class LintReport:
     target: str
     profile: tuple[str, ...]
     frameworks: tuple[str, ...]
     gaps: tuple[Gap, ...]
     unchecked: tuple[str, ...] = field(default=())
+    completeness: tuple[Completeness, ...] = field(default=())
 
     @property
     def blocking(self) -> list[Gap]:
@@ -204,7 +220,67 @@ def lint(
         frameworks=selected,
         gaps=tuple(gaps),
         unchecked=tuple(unchecked),
+        completeness=completeness(target, profile, selected, context.as_of),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Completeness
+
+TIERS = ("high", "limited", "minimal")
+
+
+def completeness(
+    target: LintTarget,
+    profile: frozenset[str],
+    frameworks: Iterable[str] = FRAMEWORKS,
+    as_of: dt.date | None = None,
+) -> tuple[Completeness, ...]:
+    """Per framework and risk tier: the share of required fields the target fills.
+
+    A field counts when the framework cites it and it is required at that tier (or a check of it
+    is scoped to the framework, which holds at every tier), and when the target holds the kind of
+    evidence its checks read (a lone model card is not scored on dataset fields). It is filled
+    when none of those checks finds it absent, empty or a placeholder; a value that is there but
+    weak still counts as filled, as `lint` reports it as weak rather than missing.
+    """
+    context = Context(target.view, {}, lambda control: [], as_of or dt.date.today())
+    others = profile - set(TIERS)
+    tiers = [t for t in TIERS if t in profile] + [t for t in TIERS if t not in profile]
+    rows: list[Completeness] = []
+    for framework in (fw for fw in FRAMEWORKS if fw in set(frameworks)):
+        for tier in tiers:
+            rows.append(_completeness(target, context, framework, tier, others | {tier}))
+    return tuple(rows)
+
+
+def _completeness(
+    target: LintTarget, context: Context, framework: str, tier: str, profile: frozenset[str]
+) -> Completeness:
+    required = filled = 0
+    missing: list[str] = []
+    for spec in load_fields():
+        if not spec.provisions[framework]:
+            continue
+        in_play = bool(spec.required_for & profile)
+        checks = [
+            c
+            for c in spec.checks
+            if _applies(c, profile, target.view, in_play, (framework,))
+            and (in_play or c.frameworks is not None)
+        ]
+        if not checks:
+            continue
+        required += 1
+        if any(_absent(evaluate(c.check, context).findings) for c in checks):
+            missing.append(spec.key)
+        else:
+            filled += 1
+    return Completeness(framework, tier, filled, required, tuple(missing))
+
+
+def _absent(findings: Iterable[LeafFinding]) -> bool:
+    return any(f.status == ERROR or (f.status == FAIL and _is_absence(f)) for f in findings)
 
 
 def _applies(

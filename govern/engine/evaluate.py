@@ -99,6 +99,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     return Assessment(
         tool=Tool(version=__version__),
         system=manifest.system,
+        model=bundle.model_signature,
         manifest=_record("manifest", bundle.manifest_document),
         classification=classification,
         frameworks=list(manifest.frameworks),
@@ -535,6 +536,9 @@ def applies(
         profiles = bundle.manifest.classification.profiling
         what = "systems that profile natural persons"
         checks.append(_flag(profiles, condition.profiling, what))
+    if condition.names_model is not None:
+        what = "systems whose govern.yaml names the model weights (system.model)"
+        checks.append(_flag(system.model is not None, condition.names_model, what))
     if condition.any is not None:
         outcomes = [applies(c, bundle, classification) for c in condition.any]
         checks.append(
@@ -555,8 +559,12 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
     manifest = bundle.manifest
     answers = manifest.classification.model_dump()
     answers.update(tier=classification.tier, high_risk=classification.high_risk)
+    system = manifest.system.model_dump(by_alias=True)
+    if bundle.model_signature is not None and system.get("model") is not None:
+        # What load/ found when it checked the model's signature (never re-checked here).
+        system["model"]["signature_check"] = bundle.model_signature.model_dump()
     return {
-        "system": manifest.system.model_dump(by_alias=True),
+        "system": system,
         "classification": answers,
         "model_card": (
             bundle.model_card.model.model_dump(by_alias=True) if bundle.model_card else MISSING
@@ -568,6 +576,7 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
         "post_market": bundle.post_market.model.model_dump() if bundle.post_market else MISSING,
         "fria": bundle.fria.model.model_dump() if bundle.fria else MISSING,
         "gpai": gpai_view(bundle),
+        "evaluations": [item.model.model_dump(by_alias=True) for item in bundle.evaluations],
     }
 
 
@@ -582,7 +591,11 @@ def _finding(leaf: LeafFinding, bundle: EvidenceBundle) -> Finding:
         sha256=document.sha256,
     )
     found = leaf.found
-    if document is bundle.manifest_document and leaf.path[:1] in _EVIDENCE_KEYS:
+    if (
+        document is bundle.manifest_document
+        and leaf.path[:1] in _EVIDENCE_KEYS
+        and not getattr(bundle, _EVIDENCE_KEYS[leaf.path[:1]])
+    ):
         key = _EVIDENCE_KEYS[leaf.path[:1]]
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
@@ -598,6 +611,7 @@ _EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {
     ("incidents",): "incidents",
     ("post_market",): "post_market",
     ("fria",): "fria",
+    ("evaluations",): "evaluations",
 }
 
 
@@ -620,10 +634,12 @@ def _locate(
         if single is None:
             return manifest, ("evidence", str(root))
         return single.document, rest
-    if root in ("datasets", "fairness", "incidents"):
-        items = {"datasets": bundle.datasets, "fairness": bundle.fairness}.get(
-            str(root), bundle.incidents
-        )
+    if root in ("datasets", "fairness", "incidents", "evaluations"):
+        items = {
+            "datasets": bundle.datasets,
+            "fairness": bundle.fairness,
+            "evaluations": bundle.evaluations,
+        }.get(str(root), bundle.incidents)
         if rest and isinstance(rest[0], int) and rest[0] < len(items):
             return items[rest[0]].document, rest[1:]
         return manifest, ("evidence", str(root))

@@ -11,14 +11,16 @@ import re
 from typing import Any
 
 _PLACEHOLDER = re.compile(
-    r"^\s*(\[?more information needed\]?|todo\b.*|tbd\b.*|fixme\b.*|n/?a|lorem ipsum.*"
-    r"|<[^>]*>|\.\.\.|[-?\u2013\u2014]+)\s*$",
+    r"^\s*(\[?more information needed\]?|\[?needs more information\]?|todo\b.*|tbd\b.*"
+    r"|fixme\b.*|n/?a\.?|lorem ipsum.*|<[^>]*>|\.\.\.|[-?\u2013\u2014]+"
+    r"|forthcoming\.?|coming soon\.?|tba\.?|to be (?:announced|added|determined|confirmed)\.?)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 def is_placeholder(value: Any) -> bool:
-    """Text that stands in for an answer still to be written: TODO, TBD, N/A, `-`, `...`, blank."""
+    """Text that stands in for an answer still to be written: TODO, TBD, N/A, Forthcoming, `-`,
+    `...`, blank."""
     return isinstance(value, str) and (not value.strip() or bool(_PLACEHOLDER.match(value)))
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from govern.errors import InputError, Problem, UsageError
 from govern.evidence.attestation import Attestation, AttestationFile
 from govern.evidence.dataset import DatasetRecord
+from govern.evidence.evaluation import EvaluationReport
 from govern.evidence.fairness import FairnessReport
 from govern.evidence.fria import Fria
 from govern.evidence.incident import IncidentRecord
@@ -21,6 +22,7 @@ from govern.load.validation import load_validate
 
 if TYPE_CHECKING:
     # The manifest model is imported where it is used, so that loading this module stays cheap.
+    from govern.evidence.model_signature import ModelSignature
     from govern.load.manifest import EvidenceRef, Manifest
 
 __all__ = [
@@ -74,6 +76,9 @@ class EvidenceBundle:
     gpai: dict[str, EvidenceItem] = field(default_factory=dict)
     # One per attestation entry: signed, recorded or invalid (govern.load.seals).
     seals: tuple[Seal, ...] = ()
+    evaluations: tuple[EvidenceItem, ...] = ()
+    # The model's signature check, when govern.yaml names the model (system.model).
+    model_signature: ModelSignature | None = None
 
     def input_paths(self) -> list[Path]:
         """Every file this system was read from, which no output may overwrite."""
@@ -178,6 +183,12 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
             return None
         display = _display(path, root)
         try:
+            if kind == "evaluation" and _maybe_foreign_evaluation(path, fmt):
+                from govern.load.importers.evals import load_evaluation
+
+                evaluation = load_evaluation(path, display, fmt)
+                warnings.extend(evaluation.warnings)
+                return EvidenceItem(kind, evaluation.document, evaluation.model, evaluation.format)
             if kind in _IMPORTABLE and _maybe_foreign(path, fmt):
                 # Imported lazily: a system of our own YAML files never loads the importers.
                 from govern.load.importers import load_evidence_model
@@ -223,9 +234,14 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         key: load("gpai", model, rel, ("evidence", "gpai", key))
         for key, model, rel in _gpai_refs(refs.gpai)
     }
+    evaluations = [
+        load("evaluation", EvaluationReport, ref, ("evidence", "evaluations", i))
+        for i, ref in enumerate(refs.evaluations)
+    ]
     if errors:
         raise InputError(errors)
 
+    loaded_evaluations = tuple(x for x in evaluations if x is not None)
     loaded_incidents = tuple(x for x in incidents if x is not None)
     _check_unique_ids(loaded_incidents, "incident")
     loaded_datasets = tuple(d for d in datasets if d is not None)
@@ -243,12 +259,14 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
             plan,
             fria,
             *loaded_gpai.values(),
+            *loaded_evaluations,
         )
         if x is not None
     )
     seals, signatures = _seals(manifest, manifest_doc, attest, root, boundary, warnings)
     if signatures is not None:
         files = (*files, EvidenceItem("attestation_signatures", signatures, None))
+    model_signature = _model_signature(manifest, root, boundary, warnings)
     return EvidenceBundle(
         root,
         manifest_doc,
@@ -264,7 +282,23 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         fria,
         seals=seals,
         gpai=loaded_gpai,
+        evaluations=loaded_evaluations,
+        model_signature=model_signature,
     )
+
+
+def _model_signature(
+    manifest: Manifest, root: Path, boundary: Path | None, warnings: list[str]
+) -> ModelSignature | None:
+    """The model's signature check, when govern.yaml names a model; its problem as a warning."""
+    if manifest.system.model is None:
+        return None
+    from govern.load.model_signature import verify_model
+
+    result = verify_model(root, manifest.system.model, boundary)
+    if result.problem is not None:
+        warnings.append(f"govern.yaml system.model: {result.problem}")
+    return result
 
 
 def _seals(
@@ -324,6 +358,22 @@ def _maybe_foreign(path: Path, fmt: str | None) -> bool:
     if fmt is not None:
         return fmt != "govern"
     return path.suffix.lower() not in _NATIVE_SUFFIXES
+
+
+def _maybe_foreign_evaluation(path: Path, fmt: str | None) -> bool:
+    """Harness outputs are JSON or JSONL; a YAML file is ours unless named (an HF
+    `.eval_results/*.yaml` or a card's `model-index` must be named, or sit where HF puts it)."""
+    if fmt is not None:
+        return fmt != "govern"
+    if path.suffix.lower() in _NATIVE_SUFFIXES:
+        return path.parent.name == ".eval_results"
+    return path.suffix.lower() != ".json" or not _is_native_json(path)
+
+
+def _is_native_json(path: Path) -> bool:
+    from govern.load.importers.evals import is_native_evaluation
+
+    return is_native_evaluation(path)
 
 
 def _check_unique_ids(items: tuple[EvidenceItem, ...], noun: str) -> None:

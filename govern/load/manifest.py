@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from govern.evidence.base import Record
+from govern.evidence.model_signature import ModelSignature
 from govern.reference import ANNEX_III_POINTS, FRAMEWORKS
+
+# The evaluation tools whose output govern reads (govern.load.importers.evals).
+EVALUATION_FORMATS = (
+    "every-eval-ever",
+    "lm-eval",
+    "inspect",
+    "hf-eval-results",
+    "hf-model-index",
+    "garak",
+    "promptfoo",
+)
 
 MANIFEST_NAME = "govern.yaml"
 
@@ -25,6 +38,44 @@ ProhibitedLetter = Literal["a", "b", "ba", "bb", "c", "d", "e", "f", "g", "h"]
 DerogationCondition = Literal["a", "b", "c", "d"]
 
 
+class ModelRef(Record):
+    """The model weights the system runs, and their OpenSSF model-signing signature, if signed.
+
+    Paths are relative to govern.yaml. `govern check` verifies the signature offline, with the
+    public key (`public_key`) or the certificate chain (`certificate_chain`) the signer used.
+    """
+
+    path: str | None = Field(default=None, description="The weights: a file or a folder.")
+    digest: str | None = Field(
+        default=None,
+        pattern=r"^(sha256:)?[0-9a-f]{64}$",
+        description="The expected sha256 of the signed model (as its signature's subject).",
+    )
+    signature: str | None = Field(
+        default=None, description="The model-signing bundle (e.g. model.sig)."
+    )
+    public_key: str | None = Field(default=None, description="PEM public key of the signer.")
+    certificate_chain: list[str] = Field(
+        default=[], description="PEM certificates up to the root the signer's certificate is from."
+    )
+
+    # Written by govern check from what it verified (policy paths read it); never by a person,
+    # so that no manifest can claim its own model is verified.
+    signature_check: ModelSignature | None = Field(
+        default=None, description="Set by govern check; refused in govern.yaml."
+    )
+
+    @model_validator(mode="after")
+    def _named(self) -> ModelRef:
+        if self.signature_check is not None:
+            raise ValueError("signature_check is what govern check found; do not write it")
+        if self.path is None and self.digest is None:
+            raise ValueError("give the model's path or its digest")
+        if self.public_key is not None and self.certificate_chain:
+            raise ValueError("give public_key or certificate_chain, not both")
+        return self
+
+
 class System(Record):
     id: str = Field(
         pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable slug, used by the ledger."
@@ -39,6 +90,23 @@ class System(Record):
         description="A private entity providing public services (Art.27(1)): with "
         "public_authority, decides whether a deployer owes a FRIA.",
     )
+    release: Release | None = Field(
+        default=None,
+        description="The model this release ships: evaluation evidence must be of this "
+        "revision, and no older than its date.",
+    )
+    model: ModelRef | None = None
+
+
+class Release(Record):
+    """What is released, so that evaluation results can be tied to it (or shown not to be)."""
+
+    date: dt.date | None = Field(
+        default=None, description="When the released model revision was frozen."
+    )
+    model_id: str | None = None
+    model_revision: str | None = None
+    weights_digest: str | None = None
 
 
 class Art63Exception(Record):
@@ -74,7 +142,22 @@ class Classification(Record):
         return point
 
 
-EvidenceFormat = Literal["auto", "govern", "huggingface", "mct", "cyclonedx", "spdx3", "croissant"]
+EvidenceFormat = Literal[
+    "auto",
+    "govern",
+    "huggingface",
+    "mct",
+    "cyclonedx",
+    "spdx3",
+    "croissant",
+    "every-eval-ever",
+    "lm-eval",
+    "inspect",
+    "hf-eval-results",
+    "hf-model-index",
+    "garak",
+    "promptfoo",
+]
 
 
 class EvidenceRef(Record):
@@ -84,7 +167,9 @@ class EvidenceRef(Record):
     format: EvidenceFormat = Field(
         default="auto",
         description="huggingface (README.md card), mct (Model Card Toolkit JSON), cyclonedx "
-        "(ML-BOM), spdx3, croissant, govern (our own schema) or auto (detected).",
+        "(ML-BOM), spdx3, croissant, an evaluation tool's output (every-eval-ever, lm-eval, "
+        "inspect, hf-eval-results, hf-model-index, garak, promptfoo), govern (our own schema) "
+        "or auto (detected).",
     )
     select: str | None = Field(
         default=None,
@@ -106,6 +191,7 @@ EvidenceEntry = Annotated[
 # Which foreign formats can describe what (SPDX 3 and Hugging Face cards hold both kinds).
 _MODEL_CARD_FORMATS = ("auto", "govern", "huggingface", "mct", "cyclonedx", "spdx3")
 _DATASET_FORMATS = ("auto", "govern", "huggingface", "spdx3", "croissant")
+_EVALUATION_FORMATS = ("auto", "govern", *EVALUATION_FORMATS)
 
 
 def _check_format(ref: str | EvidenceRef, allowed: tuple[str, ...], what: str) -> None:
@@ -150,6 +236,18 @@ class EvidencePaths(Record):
         default=None, description="The fundamental-rights impact assessment (Art.27)."
     )
     gpai: GpaiEvidence | None = None
+    evaluations: list[EvidenceEntry] = Field(
+        default=[],
+        description="Evaluation results and red-team reports of a generative model: govern's "
+        "own schema, or a harness's output read as it is.",
+    )
+
+    @field_validator("evaluations")
+    @classmethod
+    def _evaluation_formats(cls, value: list[str | EvidenceRef]) -> list[str | EvidenceRef]:
+        for ref in value:
+            _check_format(ref, _EVALUATION_FORMATS, "evaluation results")
+        return value
 
     @field_validator("model_card")
     @classmethod

@@ -1,7 +1,8 @@
 """Check operators: compiled from a rule's `check:` data and evaluated by plain Python, never eval.
 
 Operators: present, equals, one_of, matches, contains, min, max, count, all, any, not, each,
-attestation, within_days.
+attestation, within_days, and the statistical gates on evaluation evidence, evaluation and
+red_team (govern.policy.eval_gates).
 Each leaf reports what it expected and what it found, at the concrete evidence path.
 """
 
@@ -43,6 +44,8 @@ OPERATORS = (
     "not",
     "attestation",
     "within_days",
+    "evaluation",
+    "red_team",
 )
 
 
@@ -272,6 +275,17 @@ class WithinDays(Check):
         return f"{self.end} at most {_show(_number(self.days, params))} days after {self.start}"
 
 
+@dataclass(frozen=True)
+class Gate(Check):
+    """A check that evaluates itself: the gates on evaluation evidence (eval_gates), whose
+    verdict weighs intervals, sample sizes and provenance rather than comparing one value."""
+
+    path: EvidencePath
+
+    def run(self, ctx: Context) -> Outcome:
+        raise NotImplementedError
+
+
 def compile_check(
     data: Any, where: tuple[str | int, ...] = (), in_each: bool = False, depth: int = 0
 ) -> Check:
@@ -310,6 +324,11 @@ def compile_check(
             compile_check(args["check"], (*here, "check"), True, depth + 1),
             compile_check(when, (*here, "when"), True, depth + 1) if when is not None else None,
         )
+    if operator in ("evaluation", "red_team"):
+        # Imported here: eval_gates builds on this module's types.
+        from govern.policy.eval_gates import compile_gate
+
+        return compile_gate(operator, arg, here)
     if operator == "present":
         return Present(_path(arg, here, in_each))
     if operator == "contains":
@@ -552,6 +571,8 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
         return _each(check, ctx)
     if isinstance(check, WithinDays):
         return _within_days(check, ctx)
+    if isinstance(check, Gate):
+        return check.run(ctx)
     leaves = resolve(check.path, ctx.view)  # type: ignore[attr-defined]
     if isinstance(check, Count):
         return _count(check, leaves, ctx)

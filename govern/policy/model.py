@@ -78,6 +78,11 @@ class Applicability(Record):
     profiling: bool | None = Field(
         default=None, description="The system profiles natural persons (classification.profiling)."
     )
+    names_model: bool | None = Field(
+        default=None,
+        description="govern.yaml names the model weights (system.model), whose signature "
+        "govern check verifies.",
+    )
     any: list[Applicability] | None = None
 
 

@@ -22,6 +22,7 @@ ROOTS = (
     "post_market",
     "fria",
     "gpai",
+    "evaluations",
 )
 # `item` is the entry being checked inside an `each` operator.
 ITEM_ROOT = "item"

@@ -21,6 +21,7 @@ from govern.policy.checks import (
     Context,
     Count,
     Each,
+    Gate,
     LeafFinding,
     Not,
     ParamRef,
@@ -44,6 +45,7 @@ ROOT_KINDS: dict[str, str] = {
     "post_market": "post_market",
     "fria": "fria",
     "gpai": "gpai",
+    "evaluations": "evaluation",
 }
 KIND_ORDER = tuple(dict.fromkeys(ROOT_KINDS.values()))
 # A pass records at most this many compared values; the count of the rest is kept.
@@ -165,6 +167,9 @@ def observe(check: Check, ctx: Context) -> list[LeafFinding]:
         ]
     if isinstance(check, Each):
         return _observe_each(check, ctx, expected)
+    if isinstance(check, Gate):
+        held = evaluate(check, ctx).held
+        return [LeafFinding(expected, h.found(), h.path, PASS) for h in held]
     if isinstance(check, WithinDays):
         return [
             LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
@@ -193,7 +198,16 @@ def _observe_each(check: Each, ctx: Context, expected: str) -> list[LeafFinding]
         for item in observe(check.check, inner):
             path = (*leaf.path, *item.path[1:]) if item.path[:1] == (ITEM_ROOT,) else item.path
             seen.append(replace(item, path=path))
-    return seen or [LeafFinding(expected, "no entries to check", _list_location(leaves), PASS)]
+    if seen:
+        return seen
+    entries = sum(1 for leaf in leaves if leaf.value is not MISSING)
+    found = (
+        f"no entries to check ({entries} {'entry' if entries == 1 else 'entries'}, none "
+        "meeting the rule's condition)"
+        if entries and check.when is not None
+        else "no entries to check"
+    )
+    return [LeafFinding(expected, found, _list_location(leaves), PASS)]
 
 
 def _list_location(leaves: list[Leaf]) -> tuple[str | int, ...]:

@@ -60,6 +60,7 @@ class _Scalar:
 def _root_types() -> dict[str, Any]:
     from govern.evidence.attestation import Attestation
     from govern.evidence.dataset import DatasetRecord
+    from govern.evidence.evaluation import EvaluationReport
     from govern.evidence.fairness import FairnessReport
     from govern.evidence.fria import Fria
     from govern.evidence.gpai import CopyrightPolicy, ModelDocumentation, TrainingContentSummary
@@ -80,6 +81,7 @@ def _root_types() -> dict[str, Any]:
         "incidents": list[IncidentRecord],
         "post_market": PostMarketPlan,
         "fria": Fria,
+        "evaluations": list[EvaluationReport],
         "gpai": _Fields(
             "gpai",
             {

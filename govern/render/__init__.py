@@ -19,6 +19,7 @@ RENDERERS: dict[str, str] = {
     "junit": "govern.render.junit",
     "markdown": "govern.render.markdown",
     "github": "govern.render.github",
+    "oscal": "govern.render.oscal",
 }
 
 

@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import json
 
-from govern.engine.card_gaps import LintReport
+from govern.engine.card_gaps import Completeness, LintReport
 from govern.reference import FRAMEWORK_TITLES
+
+
+def completeness_lines(rows: tuple[Completeness, ...], tier: str | None = None) -> list[str]:
+    """The completeness table: one line per framework and tier, the linted tier marked."""
+    if not rows:
+        return []
+    width = max(len(FRAMEWORK_TITLES[r.framework]) for r in rows)
+    lines = ["completeness (required fields filled, not placeholders):"]
+    for row in rows:
+        if row.share is None:
+            figure = "   -   no required field applies"
+        else:
+            figure = f"{row.share:6.0%}  {row.filled}/{row.required} fields"
+        mark = "  <- this tier" if row.tier == tier else ""
+        lines.append(f"  {FRAMEWORK_TITLES[row.framework]:<{width}}  {row.tier:<8}{figure}{mark}")
+    return lines
 
 
 def render_text(report: LintReport) -> str:
@@ -31,6 +47,8 @@ def render_text(report: LintReport) -> str:
     blocking, advisory = len(report.blocking), len(report.advisory)
     if not report.gaps:
         lines.append("no gaps: every required and recommended field is present")
+    tier = next((t for t in report.profile if t in ("high", "limited", "minimal")), None)
+    lines.extend(completeness_lines(report.completeness, tier))
     lines.append(
         f"{blocking} blocking gap{'s' if blocking != 1 else ''}, "
         f"{advisory} advisory gap{'s' if advisory != 1 else ''}"
@@ -68,5 +86,16 @@ def render_json(report: LintReport) -> str:
             for g in report.gaps
         ],
         "unchecked": list(report.unchecked),
+        "completeness": [
+            {
+                "framework": c.framework,
+                "tier": c.tier,
+                "filled": c.filled,
+                "required": c.required,
+                "share": None if c.share is None else round(c.share, 4),
+                "missing": list(c.missing),
+            }
+            for c in report.completeness
+        ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

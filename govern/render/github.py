@@ -60,7 +60,7 @@ def render(assessment: Assessment, *, base_path: str = "") -> str:
             )
     for warning in assessment.warnings:
         lines.append(f"::warning title=govern::{_data(warning)}")
-    lines += _inert_report(unstyle(text.render(assessment)))
+    lines += inert_report(unstyle(text.render(assessment)))
     return "\n".join(lines) + "\n"
 
 
@@ -117,7 +117,7 @@ def _property(value: str) -> str:
     return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def _inert_report(report: str) -> list[str]:
+def inert_report(report: str) -> list[str]:
     """The plain-text report as lines the runner shows and never executes.
 
     The stop token is a digest of the report itself: a value in the report would have to contain

@@ -19,6 +19,8 @@ _ROOTS = {
     "post_market": "post-market monitoring plan",
     "fria": "fundamental-rights impact assessment",
     "gpai": "GPAI document",
+    "evaluations": "evaluation report",
+    "red_team": "red-team result",
     "system": "system",
     "classification": "classification",
     "features": "feature",

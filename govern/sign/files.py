@@ -19,6 +19,7 @@ from govern.sign.statement import (
     Subject,
     report_predicate,
 )
+from govern.sign.svr import sign_svr, svr_path
 
 ENVELOPE_SUFFIX = ".intoto.jsonl"
 # The envelope a PAdES-signed PDF carries inside: it signs the attached assessment, and the
@@ -79,6 +80,8 @@ class WrittenReport:
     files: tuple[Path, ...]
     envelope: Path | None
     pades: bool
+    # The in-toto Simple Verification Result written beside the envelope (sign/svr.py).
+    svr: Path | None = None
 
 
 def sign_and_write(
@@ -123,5 +126,8 @@ def sign_and_write(
         return WrittenReport(tuple(p for p, _ in final), None, pades)
     predicate = report_predicate(assessment, assessment_json, key, signed_at)
     envelope: Envelope = sign_report(final, envelope_file, predicate, key)
+    svr_file = svr_path(envelope_file)
+    # The SVR first: the report's envelope, written last, is what makes the report signed.
+    write_atomic(svr_file, sign_svr(assessment, predicate, key).to_json())
     write_atomic(envelope_file, envelope.to_json())
-    return WrittenReport(tuple(p for p, _ in final), envelope_file, pades)
+    return WrittenReport(tuple(p for p, _ in final), envelope_file, pades, svr_file)

@@ -120,6 +120,13 @@ class SignerRef(_Camel):
     certificate_sha256: str | None = None
 
 
+class ModelDigest(_Camel):
+    """The model weights whose signature govern verified: their name and verified sha256."""
+
+    name: str
+    sha256: str
+
+
 class ReportPredicate(_Camel):
     """What the signer asserts about the report files; lowerCamelCase as in-toto recommends."""
 
@@ -137,6 +144,8 @@ class ReportPredicate(_Camel):
     tool: dict[str, str]
     signer: SignerRef
     signed_at: dt.datetime
+    # Set only when the model's OpenSSF model-signing signature verified (govern check).
+    model: ModelDigest | None = None
 
 
 def report_predicate(
@@ -187,4 +196,13 @@ def report_predicate(
         tool={"name": assessment.tool.name, "version": assessment.tool.version},
         signer=SignerRef(keyid=key.keyid, certificate_sha256=cert_digest),
         signed_at=signed_at,
+        model=_verified_model(assessment),
     )
+
+
+def _verified_model(assessment: Assessment) -> ModelDigest | None:
+    """The model by the digest its signature covers; only a verified signature names it."""
+    model = assessment.model
+    if model is None or model.status != "verified" or model.digest is None:
+        return None
+    return ModelDigest(name=model.name or model.path or "model", sha256=model.digest)

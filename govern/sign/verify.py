@@ -23,6 +23,7 @@ from govern.sign.dsse import (
 from govern.sign.files import EMBEDDED_ENVELOPE, ENVELOPE_SUFFIX, envelope_path, subject_name
 from govern.sign.keys import PublicKey, algorithm_name, fingerprint, read_key_file
 from govern.sign.statement import PREDICATE_TYPE, PolicyDigest, ReportPredicate, Statement, Subject
+from govern.sign.svr import SVR_SUFFIX, svr_path, svr_problems
 
 if TYPE_CHECKING:
     from govern.sign.pades import PdfInventory
@@ -71,6 +72,10 @@ def find_envelope(report: Path) -> Path | None:
     envelope in its folder whose statement names it is taken. Which file is taken does not
     matter to trust: the envelope is verified in full afterwards.
     """
+    if report.name.endswith(SVR_SUFFIX):
+        # The SVR is checked with the report envelope it was signed beside.
+        beside = report.with_name(report.name.removesuffix(SVR_SUFFIX) + ENVELOPE_SUFFIX)
+        return beside if beside.is_file() else None
     if report.name.endswith(ENVELOPE_SUFFIX):
         return report
     candidate = envelope_path(report)
@@ -127,7 +132,11 @@ def verify_report(
     predicate = ReportPredicate.model_validate(statement.predicate)
     result.predicate = predicate
     base = envelope_file.parent
-    named = None if report == envelope_file else subject_name(report, envelope_file)
+    named = (
+        None
+        if report == envelope_file or report.name.endswith(SVR_SUFFIX)
+        else subject_name(report, envelope_file)
+    )
     if named is not None:
         covered = named in {s.name for s in statement.subject}
         result.add(
@@ -141,9 +150,41 @@ def verify_report(
     ]
     if named is None and not any(present):
         result.add("signed files", False, f"none of the files the envelope signs is in {base}/")
+    _check_svr(result, svr_path(envelope_file), predicate, trusted)
     if evidence_dir is not None:
         _check_evidence(result, evidence_dir, predicate)
     return result
+
+
+def _check_svr(
+    result: Verification, svr_file: Path, predicate: ReportPredicate, trusted: PublicKey
+) -> None:
+    """The Simple Verification Result beside the envelope: signed by the same key, laid out as
+    an in-toto statement, and saying what the report says (subject, policy digest, verdict).
+
+    Reports signed before govern wrote SVRs have none: its absence is a note, not a failure.
+    """
+    what = f"{svr_file.name} (in-toto SVR)"
+    if not svr_file.is_file():
+        result.checks.append(Check(what, "skip", "not present, not checked"))
+        return
+    text = read_key_file(svr_file, "SVR envelope").decode("utf-8", errors="replace")
+    try:
+        envelope = parse_envelope(text, svr_file.name)
+        problem = signature_problem(envelope, trusted)
+        if problem is not None:
+            result.add(what, False, problem)
+            return
+        statement = Statement.model_validate_json(envelope.payload_bytes())
+        problems = svr_problems(statement, predicate)
+    except (SignatureFormatError, ValidationError) as exc:
+        result.add(what, False, f"not an SVR statement govern wrote ({_first_error(exc)})")
+        return
+    result.add(what, not problems, "; ".join(problems) or f"subject {statement.subject[0].name}")
+
+
+def _first_error(exc: SignatureFormatError | ValidationError) -> str:
+    return str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else str(exc)
 
 
 def _verify_pdf_alone(report: Path, trusted: PublicKey, evidence_dir: Path | None) -> Verification:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, cast
 
 # The predecessor of the first row: a chain hash no real row can have.
 GENESIS = "0" * 64
@@ -90,98 +90,167 @@ class ChainReport:
         return self.problem is None
 
 
-def verify(links: Sequence[Link], head: Head | None, anchors: Sequence[Anchor] = ()) -> ChainReport:
+class Rows(Protocol):
+    """Stored rows looked up by what a broken link points at, for naming what happened.
+
+    A position orders rows as they are stored: a list index, or the run id in a database.
+    """
+
+    def find(self, chain_hash: str) -> tuple[int, Link] | None:
+        """The row whose chain hash is `chain_hash`, with its position."""
+
+    def after(self, position: int) -> tuple[int, Link] | None:
+        """The first row stored after `position`."""
+
+
+@dataclass(frozen=True)
+class ListedRows:
+    """`Rows` over links held in memory (tests, small ledgers)."""
+
+    links: Sequence[Link]
+
+    def find(self, chain_hash: str) -> tuple[int, Link] | None:
+        for index, link in enumerate(self.links):
+            if link.chain_hash == chain_hash:
+                return index, link
+        return None
+
+    def after(self, position: int) -> tuple[int, Link] | None:
+        following = position + 1
+        return (following, self.links[following]) if following < len(self.links) else None
+
+
+def verify(
+    links: Iterable[Link] | Iterable[tuple[int, Link]],
+    head: Head | None,
+    anchors: Sequence[Anchor] = (),
+    rows: Rows | None = None,
+    runs: int | None = None,
+) -> ChainReport:
     """Walk the chain from the first row and name the first row that was tampered with.
 
-    Rows must be given in stored (run id) order. The walk stops at the first problem: once the
-    chain is broken, later rows cannot be told apart from rows that follow a forged one.
-    A chain rewritten from some row onwards with fresh hashes is consistent again; `anchors`
-    (run id and chain hash noted outside the database when they were recorded) catch that.
+    Rows must be given in stored (run id) order: a list of links, or, with `rows` to look rows
+    up by, a stream of (position, link) pairs that is read once and never held in memory. The
+    walk stops at the first problem: once the chain is broken, later rows cannot be told apart
+    from rows that follow a forged one. A chain rewritten from some row onwards with fresh
+    hashes is consistent again; `anchors` (run id and chain hash noted outside the database
+    when they were recorded) catch that. `runs` is the number of stored rows, when known.
     """
-    expected_prev, expected_id = GENESIS, 1
-    for index, link in enumerate(links):
-        if head is not None and expected_prev == head.chain_hash and link.run_id > head.run_id:
-            return ChainReport(len(links), head, _beyond_head(link, head), index)
-        problem = _check_link(links, index, expected_prev, expected_id)
+    if rows is None:
+        listed = list(cast("Iterable[Link]", links))
+        rows, runs = ListedRows(listed), len(listed)
+        links = enumerate(listed)
+    walk = _Walk(rows, {anchor.run_id for anchor in anchors})
+    for position, link in cast("Iterable[tuple[int, Link]]", links):
+        problem = walk.step(position, link, head)
         if problem is not None:
-            return ChainReport(len(links), head, problem, index)
-        expected_prev, expected_id = link.chain_hash, link.run_id + 1
-    problem = _check_head(links, head) or _check_anchors(links, anchors)
-    return ChainReport(len(links), head, problem, len(links))
+            return ChainReport(
+                runs if runs is not None else walk.checked + 1, head, problem, walk.checked
+            )
+    total = runs if runs is not None else walk.checked
+    problem = _check_head(walk.last, head) or _check_anchors(walk.anchored, anchors)
+    return ChainReport(total, head, problem, walk.checked)
 
 
-def _check_link(
-    links: Sequence[Link], index: int, expected_prev: str, expected_id: int
-) -> Problem | None:
-    link = links[index]
-    if not all(_is_digest(h) for h in (link.prev_hash, link.digest, link.chain_hash)):
-        # Written by hand: govern writes lowercase hex, which fromhex() cannot tell from upper.
-        return Problem(
-            link.run_id, "edited", "its digest or chain hashes are not ones govern writes"
-        )
-    if chain_hash(link.prev_hash, link.digest) != link.chain_hash:
-        return Problem(link.run_id, "edited", "its digest or chain hashes were changed")
-    if link.prev_hash != expected_prev:
-        return _locate_break(links, index, expected_prev, expected_id)
-    if link.run_id != expected_id:
-        return Problem(
-            link.run_id, "renumbered", f"it follows run {expected_id - 1} but has id {link.run_id}"
-        )
-    if link.content_problem is not None:
-        return Problem(link.run_id, "edited", link.content_problem)
-    return None
+@dataclass
+class _Walk:
+    """The state of a walk along the chain: what the next row must link to, and nothing more."""
 
+    rows: Rows
+    anchor_ids: set[int]
+    expected_prev: str = GENESIS
+    expected_id: int = 1
+    previous: tuple[int, Link] | None = None
+    checked: int = 0
+    anchored: dict[int, str] = field(default_factory=dict)
 
-def _locate_break(
-    links: Sequence[Link], index: int, expected_prev: str, expected_id: int
-) -> Problem:
-    """The row at `index` does not follow its predecessor: did rows go in, out or around?"""
-    link = links[index]
-    position = {other.chain_hash: i for i, other in enumerate(links)}
-    linked = position.get(link.prev_hash)
-    if linked is not None and linked > index:
+    @property
+    def last(self) -> Link | None:
+        return self.previous[1] if self.previous else None
+
+    def step(self, position: int, link: Link, head: Head | None) -> Problem | None:
+        if head is not None and self.expected_prev == head.chain_hash and link.run_id > head.run_id:
+            return _beyond_head(link, head)
+        problem = self._check(position, link)
+        if problem is not None:
+            return problem
+        if link.run_id in self.anchor_ids:
+            self.anchored[link.run_id] = link.chain_hash
+        self.expected_prev, self.expected_id = link.chain_hash, link.run_id + 1
+        self.previous = (position, link)
+        self.checked += 1
+        return None
+
+    def _check(self, position: int, link: Link) -> Problem | None:
+        if not all(_is_digest(h) for h in (link.prev_hash, link.digest, link.chain_hash)):
+            # Written by hand: govern writes lowercase hex, which fromhex() cannot tell from upper.
+            return Problem(
+                link.run_id, "edited", "its digest or chain hashes are not ones govern writes"
+            )
+        if chain_hash(link.prev_hash, link.digest) != link.chain_hash:
+            return Problem(link.run_id, "edited", "its digest or chain hashes were changed")
+        if link.prev_hash != self.expected_prev:
+            return self._locate_break(position, link)
+        if link.run_id != self.expected_id:
+            return Problem(
+                link.run_id,
+                "renumbered",
+                f"it follows run {self.expected_id - 1} but has id {link.run_id}",
+            )
+        if link.content_problem is not None:
+            return Problem(link.run_id, "edited", link.content_problem)
+        return None
+
+    def _locate_break(self, position: int, link: Link) -> Problem:
+        """The row at `position` does not follow its predecessor: did rows go in, out or around?"""
+        linked = self.rows.find(link.prev_hash)
+        if linked is not None and linked[0] > position:
+            return Problem(
+                link.run_id,
+                "reordered",
+                f"it was recorded after run {linked[1].run_id} (rows swapped or moved)",
+            )
+        following = self.rows.after(position)
+        if following is not None and following[1].prev_hash == self.expected_prev:
+            before = f"run {self.previous[1].run_id}" if self.previous else "the start of the chain"
+            return Problem(
+                link.run_id,
+                "inserted",
+                f"it is not in the chain: run {following[1].run_id} follows {before} directly",
+            )
+        if linked is not None and self.previous is not None and linked[0] < self.previous[0]:
+            first = self.rows.after(linked[0])
+            first_id = first[1].run_id if first else link.run_id
+            return Problem(
+                first_id,
+                "inserted",
+                f"run {link.run_id} follows run {linked[1].run_id} directly, so run "
+                f"{first_id} was added between them",
+            )
+        return self._gap_or_rewrite(link)
+
+    def _gap_or_rewrite(self, link: Link) -> Problem:
+        expected_id = self.expected_id
+        if link.run_id > expected_id:
+            missing = (
+                f"run {expected_id}"
+                if link.run_id == expected_id + 1
+                else f"runs {expected_id}-{link.run_id - 1}"
+            )
+            return Problem(expected_id, "deleted", f"{missing} missing before run {link.run_id}")
+        if self.previous is None:
+            return Problem(
+                link.run_id,
+                "edited",
+                "it does not start the chain: it was rewritten or rows before "
+                "it were deleted and the rest renumbered",
+            )
         return Problem(
-            link.run_id,
-            "reordered",
-            f"it was recorded after run {links[linked].run_id} (rows swapped or moved)",
-        )
-    following = links[index + 1] if index + 1 < len(links) else None
-    if following is not None and following.prev_hash == expected_prev:
-        before = f"run {links[index - 1].run_id}" if index else "the start of the chain"
-        return Problem(
-            link.run_id,
-            "inserted",
-            f"it is not in the chain: run {following.run_id} follows {before} directly",
-        )
-    if linked is not None and linked < index - 1:
-        first = links[linked + 1]
-        return Problem(
-            first.run_id,
-            "inserted",
-            f"run {link.run_id} follows run {links[linked].run_id} directly, so run "
-            f"{first.run_id} was added between them",
-        )
-    if link.run_id > expected_id:
-        missing = (
-            f"run {expected_id}"
-            if link.run_id == expected_id + 1
-            else f"runs {expected_id}-{link.run_id - 1}"
-        )
-        return Problem(expected_id, "deleted", f"{missing} missing before run {link.run_id}")
-    if index == 0:
-        return Problem(
-            link.run_id,
+            self.previous[1].run_id,
             "edited",
-            "it does not start the chain: it was rewritten or rows before "
-            "it were deleted and the rest renumbered",
+            f"run {link.run_id} no longer follows it: it was rewritten with fresh hashes, or rows "
+            "after it were deleted and the rest renumbered",
         )
-    previous = links[index - 1]
-    return Problem(
-        previous.run_id,
-        "edited",
-        f"run {link.run_id} no longer follows it: it was rewritten with fresh hashes, or rows "
-        "after it were deleted and the rest renumbered",
-    )
 
 
 def _beyond_head(link: Link, head: Head) -> Problem:
@@ -192,9 +261,8 @@ def _beyond_head(link: Link, head: Head) -> Problem:
     )
 
 
-def _check_head(links: Sequence[Link], head: Head | None) -> Problem | None:
+def _check_head(last: Link | None, head: Head | None) -> Problem | None:
     """Rows removed from, or added at, the end leave the chain itself intact; the head does not."""
-    last = links[-1] if links else None
     last_id, last_hash = (last.run_id, last.chain_hash) if last else (0, GENESIS)
     if head is None:
         return Problem(last_id, "deleted", "the chain head row is missing")
@@ -243,8 +311,8 @@ def _is_hex(text: str) -> bool:
     return all(c in "0123456789abcdefABCDEF" for c in text)
 
 
-def _check_anchors(links: Sequence[Link], anchors: Sequence[Anchor]) -> Problem | None:
-    stored = {link.run_id: link.chain_hash for link in links}
+def _check_anchors(stored: Mapping[int, str], anchors: Sequence[Anchor]) -> Problem | None:
+    """`stored`: the chain hash of each anchored run met on the walk."""
     for anchor in sorted(anchors, key=lambda a: a.run_id):
         found = stored.get(anchor.run_id)
         if found is None:

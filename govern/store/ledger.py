@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from sqlalchemy import exc as sa_exc
 from govern.engine.assessment import Assessment
 from govern.engine.diff import Snapshot
 from govern.engine.disparities import KEY_METRICS, FairnessMetric, worst
-from govern.store import database, migrate
+from govern.store import blobs, database, migrate
 from govern.store.bounds import bounded, capped, storable
 from govern.store.chain import (
     Anchor,
@@ -31,11 +30,12 @@ from govern.store.chain import (
     verify,
 )
 from govern.store.errors import LedgerCorrupt, LedgerError, NoLedger, RunNotFound
+from govern.store.parts import join, unpack
 from govern.store.records import (
     CHILD_COLUMNS,
     FAILURE_STATUSES,
     content_problem,
-    document_text,
+    parts_of,
     prepare,
     row_digest,
 )
@@ -186,6 +186,7 @@ class Ledger:
             if conn.execute(known).first() is None:  # safe: the head lock serialises appenders
                 system = {"id": entry.system_id, "name": entry.system_name}
                 conn.execute(insert(SYSTEMS), {**system, "first_recorded_at": recorded_at})
+            blobs.store(conn, entry.parts, entry.blobs)
             conn.execute(
                 insert(A),
                 {
@@ -233,24 +234,30 @@ class Ledger:
     # -- verify --------------------------------------------------------------------------------
 
     def verify(self, anchors: Sequence[Anchor] = ()) -> ChainReport:
-        """Recompute every digest and link from the stored rows, in one consistent snapshot."""
+        """Recompute every digest and link from the stored rows, in one consistent snapshot.
+
+        Rows are read in batches and each shared blob is hashed once: memory stays flat however
+        long the ledger is.
+        """
         with self._transaction("verifying the ledger") as conn:
             row = conn.execute(select(HEAD.c.run_id, HEAD.c.chain_hash)).first()
-            links = list(self._links(conn))
-            last = links[-1].run_id if links else 0
+            runs, last = conn.execute(select(func.count(A.c.id), func.max(A.c.id))).one()
+            last = last or 0
             if row is not None and not (
                 isinstance(row.run_id, int) and isinstance(row.chain_hash, str)
             ):  # SQLite keeps text in an integer column
                 garbled = Problem(
                     last, "edited", "the chain head row holds values govern never writes"
                 )
-                return ChainReport(len(links), None, garbled, len(links))
-            report = verify(links, Head(row.run_id, row.chain_hash) if row else None, anchors)
+                return ChainReport(runs, None, garbled, runs)
+            head = Head(row.run_id, row.chain_hash) if row else None
+            stream = ((link.run_id, link) for link in self._links(conn))
+            report = verify(stream, head, anchors, rows=_StoredRows(conn), runs=runs)
             problem = systems_problem(*self._system_facts(conn), last) if report.valid else None
-        if problem is None:
-            return report
-        before = sum(1 for link in links if link.run_id < problem.run_id)
-        return dataclasses.replace(report, problem=problem, checked=before)
+            if problem is None:
+                return report
+            before = conn.execute(select(func.count(A.c.id)).where(A.c.id < problem.run_id))
+            return dataclasses.replace(report, problem=problem, checked=before.scalar_one())
 
     def _system_facts(self, conn: Connection) -> tuple[dict[str, FirstRun], list[SystemRecord]]:
         """Each system's first run (hashed) and the govern_systems rows that should repeat it."""
@@ -276,6 +283,7 @@ class Ledger:
 
     def _links(self, conn: Connection) -> Iterator[Link]:
         last: int | None = None
+        checker = blobs.Checker(conn)
         while True:
             ids = select(A.c.id).order_by(A.c.id).limit(_VERIFY_BATCH)
             if last is not None:
@@ -286,6 +294,9 @@ class Ledger:
             rows = _readable(conn, select(A).where(A.c.id.between(batch[0], batch[-1])))
             by_id = {row["id"]: row for row in rows} if rows is not None else {}
             children = self._children(conn, batch[0], batch[-1])
+            named = {run_id: _parts(row) for run_id, row in by_id.items()}
+            checker.forget()
+            checker.check(parts for parts in named.values() if parts is not None)
             for run_id in batch:
                 row = by_id.get(run_id) or _first(
                     _readable(conn, select(A).where(A.c.id == run_id))
@@ -293,6 +304,7 @@ class Ledger:
                 if row is None:
                     yield self._unreadable_link(conn, run_id)
                     continue
+                parts = named.get(run_id)
                 yield Link(
                     run_id=row["id"],
                     prev_hash=row["prev_hash"],
@@ -302,8 +314,9 @@ class Ledger:
                         row,
                         row["recorded_at"],
                         row["digest"],
-                        _decompress(row["document"]),
+                        unpack(row["document"]),
                         {name: groups.get(row["id"], []) for name, groups in children.items()},
+                        None if parts is None else checker.problem(parts),
                     ),
                 )
             last = batch[-1]
@@ -329,19 +342,35 @@ class Ledger:
             query = select(table.c.assessment_id, *columns).order_by(
                 table.c.assessment_id, table.c.position
             )
-            rows = _readable(conn, query.where(table.c.assessment_id.between(first, last)))
-            if rows is None:  # one run's rows hold a value that cannot be read: find which
-                rows = []
-                for run_id in range(first, last + 1):
-                    found = _readable(conn, query.where(table.c.assessment_id == run_id))
-                    rows += [{"assessment_id": run_id, **_UNREADABLE}] if found is None else found
+            names = CHILD_COLUMNS[name]
             groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for row in rows:
-                groups[row["assessment_id"]].append(
-                    {c: row[c] for c in CHILD_COLUMNS[name] if c in row} or dict(_UNREADABLE)
-                )
+            try:
+                # all(): one fetchall, where iterating the result fetches row by row
+                batch = conn.execute(query.where(table.c.assessment_id.between(first, last))).all()
+                for run_id, *values in batch:
+                    groups[run_id].append(dict(zip(names, values, strict=True)))
+            except _CONVERSION_ERRORS:  # one run's rows hold a value that cannot be read
+                groups = self._children_one_by_one(conn, table, query, names, (first, last))
             grouped[name] = groups
         return grouped
+
+    @staticmethod
+    def _children_one_by_one(
+        conn: Connection,
+        table: Any,
+        query: Select[Any],
+        names: Sequence[str],
+        runs: tuple[int, int],
+    ) -> defaultdict[int, list[dict[str, Any]]]:
+        """Each run's child rows read on their own, to find the run whose value cannot be read."""
+        groups: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        for run_id in range(runs[0], runs[1] + 1):
+            found = _readable(conn, query.where(table.c.assessment_id == run_id))
+            if found is None:
+                groups[run_id].append(dict(_UNREADABLE))
+                continue
+            groups[run_id] += [{c: row[c] for c in names} for row in found]
+        return groups
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -502,7 +531,11 @@ class Ledger:
         with self._transaction("reading the ledger") as conn:
             row = conn.execute(
                 select(
-                    A.c.document, A.c.document_sha256, A.c.recorded_at, A.c.system_version
+                    A.c.document,
+                    A.c.document_sha256,
+                    A.c.recorded_at,
+                    A.c.row_format,
+                    A.c.parts,
                 ).where(A.c.id == run_id)
             ).first()
             if row is None:
@@ -515,12 +548,7 @@ class Ledger:
                     .order_by(FAIRNESS.c.position)
                 ).mappings()
             ]
-        text = _decompress(row.document)
-        if text is None or sha256_hex(text) != row.document_sha256:
-            raise LedgerError(
-                f"{self.target.display}: run {run_id}'s assessment does not match its digest; "
-                "run `govern ledger verify`"
-            )
+            text = self._document(conn, run_id, row._mapping)
         try:
             assessment = Assessment.model_validate_json(text)
         except ValueError as error:
@@ -535,6 +563,55 @@ class Ledger:
             run_id=run_id,
             recorded_at=_utc(row.recorded_at),
         )
+
+    def _document(self, conn: Connection, run_id: int, row: Mapping[Any, Any]) -> bytes:
+        """A run's whole assessment JSON, every piece checked against the digests it is under."""
+        skeleton = unpack(row["document"])
+        problem = None
+        parts = _parts(row)
+        if skeleton is None or sha256_hex(skeleton) != row["document_sha256"]:
+            problem = "its assessment does not match its digest"
+        elif parts is not None:
+            checker = blobs.Checker(conn)
+            checker.check([parts])
+            problem = checker.problem(parts)
+            if problem is None:
+                skeleton = join(skeleton, parts, checker.data)
+        if problem is not None or skeleton is None:
+            raise LedgerError(
+                f"{self.target.display}: run {run_id}: {problem}; run `govern ledger verify`"
+            )
+        return skeleton
+
+
+class _StoredRows:
+    """The chain's rows looked up in the database, to name what a broken link means."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def find(self, chain_hash: str) -> tuple[int, Link] | None:
+        return self._one(select(*_HASHES).where(A.c.chain_hash == chain_hash))
+
+    def after(self, position: int) -> tuple[int, Link] | None:
+        return self._one(select(*_HASHES).where(A.c.id > position).order_by(A.c.id).limit(1))
+
+    def _one(self, query: Select[Any]) -> tuple[int, Link] | None:
+        row = self.conn.execute(query).first()
+        if row is None:
+            return None
+        return row.id, Link(row.id, row.prev_hash, row.digest, row.chain_hash)
+
+
+_HASHES = (A.c.id, A.c.prev_hash, A.c.digest, A.c.chain_hash)
+
+
+def _parts(row: Mapping[Any, Any]) -> dict[str, str] | None:
+    """The parts a row names, or None for row format 1 or a garbled row (its digest says so)."""
+    try:
+        return parts_of(row)
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _metric(row: Mapping[Any, Any]) -> FairnessMetric:
@@ -571,12 +648,3 @@ def _readable(conn: Connection, query: Select[Any]) -> list[Mapping[Any, Any]] |
 
 def _first(rows: list[Mapping[Any, Any]] | None) -> Mapping[Any, Any] | None:
     return rows[0] if rows else None
-
-
-def _decompress(stored: bytes | None) -> bytes | None:
-    if stored is None:
-        return None
-    try:
-        return document_text(bytes(stored))
-    except (zlib.error, TypeError, ValueError):  # SQLite keeps text in a BLOB column
-        return None

@@ -12,7 +12,7 @@ from govern.store.errors import LedgerCorrupt, SchemaOutdated, SchemaTooNew
 VERSION_TABLE = "govern_schema_version"
 # Every revision this govern knows, oldest first; the last is the schema it reads and writes.
 # tests/store/test_migrations.py checks this against the scripts.
-REVISIONS: tuple[str, ...] = ("0001",)
+REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD = REVISIONS[-1]
 # Any number: it only has to be the same in every govern process (pg_advisory_xact_lock key).
 _POSTGRES_SCHEMA_LOCK = 0x676F7665726E  # "govern"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import zlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +11,12 @@ from typing import Any
 from govern.engine.assessment import Assessment
 from govern.engine.disparities import FairnessMetric
 from govern.store.chain import canonical_json, canonical_time, digest, sha256_hex
+from govern.store.parts import PART_NAMES, pack, split
 
 # Bumped when the row record below changes shape; each row keeps the format it was hashed with.
-ROW_FORMAT = 1
+# 1: the whole document in the row. 2: the skeleton in the row, shared parts named by key.
+ROW_FORMAT = 2
+ROW_FORMATS = (1, 2)
 
 # Rule results worth a row of their own; a plain pass or not-applicable is in the document only.
 RECORDED_STATUSES = ("fail", "error", "insufficient_evidence", "needs_attestation", "waived")
@@ -40,6 +43,7 @@ CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
 
 PART_LABELS = {
     "document": "its assessment document",
+    "parts": "its assessment parts",
     "findings": "its findings rows",
     "evidence": "its evidence digests",
     "waivers": "its waiver rows",
@@ -52,6 +56,8 @@ class Entry:
     """An assessment made ready for the ledger: everything except its place in the chain.
 
     Built before the chain-head lock is taken, so that appenders wait only for the inserts.
+    `document` is the skeleton; `blobs` every shared part it names, which the ledger stores
+    unless it already has them.
     """
 
     system_id: str
@@ -61,11 +67,13 @@ class Entry:
     verdict: str
     tool_version: str
     document: bytes
+    parts: Mapping[str, str]
+    blobs: Mapping[str, bytes]
     children: Mapping[str, list[dict[str, Any]]]
 
     def columns(self) -> dict[str, Any]:
         """Row values that do not depend on the chain, as stored in govern_assessments."""
-        parts = {f"{name}_sha256": part_digest(rows) for name, rows in self.children.items()}
+        digests = {f"{name}_sha256": part_digest(rows) for name, rows in self.children.items()}
         return {
             "system_id": self.system_id,
             "system_name": self.system_name,
@@ -74,14 +82,16 @@ class Entry:
             "verdict": self.verdict,
             "tool_version": self.tool_version,
             "row_format": ROW_FORMAT,
-            "document": zlib.compress(self.document, 6),
+            "document": pack(self.document),
             "document_sha256": sha256_hex(self.document),
-            **parts,
+            "parts": canonical_json(dict(self.parts)).decode(),
+            **digests,
         }
 
 
 def prepare(assessment: Assessment, fairness: Sequence[FairnessMetric]) -> Entry:
     """Turn an assessment (and the fairness metrics behind it) into ledger rows."""
+    stored = split(assessment)
     return Entry(
         system_id=assessment.system.id,
         system_name=assessment.system.name,
@@ -89,7 +99,9 @@ def prepare(assessment: Assessment, fairness: Sequence[FairnessMetric]) -> Entry
         as_of=assessment.options.as_of,
         verdict=assessment.summary.verdict,
         tool_version=assessment.tool.version,
-        document=canonical_json(assessment.model_dump(mode="json")),
+        document=stored.skeleton,
+        parts=stored.parts,
+        blobs=stored.blobs,
         children={
             "findings": _findings(assessment),
             "evidence": _evidence(assessment),
@@ -99,9 +111,21 @@ def prepare(assessment: Assessment, fairness: Sequence[FairnessMetric]) -> Entry
     )
 
 
-def document_text(stored: bytes) -> bytes:
-    """The canonical JSON of a stored assessment (stored compressed: ~150 kB becomes ~20 kB)."""
-    return zlib.decompress(stored)
+def parts_of(columns: Mapping[Any, Any]) -> dict[str, str] | None:
+    """The part keys a format 2 row names (None for format 1); ValueError when garbled."""
+    if columns["row_format"] == 1:
+        if columns.get("parts") is not None:
+            raise ValueError("a row of format 1 names no parts")
+        return None
+    parts = json.loads(columns["parts"])
+    if not (
+        isinstance(parts, dict)
+        and canonical_json(parts).decode() == columns["parts"]
+        and sorted(parts) == sorted(PART_NAMES)
+        and all(isinstance(key, str) for key in parts.values())
+    ):
+        raise ValueError("not the parts govern names")
+    return parts
 
 
 def row_record(columns: Mapping[Any, Any], recorded_at: dt.datetime) -> dict[str, Any]:
@@ -110,9 +134,11 @@ def row_record(columns: Mapping[Any, Any], recorded_at: dt.datetime) -> dict[str
     It names the document and every group of child rows by digest, so a change to any finding,
     evidence, waiver or fairness row, or to the document, changes the row's digest.
     """
-    if columns["row_format"] != ROW_FORMAT:
+    if columns["row_format"] not in ROW_FORMATS:
         raise ValueError(f"unknown row format {columns['row_format']!r}")
+    parts = parts_of(columns)
     return {
+        **({} if parts is None else {"parts": parts}),
         "row_format": columns["row_format"],
         "system_id": columns["system_id"],
         "system_name": columns["system_name"],
@@ -131,8 +157,19 @@ def row_digest(columns: Mapping[Any, Any], recorded_at: dt.datetime) -> str:
 
 
 def part_digest(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Digest of one group of child rows, in position order, with JSON-safe values."""
-    return digest([{key: _plain(value) for key, value in row.items()} for row in rows])
+    """Digest of one group of child rows, in position order: their canonical JSON, dates as text.
+
+    Dates go through json's `default` hook, so the C encoder does the rest of the work.
+    """
+    text = json.dumps(
+        [row if isinstance(row, dict) else dict(row) for row in rows],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_plain,
+    )
+    return sha256_hex(text.encode("utf-8"))
 
 
 def content_problem(
@@ -141,13 +178,17 @@ def content_problem(
     stored_digest: str,
     document: bytes | None,
     children: Mapping[str, Sequence[Mapping[str, Any]]],
+    parts_problem: str | None = None,
 ) -> str | None:
     """How a stored row's content disagrees with its digests, or None when everything agrees.
 
-    `document` is the decompressed document, or None when it could not be decompressed.
+    `document` is the decompressed document (format 2: its skeleton), or None when it could not
+    be decompressed; `parts_problem` what the ledger found wrong with the blobs it names.
     """
     if document is None or sha256_hex(document) != columns["document_sha256"]:
         return f"{PART_LABELS['document']} was changed"
+    if parts_problem is not None:
+        return parts_problem
     for name in CHILD_COLUMNS:
         try:
             recomputed_part = part_digest(children.get(name, []))
@@ -164,12 +205,13 @@ def content_problem(
     return None
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> str:
+    """Dates and times as canonical text; any other value json cannot write is not govern's."""
     if isinstance(value, dt.datetime):
         return canonical_time(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not a value govern stores")
 
 
 def _findings(assessment: Assessment) -> list[dict[str, Any]]:

@@ -30,7 +30,10 @@ class SystemRow(SQLModel, table=True):
 
 
 class AssessmentRow(SQLModel, table=True):
-    """One recorded assessment: its facts, its compressed canonical JSON, and its chain links.
+    """One recorded assessment: its facts, its compressed document, and its chain links.
+
+    Row format 1 keeps the whole canonical JSON in `document`; format 2 keeps the skeleton there
+    and names its shared parts, stored once in govern_blobs, in `parts`.
 
     `id` is the run id and the position in the chain; it is assigned under the chain-head lock.
     """
@@ -49,6 +52,8 @@ class AssessmentRow(SQLModel, table=True):
     row_format: int
     document: bytes = Field(sa_type=LargeBinary)
     document_sha256: str
+    # Row format 2: the key of each shared part of the document (canonical JSON), see parts.py.
+    parts: str | None = Field(default=None, sa_type=Text)
     findings_sha256: str
     evidence_sha256: str
     waivers_sha256: str
@@ -118,6 +123,18 @@ class FairnessRow(SQLModel, table=True):
     value: float | None = None
     lower: float | None = None
     upper: float | None = None
+
+
+class BlobRow(SQLModel, table=True):
+    """A part of one or more recorded assessments, compressed, keyed by the sha256 of its bytes.
+
+    Written once, read by every run whose `parts` name it; never updated or deleted.
+    """
+
+    __tablename__ = "govern_blobs"
+
+    sha256: str = Field(primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)
 
 
 class ChainHeadRow(SQLModel, table=True):

@@ -185,12 +185,13 @@ def _parse(text: str) -> Any:
     return parse_document(text, text.encode("utf-8"), Path("card.yaml"), "card.yaml")
 
 
-def _schema_errors(text: str) -> Any:
-    """The CycloneDX library's own strict 1.6 validator, independent of govern's wrapper."""
+def _schema_errors(text: str, version: str = "1.7") -> Any:
+    """The CycloneDX library's own strict validator, independent of govern's wrapper."""
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
-    return JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    schema = SchemaVersion.V1_7 if version == "1.7" else SchemaVersion.V1_6
+    return JsonStrictValidator(schema).validate_str(text)
 
 
 @needs_corpus
@@ -203,7 +204,7 @@ def test_cyclonedx_round_trip_through_the_commands(
     result = govern("card", "export", first, "--to", "cyclonedx", "-o", bom)
     assert result.code == 0, result.err
     assert _schema_errors(bom.read_text(encoding="utf-8")) is None
-    assert json.loads(bom.read_text(encoding="utf-8"))["specVersion"] == "1.6"
+    assert json.loads(bom.read_text(encoding="utf-8"))["specVersion"] == "1.7"
     assert govern("card", "import", bom, "-o", second).code == 0
     before = load_validate(ModelCard, load_document(first))
     after = load_validate(ModelCard, load_document(second))

@@ -67,7 +67,7 @@ def test_copied_evidence_fails_naming_both_sides(run_cli: Run, tmp_path: Path) -
     places = [(f.expected, f.found) for f in purpose.findings]
     assert any("govern.yaml:9 system.intended_purpose" in e for e, _ in places)
     assert any(
-        "govern.yaml:16 classification.annex_iii" in e and "'credit'" in f for e, f in places
+        "govern.yaml:17 classification.annex_iii" in e and "'credit'" in f for e, f in places
     )
     assert all("docs/model_card.yaml:17 intended_purpose.description" in f for _, f in places)
 

@@ -87,7 +87,14 @@ def test_tests_of_controls_register_has_procedure_evidence_result_exceptions_wai
     credit_pages: list[str],
 ) -> None:
     text = " ".join(credit_pages)
-    assert "Control Test procedure Evidence Result Exceptions Waiver" in text
+    assert "Control Test procedure: expected · found · evidence read Result" in text
+    # one compact row per rule: what it expected, what it found and the file it read, with its
+    # SHA-256 prefix (the full values and places are in the attached assessment JSON)
+    flat = " ".join(text.split())
+    assert "EUAIA-14-STOP" in flat
+    assert "Expected model_card.human_oversight.stop_mechanism = true." in flat
+    assert "Found model_card.human_oversight.stop_mechanism: true." in flat
+    assert "Evidence docs/ model_card.yaml" in flat or "Evidence docs/model_card.yaml" in flat
     assert "automated test of evidence" in text
     assert "recorded attestation (unsigned)" in text
     # the test procedure is the rule's check in words (an attestation-only rule's names its control)

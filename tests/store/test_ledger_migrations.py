@@ -1,4 +1,4 @@
-"""Migrations: the first revision builds the tables, older ledgers upgrade without losing a run."""
+"""Migrations: the revisions build the tables, older ledgers upgrade without losing a run."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ NEXT_REVISION = '''"""Test-only revision: what a later govern adding a column lo
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -51,9 +51,7 @@ def test_revisions_constant_matches_the_scripts() -> None:
     assert scripts.get_current_head() == migrate.HEAD
 
 
-def test_first_revision_creates_exactly_the_tables(
-    db_url: str, releases: dict[str, Release]
-) -> None:
+def test_revisions_create_exactly_the_tables(db_url: str, releases: dict[str, Release]) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
@@ -77,11 +75,11 @@ def next_govern(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[],
     shutil.copytree(
         migrate.script_location(), scripts, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (scripts / "versions" / "0002_signature.py").write_text(NEXT_REVISION)
+    (scripts / "versions" / "0003_signature.py").write_text(NEXT_REVISION)
 
     def switch() -> None:
-        monkeypatch.setattr(migrate, "REVISIONS", (*migrate.REVISIONS, "0002"))
-        monkeypatch.setattr(migrate, "HEAD", "0002")
+        monkeypatch.setattr(migrate, "REVISIONS", (*migrate.REVISIONS, "0003"))
+        monkeypatch.setattr(migrate, "HEAD", "0003")
         monkeypatch.setattr(migrate, "script_location", lambda: str(scripts))
 
     return switch
@@ -102,7 +100,7 @@ def test_older_ledger_asks_for_upgrade_then_keeps_every_run(
 
     result = run_cli("ledger", "upgrade", "--db", db_url)
     assert result.code == 0, result.err
-    assert "from schema 0001 to 0002" in result.out and "3 run(s), chain intact" in result.out
+    assert "from schema 0002 to 0003" in result.out and "3 run(s), chain intact" in result.out
     assert execute(db_url, "SELECT count(*) FROM govern_assessments WHERE signature IS NULL") == [
         (3,)
     ]
@@ -110,7 +108,7 @@ def test_older_ledger_asks_for_upgrade_then_keeps_every_run(
         assert ledger.append(releases["v3"].assessment).run_id == 4
         assert ledger.verify().valid
     again = run_cli("ledger", "upgrade", "--db", db_url)
-    assert again.code == 0 and "already at schema 0002" in again.out
+    assert again.code == 0 and "already at schema 0003" in again.out
 
 
 def test_failed_upgrade_changes_nothing(
@@ -123,7 +121,7 @@ def test_failed_upgrade_changes_nothing(
         ledger.append(releases["v1"].assessment)
     next_govern()
     scripts = Path(migrate.script_location())
-    (scripts / "versions" / "0002_signature.py").write_text(
+    (scripts / "versions" / "0003_signature.py").write_text(
         NEXT_REVISION.replace(
             '        batch.add_column(sa.Column("signature", sa.Text(), nullable=True))',
             '        batch.add_column(sa.Column("signature", sa.Text(), nullable=True))\n'
@@ -132,9 +130,9 @@ def test_failed_upgrade_changes_nothing(
     )
     with pytest.raises(Exception, match="no_such_column"):
         Ledger.upgrade_schema(db_url)
-    assert execute(db_url, f"SELECT version_num FROM {migrate.VERSION_TABLE}") == [("0001",)]
-    monkeypatch.setattr(migrate, "REVISIONS", ("0001",))
-    monkeypatch.setattr(migrate, "HEAD", "0001")
+    assert execute(db_url, f"SELECT version_num FROM {migrate.VERSION_TABLE}") == [("0002",)]
+    monkeypatch.setattr(migrate, "REVISIONS", ("0001", "0002"))
+    monkeypatch.setattr(migrate, "HEAD", "0002")
     with Ledger.open(db_url) as ledger:
         assert ledger.verify().valid
 

@@ -1,9 +1,10 @@
-"""CycloneDX 1.5/1.6 ML-BOMs: the `modelCard` of a machine-learning-model component, both ways."""
+"""CycloneDX 1.5-1.7 ML-BOMs: the `modelCard` of a machine-learning-model component, both ways."""
 
 # Import maps the model component, its model card, the data components it references and the other
-# components of the BOM (its dependencies) onto our model card. Export writes a CycloneDX 1.6 BOM
-# from our model card, dataset records and fairness reports; sections of our card that CycloneDX has
-# no field for travel as `govern:<section>` properties, so a govern card survives the round trip.
+# components of the BOM (its dependencies) onto our model card. Export writes a CycloneDX 1.7 BOM
+# (1.6 on request) from our model card, dataset records and fairness reports; sections of our card
+# that CycloneDX has no field for travel as `govern:<section>` properties, so a govern card
+# survives the round trip.
 
 from __future__ import annotations
 
@@ -24,13 +25,15 @@ from govern.load.importers.mapping import Mapping, guess_role, number, pointer, 
 from govern.load.importers.result import finish
 from govern.load.importers.shape import Rule, check_shape
 
-SPEC_VERSION = "1.6"
+# Export writes 1.7 unless 1.6 is asked for; both are validated against their own schema.
+SPEC_VERSION = "1.7"
+SPEC_VERSIONS = ("1.6", "1.7")
 PROPERTY_PREFIX = "govern:"
 ROLE_PROPERTY = "govern:dataset-role"
 _SIGNATURE = re.compile(r'"bomFormat"\s*:\s*"CycloneDX"')
 _MODEL_TYPE = "machine-learning-model"
 
-# What the CycloneDX 1.5/1.6 schema says these are; anything else is not a BOM we can read.
+# What the CycloneDX 1.5-1.7 schemas say these are; anything else is not a BOM we can read.
 _BOM_SHAPE: tuple[Rule, ...] = (
     ("metadata", dict),
     ("metadata.component", dict),
@@ -96,7 +99,7 @@ _COMPONENT_SHAPE: tuple[Rule, ...] = (
 class CycloneDXModelCard:
     name = "cyclonedx"
     kind: Kind = "model_card"
-    title = "CycloneDX 1.5/1.6 ML-BOM (modelCard)"
+    title = "CycloneDX 1.5-1.7 ML-BOM (modelCard)"
 
     def detect(self, path: Path, text_: str) -> bool:
         return bool(_SIGNATURE.search(text_))
@@ -112,7 +115,7 @@ class CycloneDXModelCard:
             raise InputError.single(
                 display,
                 f"CycloneDX {version or '(no specVersion)'} has no modelCard; "
-                "ML-BOMs need specVersion 1.5 or 1.6",
+                "ML-BOMs need specVersion 1.5, 1.6 or 1.7",
                 line.line,
                 line.column,
                 "specVersion",
@@ -127,6 +130,9 @@ class CycloneDXModelCard:
         # BOM bookkeeping, not facts about the model
         m.use(("$schema",), ("bomFormat",), ("specVersion",), ("serialNumber",), ("version",))
         m.use(("metadata", "timestamp"), ("metadata", "tools"), ("dependencies",))
+        # An earlier assessment's conclusions (CycloneDX 1.6+ attestations): read past, never
+        # taken as evidence about the model.
+        m.use(("declarations",), ("definitions",))
         components = _all_components(document.data)
         models = [(path, c) for path, c in components if c.get("type") == _MODEL_TYPE]
         if not models:
@@ -650,8 +656,9 @@ def export_bom(
     datasets: list[DatasetRecord] | None = None,
     fairness: list[FairnessReport] | None = None,
     tool_version: str = "",
+    spec_version: str = SPEC_VERSION,
 ) -> dict[str, Any]:
-    """A CycloneDX 1.6 BOM for one model card (plus its dataset records and fairness reports).
+    """A CycloneDX BOM (1.7, or 1.6 on request) for one model card, its datasets and fairness.
 
     What CycloneDX has a field for goes there; each section of the card that does not come back
     unchanged when the BOM is imported again also travels whole as a `govern:<section>` property.
@@ -665,9 +672,9 @@ def export_bom(
         _export_component(c, i) for i, c in enumerate(card.components) if c.kind != "base_model"
     ]
     bom: dict[str, Any] = {
-        "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
+        "$schema": f"http://cyclonedx.org/schema/bom-{spec_version}.schema.json",
         "bomFormat": "CycloneDX",
-        "specVersion": SPEC_VERSION,
+        "specVersion": spec_version,
         "version": 1,
         "metadata": {
             "tools": {
@@ -679,9 +686,15 @@ def export_bom(
     refs = [c["bom-ref"] for c in (*data_components, *parts)]
     bom["dependencies"] = [{"ref": model_ref, "dependsOn": refs}] + [{"ref": r} for r in refs]
     _carry_rest(bom, card)
-    serial = serial_number(json.dumps(bom, sort_keys=True, ensure_ascii=False))
-    head = {key: bom.pop(key) for key in ("$schema", "bomFormat", "specVersion")}
-    return {**head, "serialNumber": serial, **bom}
+    return with_serial_number(bom)
+
+
+def with_serial_number(bom: dict[str, Any]) -> dict[str, Any]:
+    """The BOM with a serial number derived from its content, in the usual key order."""
+    body = {key: value for key, value in bom.items() if key != "serialNumber"}
+    serial = serial_number(json.dumps(body, sort_keys=True, ensure_ascii=False))
+    head = {key: body.pop(key) for key in ("$schema", "bomFormat", "specVersion")}
+    return {**head, "serialNumber": serial, **body}
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -1044,11 +1057,13 @@ def _reimport(bom: dict[str, Any]) -> ModelCard | None:
 
 
 def validate_bom(bom: dict[str, Any]) -> list[str]:
-    """Schema errors of a BOM against the CycloneDX 1.6 JSON schema (cyclonedx-python-lib's)."""
+    """Schema errors of a BOM against the strict JSON schema of its own specVersion (1.6 or 1.7,
+    cyclonedx-python-lib's); any other version is validated as 1.7."""
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
-    validator = JsonStrictValidator(SchemaVersion.V1_6)
+    version = SchemaVersion.V1_6 if bom.get("specVersion") == "1.6" else SchemaVersion.V1_7
+    validator = JsonStrictValidator(version)
     errors = validator.validate_str(json.dumps(bom), all_errors=True)
     if errors is None:
         return []

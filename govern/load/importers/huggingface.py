@@ -15,6 +15,7 @@ from govern.evidence.dataset import DatasetRecord
 from govern.evidence.model_card import ModelCard
 from govern.load.containment import excerpt
 from govern.load.documents import FieldPath, SourceDocument
+from govern.load.importers.card_prose import ProseReader, canon, subject_name, title_name
 from govern.load.importers.interface import ImportResult, Kind
 from govern.load.importers.mapping import (
     Mapping,
@@ -29,8 +30,8 @@ from govern.load.importers.markdown import (
     MARKDOWN_KEY,
     Section,
     bullet_items,
-    key_values,
     parse_sections,
+    plain,
     read_card,
     split_front_matter,
 )
@@ -123,6 +124,16 @@ def _sections(document: SourceDocument) -> tuple[str, dict[str, Section]]:
     return key, found
 
 
+def _has_parts(section: Section) -> bool:
+    """Whether a section's value in the document is a mapping (fields, tables, `text`)."""
+    return bool(section.field_titles or section.tables)
+
+
+def _all_sections(document: SourceDocument) -> list[Section]:
+    _, _, body, body_line = split_front_matter(document.text)
+    return parse_sections(body, body_line)
+
+
 def _body(section: Section) -> str | None:
     value = text(section.body)
     if value is None:
@@ -143,7 +154,11 @@ class _SectionReader:
 
     def src(self, section: Section, field: str | None = None) -> FieldPath:
         if field is None:
-            return (self.key, section.title)
+            return (
+                (self.key, section.title, "text")
+                if _has_parts(section)
+                else (self.key, section.title)
+            )
         return (self.key, section.title, section.field_titles[field])
 
     def prose(self, *titles: str) -> tuple[str, FieldPath] | None:
@@ -154,8 +169,6 @@ class _SectionReader:
                 continue
             body = _body(section)
             src: FieldPath = self.src(section)
-            if section.field_titles:
-                src = (*src, "text")
             if body is None:
                 self.m.use(src)
                 continue
@@ -210,16 +223,19 @@ class HuggingFaceModelCard(_Card):
     def load(self, document: SourceDocument, select: str | None = None) -> ImportResult:
         m = Mapping(document.data)
         key, sections = _sections(document)
+        ordered = _all_sections(document)
         m.open((key,))
         read = _SectionReader(m, key, sections)
         meta = document.data
         _model_metadata(m, meta)
         _model_index(m, meta.get("model-index"))
-        _model_sections(m, read)
         if m.peek(("identity", "name")) is None:
-            found = read.heading_name()
+            found = title_name(ordered)
             if found:
-                m.set(("identity", "name"), found[0], found[1], use=False)
+                m.set(("identity", "name"), found[0], (key, found[1].title), use=False)
+            elif subject := subject_name(ordered):
+                m.set(("identity", "name"), subject[0], (key, *subject[1]), use=False)
+        _model_sections(m, read, ordered)
         return finish(m, ModelCard, document, "huggingface")
 
 
@@ -366,102 +382,36 @@ def _result(m: Mapping, src: FieldPath, result: dict[str, Any]) -> None:
         m.origin(("evaluation", index, "value"), (*metric_src, "value"))
 
 
-# (section titles, our field, whether it is a list); the first title found wins.
-_MODEL_PROSE: tuple[tuple[tuple[str, ...], FieldPath, bool], ...] = (
-    (
-        ("direct use", "intended uses & limitations", "intended use"),
-        ("intended_purpose", "description"),
-        False,
-    ),
-    (("downstream use",), ("intended_purpose", "deployment_context"), False),
-    (("out-of-scope use", "out of scope use"), ("out_of_scope", "uses"), True),
-    (
-        ("bias, risks, and limitations", "bias, risks and limitations", "limitations"),
-        ("limitations", "known_limitations"),
-        True,
-    ),
-    (("recommendations",), ("limitations", "recommendations"), True),
-    (("how to get started with the model",), ("instructions", "instructions_for_use"), False),
-    (("training procedure",), ("training", "method"), False),
-    (("preprocessing",), ("training", "preprocessing"), False),
-    (("factors",), ("disaggregated", "factors"), True),
-    (("model examination",), ("explainability", "methods"), True),
-    (("model architecture and objective",), ("architecture", "architecture_family"), False),
-    (("compute infrastructure",), ("runtime", "compute_requirements"), False),
-    (("hardware",), ("runtime", "hardware"), False),
-    (("software", "framework versions"), ("runtime", "software"), True),
-    (("model card contact",), ("feedback", "contact"), False),
-)
-
-
-def _model_sections(m: Mapping, read: _SectionReader) -> None:
-    for titles, dst, as_list in _MODEL_PROSE:
-        found = read.prose(*titles)
-        if not found:
-            continue
-        value, src = found
-        if as_list:
-            for item in bullet_items(value):
-                m.append(dst, item, src)
-        else:
-            m.set_default(dst, value, src)
+def _model_sections(m: Mapping, read: _SectionReader, sections: list[Section]) -> None:
     _hyperparameters(m, read)
-    fields: tuple[tuple[tuple[str, ...], FieldPath], ...] = (
-        (("developed by",), ("provider", "name")),
-        (("model type",), ("architecture", "model_type")),
-        (("license",), ("licence", "id")),
-        (("repository",), ("identity", "repository")),
-        (("hardware type",), ("compute_energy", "hardware")),
-        (("compute region",), ("compute_energy", "region")),
-    )
-    for names, dst in fields:
-        found = read.any_field(*names)
-        if found:
-            m.set_default(dst, found[0], found[1])
-    base = read.any_field("finetuned from model", "finetuned from")
+    ProseReader(m, read.key, sections).read(_body)
+    base = read.any_field("finetuned from model", "finetuned from", "base model")
     if base:
+        name = plain(base[0]).strip("`")
         known = [c.get("name") for c in m.peek(("components",)) or []]
-        if base[0] not in known:
-            m.append(("components",), {"name": base[0], "kind": "base_model"}, base[1])
+        if name not in known:
+            m.append(("components",), {"name": name, "kind": "base_model"}, base[1])
         else:
             m.use(base[1])
-    hours = read.any_field("hours used")
-    if hours and (spent := _leading_number(hours[0])) is not None:
-        m.set_default(("compute_energy", "training_hours"), spent, hours[1])
-    carbon = read.any_field("carbon emitted")
-    if carbon and (kg := _co2_kg(carbon[0])) is not None:
-        m.set_default(("compute_energy", "co2e_kg"), kg, carbon[1])
 
 
 def _hyperparameters(m: Mapping, read: _SectionReader) -> None:
-    found = read.prose("training hyperparameters")
-    if not found:
-        return
-    pairs = key_values(found[0])
-    if not pairs:
+    section = read.sections.get("training hyperparameters")
+    if section is None or not section.fields:
         return  # prose only (e.g. "Training regime: fp16"): kept as unmapped
     params: dict[str, Any] = {}
-    for key, value in pairs.items():
+    for field, value in section.fields.items():
+        title = section.field_titles[field]
+        if not value or canon(title) == "training regime":
+            continue  # `Training regime: fp16 mixed precision` is prose: kept as unmapped
         parsed = integer(value)
-        params[key] = (
+        params[title] = (
             parsed
             if parsed is not None
             else (number(value) if number(value) is not None else value)
         )
-    m.set(("training", "hyperparameters"), params, found[1])
-
-
-def _leading_number(value: str) -> float | None:
-    match = re.match(r"^\s*([0-9]+(?:\.[0-9]+)?)", value)
-    return float(match.group(1)) if match else None
-
-
-def _co2_kg(value: str) -> float | None:
-    match = re.match(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(g|kg|t|tonnes?|tons?)\b", value, re.IGNORECASE)
-    if not match:
-        return None
-    amount, unit = float(match.group(1)), match.group(2).lower()
-    return amount / 1000 if unit == "g" else amount * 1000 if unit.startswith("t") else amount
+        m.use(read.src(section, field))
+    m.set(("training", "hyperparameters"), params, read.src(section), use=False)
 
 
 # ---------------------------------------------------------------------------------------------

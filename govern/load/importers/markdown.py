@@ -20,8 +20,27 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _OPTIONAL = re.compile(r"\[\s*optional\s*\]", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _BULLET_FIELD = re.compile(r"^\s*[-*+]\s+\*\*(?P<key>[^*]+?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*?)\s*$")
+# `**Model developer:** Meta`, `**License** A custom licence`: a bold lead names the line's field.
+_BOLD_FIELD = re.compile(
+    r"^\s*\*\*(?P<key>[^*]{1,60}?)\s*(?P<c1>[:.]?)\s*\*\*\s*(?P<c2>:?)\s*(?P<value>.*?)\s*$"
+)
 _KEY_VALUE = re.compile(r"^\s*[-*+]\s+(?P<key>[A-Za-z_][\w .()/-]*?)\s*:\s+(?P<value>.+?)\s*$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?\|?\s*$")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A Markdown pipe table or an HTML table: its header and its rows, each at its file line."""
+
+    key: str
+    line: int
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    raw: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -34,11 +53,25 @@ class Section:
     fields: dict[str, str]
     field_titles: dict[str, str]
     field_lines: dict[str, int]
+    trail: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    prose_lines: tuple[tuple[int, str], ...] = ()
+
+
+def plain(value: str) -> str:
+    """Markdown inline text as a reader sees it: no emphasis, tags, escapes or link targets."""
+    value = _LINK.sub(r"\1", value)
+    value = _TAG.sub("", value)
+    value = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", value)
+    value = re.sub(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`)", "", value)
+    return re.sub(r"\s+", " ", value).strip()
 
 
 def normalise(title: str) -> str:
-    """`Downstream Use [optional]` -> `downstream use`: how sections are matched."""
-    cleaned = _OPTIONAL.sub("", title).replace("*", "").strip().rstrip(":").strip()
+    """`Downstream Use [optional]`, `**Model Details.**`, `2. Intended Use:` -> how titles match."""
+    cleaned = plain(_OPTIONAL.sub("", title))
+    cleaned = re.sub(r"^[^\w]*(\d+(\.\d+)*[.):-]?\s+)?", "", cleaned)
+    cleaned = cleaned.strip().rstrip(":.").strip()
     return re.sub(r"\s+", " ", cleaned).lower()
 
 
@@ -70,6 +103,12 @@ def read_card(path: Path, display: str, raw: bytes, text_: str) -> SourceDocumen
         for field, title in section.field_titles.items():
             line = section.field_lines[field]
             positions[(key, section.title, title)] = Position(line, 1)
+        for number, _ in section.prose_lines:
+            positions[(key, section.title, "line", number)] = Position(number, 1)
+        for table in section.tables:
+            positions[(key, section.title, table.key)] = Position(table.line, 1)
+            for index, (row_line, _) in enumerate(table.rows):
+                positions[(key, section.title, table.key, index)] = Position(row_line, 1)
     document = parse_document("{}", raw, path, display, fmt="json")
     return replace(
         document,
@@ -149,6 +188,7 @@ def parse_sections(body: str, first_line: int = 1) -> list[Section]:
     lines: list[str] = []
     in_fence = False
     seen: dict[str, int] = {}
+    trail: list[tuple[int, str]] = []
 
     def close() -> None:
         if current is None:
@@ -157,15 +197,17 @@ def parse_sections(body: str, first_line: int = 1) -> list[Section]:
         count = seen.get(title, 0) + 1
         seen[title] = count
         unique = title if count == 1 else f"{title} ({count})"
-        sections.append(_section(unique, level, line, "".join(lines)))
+        parents = tuple(key for lvl, key in trail if lvl < level)
+        sections.append(_section(unique, level, line, "".join(lines), parents))
+        trail[:] = [(lvl, key) for lvl, key in trail if lvl < level] + [(level, normalise(title))]
 
     for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line.rstrip("\r\n"))
-        if match:
+        if match and normalise(match.group(2)):
             close()
-            current = (_OPTIONAL.sub("", match.group(2)).strip(), len(match.group(1)), number)
+            current = (_heading_title(match.group(2)), len(match.group(1)), number)
             lines = []
         else:
             lines.append(line)
@@ -173,37 +215,160 @@ def parse_sections(body: str, first_line: int = 1) -> list[Section]:
     return sections
 
 
-def _section(title: str, level: int, line: int, raw: str) -> Section:
+def _heading_title(raw: str) -> str:
+    """A heading as its reader sees it (`**Model Details**` -> `Model Details`)."""
+    return plain(_OPTIONAL.sub("", raw)).strip() or raw.strip()
+
+
+def _section(title: str, level: int, line: int, raw: str, trail: tuple[str, ...]) -> Section:
     # Comments are blanked, not removed, so that row numbers stay those of the file.
     cleaned = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), raw)
+    rows = cleaned.splitlines()
+    tables, table_rows = _tables(rows, line)
     fields: dict[str, str] = {}
     titles: dict[str, str] = {}
     lines: dict[str, int] = {}
-    prose: list[str] = []
-    for offset, row in enumerate(cleaned.splitlines(), start=1):
-        match = _BULLET_FIELD.match(row)
-        if match:
-            key = normalise(match.group("key"))
-            titles[key] = _OPTIONAL.sub("", match.group("key")).strip().rstrip(":").strip()
-            lines[key] = line + offset
-            value = text(match.group("value"))
-            if value is not None:
-                fields[key] = value
-            else:
-                fields.setdefault(key, "")
+    prose: list[tuple[int, str]] = []
+    index = 0
+    while index < len(rows):
+        row, number = rows[index], line + index + 1
+        index += 1
+        if index - 1 in table_rows:
             continue
-        prose.append(row)
-    body = "\n".join(prose).strip()
-    return Section(title, normalise(title), level, line, body, fields, titles, lines)
+        found = _field(row)
+        if found is None:
+            prose.append((number, row))
+            continue
+        key_text, value = found
+        if not value:
+            follow = _paragraph(rows, index, table_rows)
+            if not follow and not _BULLET_FIELD.match(row):
+                prose.append((number, row))  # a bold caption (`**BibTeX:**`) over a block
+                continue
+            value = " ".join(r.strip() for r in follow)
+            index += len(follow)
+        key = normalise(key_text)
+        titles[key] = _OPTIONAL.sub("", key_text).strip().rstrip(":.").strip()
+        lines[key] = number
+        present = text(value)
+        if present is not None:
+            fields[key] = present
+        else:
+            fields.setdefault(key, "")
+    body = "\n".join(r for _, r in prose).strip()
+    return Section(
+        title,
+        normalise(title),
+        level,
+        line,
+        body,
+        fields,
+        titles,
+        lines,
+        trail,
+        tuple(tables),
+        tuple((n, r) for n, r in prose if r.strip()),
+    )
+
+
+def _field(row: str) -> tuple[str, str] | None:
+    """(key, value) when a line names a field: `- **Key:** v`, `**Key:** v`, `- key: v`."""
+    match = _BULLET_FIELD.match(row)
+    if match:
+        return match.group("key"), match.group("value")
+    match = _BOLD_FIELD.match(row)
+    if match and normalise(match.group("key")):
+        key, value = match.group("key"), match.group("value")
+        marked = match.group("c1") or match.group("c2")
+        short = len(key.split()) <= 8
+        if short and (marked or not value or re.match(r"[A-Z0-9\[(]", value)):
+            return key, value
+        return None
+    match = _KEY_VALUE.match(row)
+    if match and len(match.group("key").split()) <= 4:
+        return match.group("key"), match.group("value")
+    return None
+
+
+def _paragraph(rows: list[str], start: int, skip: set[int]) -> list[str]:
+    """The lines right below a bold lead with no value of its own, up to a blank line."""
+    taken: list[str] = []
+    for index in range(start, len(rows)):
+        row = rows[index]
+        if not row.strip() or index in skip or _field(row) is not None:
+            break
+        taken.append(row)
+    return taken
+
+
+def _tables(rows: list[str], heading_line: int) -> tuple[list[Table], set[int]]:
+    """Pipe tables (header, rule, rows) and HTML tables, with the row indexes they occupy."""
+    tables: list[Table] = []
+    used: set[int] = set()
+    index = 0
+    while index < len(rows):
+        if (
+            _PIPE_ROW.match(rows[index])
+            and index + 1 < len(rows)
+            and _PIPE_RULE.match(rows[index + 1])
+        ):
+            end = index + 2
+            while end < len(rows) and _PIPE_ROW.match(rows[end]):
+                end += 1
+            tables.append(_pipe_table(rows, index, end, heading_line))
+            used.update(range(index, end))
+            index = end
+        elif "<table" in rows[index].lower():
+            end = index
+            while end < len(rows) and "</table" not in rows[end].lower():
+                end += 1
+            end = min(end + 1, len(rows))
+            table = _html_table(rows, index, end, heading_line)
+            if table is not None:
+                tables.append(table)
+                used.update(range(index, end))
+            index = end
+        else:
+            index += 1
+    return tables, used
+
+
+def _cells(row: str) -> tuple[str, ...]:
+    inner = row.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return tuple(plain(cell) for cell in re.split(r"(?<!\\)\|", inner))
+
+
+def _pipe_table(rows: list[str], start: int, end: int, heading_line: int) -> Table:
+    line = heading_line + start + 1
+    body = tuple((heading_line + i + 1, _cells(rows[i])) for i in range(start + 2, end))
+    raw = tuple(rows[i].strip() for i in range(start + 2, end))
+    return Table(f"table at line {line}", line, _cells(rows[start]), body, raw)
+
+
+def _html_table(rows: list[str], start: int, end: int, heading_line: int) -> Table | None:
+    from govern.load.importers.html_table import read_html_table
+
+    parsed = read_html_table(rows[start:end])
+    if not parsed:
+        return None
+    line = heading_line + start + 1
+    header, *body = parsed
+    located = tuple((heading_line + start + offset + 1, cells) for offset, cells in body)
+    raw = tuple(" | ".join(cells) for _, cells in body)
+    return Table(f"table at line {line}", line, header[1], located, raw)
 
 
 def _section_value(section: Section) -> Any:
-    """What a section holds, as it appears in `unmapped`: its prose, or its bullets and prose."""
-    if not section.field_titles:
+    """What a section holds, as it appears in `unmapped`: its prose, bullets, tables."""
+    if not section.field_titles and not section.tables:
         return section.body or None
     value: dict[str, Any] = {
         section.field_titles[key]: (val or None) for key, val in section.fields.items()
     }
+    for table in section.tables:
+        value[table.key] = list(table.raw)
     if section.body:
         value["text"] = section.body
     return value

@@ -1,4 +1,4 @@
-"""CycloneDX 1.6 export: schema-valid, fairness results as fairness assessments, round trips."""
+"""CycloneDX 1.7 and 1.6 export: schema-valid, fairness as fairness assessments, round trips."""
 
 from __future__ import annotations
 
@@ -40,10 +40,21 @@ def reimport(bom: dict[str, object], tmp_path: Path) -> tuple[ModelCard, dict[st
     return result.model, result.unmapped
 
 
-def test_the_validator_has_the_1_6_schema_and_rejects_bad_boms() -> None:
-    assert validate_bom({"bomFormat": "CycloneDX", "specVersion": "1.6"}) == []
-    problems = validate_bom({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{}]})
+@pytest.mark.parametrize("version", ["1.6", "1.7"])
+def test_the_validator_has_each_schema_and_rejects_bad_boms(version: str) -> None:
+    assert validate_bom({"bomFormat": "CycloneDX", "specVersion": version}) == []
+    problems = validate_bom({"bomFormat": "CycloneDX", "specVersion": version, "components": [{}]})
     assert problems and "required" in problems[0]
+
+
+def test_the_validator_uses_the_version_the_bom_names() -> None:
+    # 1.7 added component fields 1.6 does not know; the strict 1.6 schema refuses them.
+    component = {"type": "library", "name": "x", "isExternal": True}
+    assert (
+        validate_bom({"bomFormat": "CycloneDX", "specVersion": "1.7", "components": [component]})
+        == []
+    )
+    assert validate_bom({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [component]})
 
 
 @pytest.mark.shared
@@ -60,13 +71,20 @@ def test_corpus_bom_round_trip_keeps_values(tmp_path: Path) -> None:
     assert considerations["fairnessAssessments"][0]["groupAtRisk"].startswith("The groups")
 
 
-def test_example_card_exports_valid_and_comes_back_unchanged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", ["1.6", "1.7"])
+def test_example_card_exports_valid_and_comes_back_unchanged(tmp_path: Path, version: str) -> None:
     card, records, reports = example()
-    bom = export_bom(card, records, reports, tool_version="0.1.0")
+    bom = export_bom(card, records, reports, tool_version="0.1.0", spec_version=version)
     assert validate_bom(bom) == []
-    assert bom["specVersion"] == "1.6"
+    assert bom["specVersion"] == version
+    assert bom["$schema"] == f"http://cyclonedx.org/schema/bom-{version}.schema.json"
     again, _ = reimport(bom, tmp_path)
     assert again == card
+
+
+def test_export_writes_1_7_unless_asked() -> None:
+    card, records, reports = example()
+    assert export_bom(card, records, reports)["specVersion"] == "1.7"
 
 
 def test_fairness_results_become_fairness_assessments(tmp_path: Path) -> None:
