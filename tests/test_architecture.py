@@ -60,6 +60,8 @@ HEAVY = (
     "jinja2",
     "duckdb",
     "sklearn",
+    "starlette",
+    "uvicorn",
 )
 
 

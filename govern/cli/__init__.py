@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "diff": "govern.cli.diff:command",
     "report": "govern.cli.report:command",
     "verify": "govern.cli.verify:command",
+    "serve": "govern.cli.serve:command",
     "keys": "govern.cli.keys:group",
     "attest": "govern.cli.attest:group",
     "card": "govern.cli.card:group",

@@ -1,0 +1,1 @@
+"""The web view over the ledger: `govern serve` (read-only by default)."""
