@@ -66,8 +66,9 @@ def test_the_organisation_pack_is_recorded_and_checked(
     assert result.code == 0, result.out
     assert "ok   policy policies/acme/pack.yaml: sha256 " in result.out
     files = len(list((REPO / "policies" / "eu-ai-act").glob("*.yaml")))
-    assert f"ok   policy builtin:eu-ai-act 0.1.0: {files} files match this govern's built-in pack" in (
-        result.out
+    assert (
+        f"ok   policy builtin:eu-ai-act 0.1.0: {files} files match this govern's built-in pack"
+        in (result.out)
     )
 
 
