@@ -17,7 +17,7 @@ COPY pyproject.toml README.md ./
 COPY govern ./govern
 COPY policies ./policies
 COPY templates ./templates
-RUN pip install --no-cache-dir '.[serve]' && rm -rf /src
+RUN pip install --no-cache-dir . && rm -rf /src
 
 RUN useradd --system --create-home --home-dir /home/govern --uid 10001 govern
 USER govern

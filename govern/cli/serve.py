@@ -157,7 +157,7 @@ def _run(config: ServeConfig) -> None:
         from govern.serve.app import create_app
     except ModuleNotFoundError as exc:
         raise UsageError(
-            f"govern serve needs the web extra ({exc.name} is missing): pip install 'govern[serve]'"
+            f"govern serve needs {exc.name}, which comes with govern: reinstall govern"
         ) from None
     from govern.store.ledger import Ledger
 
