@@ -32,9 +32,9 @@ def store(conn: Connection, parts: Mapping[str, str], blobs: Mapping[str, bytes]
     if missing:
         # The plain driver: one executemany, no SQLAlchemy statement compiled per append.
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        insert = f"INSERT INTO {BLOBS.name} (sha256, data) VALUES ({mark}, {mark})"  # noqa: S608
         conn.exec_driver_sql(
-            f"INSERT INTO {BLOBS.name} (sha256, data) VALUES ({mark}, {mark}) "
-            "ON CONFLICT (sha256) DO NOTHING",
+            insert + " ON CONFLICT (sha256) DO NOTHING",
             [(key, pack(blobs[key])) for key in missing],
         )
     return len(missing)

@@ -336,21 +336,32 @@ class Ledger:
     def _children(
         self, conn: Connection, first: int, last: int
     ) -> dict[str, dict[int, list[dict[str, Any]]]]:
+        """Each run's child rows, read with the plain driver: no statement compiled, no row objects.
+
+        SQLite hands booleans back as 0 and 1 and dates as text; govern wrote `true`/`false` and
+        ISO dates, which is what the digest is over, so 0 and 1 become booleans and any other
+        value is hashed as found (a date's text is its ISO form, or it was changed).
+        """
         grouped: dict[str, dict[int, list[dict[str, Any]]]] = {}
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for name, table in CHILDREN.items():
-            columns = [table.c[column] for column in CHILD_COLUMNS[name]]
-            query = select(table.c.assessment_id, *columns).order_by(
-                table.c.assessment_id, table.c.position
-            )
             names = CHILD_COLUMNS[name]
+            flags = [n in _BOOLEAN_COLUMNS for n in names] if not self.target.postgres else None
+            selected, where = ", ".join(names), f"assessment_id BETWEEN {mark} AND {mark}"
+            # Table and column names are govern's constants; the run ids are bound.
+            sql = f"SELECT assessment_id, {selected} FROM {table.name} WHERE {where}"  # noqa: S608
+            sql += " ORDER BY assessment_id, position"
             groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
             try:
-                # all(): one fetchall, where iterating the result fetches row by row
-                batch = conn.execute(query.where(table.c.assessment_id.between(first, last))).all()
+                batch = conn.exec_driver_sql(sql, (first, last)).all()
                 for run_id, *values in batch:
+                    if flags is not None:
+                        values = [
+                            _boolean(v) if f else v for v, f in zip(values, flags, strict=True)
+                        ]
                     groups[run_id].append(dict(zip(names, values, strict=True)))
             except _CONVERSION_ERRORS:  # one run's rows hold a value that cannot be read
-                groups = self._children_one_by_one(conn, table, query, names, (first, last))
+                groups = self._children_one_by_one(conn, table, names, (first, last))
             grouped[name] = groups
         return grouped
 
@@ -358,11 +369,12 @@ class Ledger:
     def _children_one_by_one(
         conn: Connection,
         table: Any,
-        query: Select[Any],
         names: Sequence[str],
         runs: tuple[int, int],
     ) -> defaultdict[int, list[dict[str, Any]]]:
         """Each run's child rows read on their own, to find the run whose value cannot be read."""
+        columns = [table.c[column] for column in names]
+        query = select(*columns).order_by(table.c.position)
         groups: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
         for run_id in range(runs[0], runs[1] + 1):
             found = _readable(conn, query.where(table.c.assessment_id == run_id))
@@ -629,6 +641,15 @@ def _metric(row: Mapping[Any, Any]) -> FairnessMetric:
 def _utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands times back without a zone; govern stores them all in UTC."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+# Child columns SQLite stores as 0 or 1.
+_BOOLEAN_COLUMNS = frozenset({"blocking", "gating", "applied"})
+
+
+def _boolean(value: object) -> object:
+    """0 and 1 as the booleans govern wrote; anything else as found, so that its digest differs."""
+    return bool(value) if type(value) is int and value in (0, 1) else value
 
 
 # Stands in for child rows that cannot be read: no recorded group of rows has this digest.
