@@ -225,11 +225,24 @@ class Ledger:
     def _insert_children(
         self, conn: Connection, run_id: int, children: Mapping[str, list[dict[str, Any]]]
     ) -> None:
+        """One executemany per group with the plain driver, values as SQLAlchemy would store them.
+
+        sqlite3 writes booleans as 0 and 1 like SQLAlchemy; dates go in as ISO text (SQLAlchemy's
+        SQLite format), since sqlite3's own date adapter is deprecated.
+        """
+        mark = _mark(conn)
         for name, rows in children.items():
-            if rows:
-                conn.execute(
-                    insert(CHILDREN[name]), [{"assessment_id": run_id, **row} for row in rows]
-                )
+            if not rows:
+                continue
+            columns = CHILD_COLUMNS[name]
+            marks = ", ".join([mark] * (len(columns) + 1))
+            names = ", ".join(columns)
+            # Table and column names are govern's constants; every value is bound.
+            sql = f"INSERT INTO {CHILDREN[name].name} (assessment_id, {names}) VALUES ({marks})"  # noqa: S608
+            values = [(run_id, *(row[c] for c in columns)) for row in rows]
+            if not self.target.postgres and _DATE_COLUMNS.intersection(columns):
+                values = [tuple(_stored_date(v) for v in row) for row in values]
+            conn.exec_driver_sql(sql, values)
 
     # -- verify --------------------------------------------------------------------------------
 
@@ -343,7 +356,7 @@ class Ledger:
         value is hashed as found (a date's text is its ISO form, or it was changed).
         """
         grouped: dict[str, dict[int, list[dict[str, Any]]]] = {}
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        mark = _mark(conn)
         for name, table in CHILDREN.items():
             names = CHILD_COLUMNS[name]
             flags = [n in _BOOLEAN_COLUMNS for n in names] if not self.target.postgres else None
@@ -643,6 +656,20 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder: sqlite3 takes `?`, psycopg `%s`."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _stored_date(value: Any) -> Any:
+    """A date as SQLAlchemy stores it in SQLite (ISO text); any other value as it is."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+# Child columns holding dates, which SQLite keeps as ISO text.
+_DATE_COLUMNS = frozenset({"expires"})
 # Child columns SQLite stores as 0 or 1.
 _BOOLEAN_COLUMNS = frozenset({"blocking", "gating", "applied"})
 
