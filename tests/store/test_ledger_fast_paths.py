@@ -1,9 +1,8 @@
 """The append and verify fast paths write and read exactly what the SQLAlchemy paths did.
 
-Results are serialised in one pydantic call and cut per result: the pieces must be the bytes of
-each result's own JSON (so blob keys do not change). Child rows go in and come out through the
-plain driver: what history and diff read back must be what was recorded, and SQLite's
-durability mode is NORMAL unless GOVERN_SQLITE_SYNCHRONOUS asks for FULL.
+Child rows go in and come out through the plain driver: what history and diff read back must be
+what was recorded, and SQLite's durability mode is NORMAL unless GOVERN_SQLITE_SYNCHRONOUS asks
+for FULL.
 """
 
 from __future__ import annotations
@@ -16,25 +15,7 @@ import pytest
 from govern.errors import UsageError
 from govern.store import database
 from govern.store.ledger import Ledger
-from govern.store.parts import result_items
 from tests.store.conftest import Release, fixed_clock
-
-
-def test_results_cut_from_one_dump_are_each_results_own_json(
-    releases: dict[str, Release],
-) -> None:
-    for release in releases.values():
-        results = release.assessment.results
-        assert result_items(results) == [r.model_dump_json().encode() for r in results]
-
-
-def test_a_message_quoting_the_separator_does_not_cut_a_result(
-    releases: dict[str, Release],
-) -> None:
-    results = releases["v1"].assessment.results
-    quoted = results[0].model_copy(update={"message": 'a },{"rule_id": b'})
-    changed = [quoted, *results[1:]]
-    assert result_items(changed) == [r.model_dump_json().encode() for r in changed]
 
 
 def test_waived_run_reads_back_its_waivers_and_findings(
