@@ -182,24 +182,24 @@ class Ledger:
             run_id = head.run_id + 1
             digest = row_digest(columns, recorded_at)
             link = chain_hash(head.chain_hash, digest)
-            known = select(SYSTEMS.c.id).where(SYSTEMS.c.id == entry.system_id)
-            if conn.execute(known).first() is None:  # safe: the head lock serialises appenders
-                system = {"id": entry.system_id, "name": entry.system_name}
-                conn.execute(insert(SYSTEMS), {**system, "first_recorded_at": recorded_at})
             blobs.store(conn, entry.parts, entry.blobs)
-            conn.execute(
-                insert(A),
-                {
-                    "id": run_id,
-                    **columns,
-                    "recorded_at": recorded_at,
-                    "digest": digest,
-                    "prev_hash": head.chain_hash,
-                    "chain_hash": link,
-                },
-            )
-            self._insert_children(conn, run_id, entry.children)
-            conn.execute(update(HEAD).where(HEAD.c.id == 1).values(run_id=run_id, chain_hash=link))
+            with self._pipelined(conn):
+                self._add_system(conn, entry.system_id, entry.system_name, recorded_at)
+                conn.execute(
+                    insert(A),
+                    {
+                        "id": run_id,
+                        **columns,
+                        "recorded_at": recorded_at,
+                        "digest": digest,
+                        "prev_hash": head.chain_hash,
+                        "chain_hash": link,
+                    },
+                )
+                self._insert_children(conn, run_id, entry.children)
+                conn.execute(
+                    update(HEAD).where(HEAD.c.id == 1).values(run_id=run_id, chain_hash=link)
+                )
         return RecordedRun(
             run_id=run_id,
             chain_hash=link,
@@ -208,6 +208,37 @@ class Ledger:
             recorded_at=recorded_at,
             database=self.target.display,
         )
+
+    @contextmanager
+    def _pipelined(self, conn: Connection) -> Iterator[None]:
+        """On Postgres, send the writes that need no answer in one round trip (psycopg pipeline).
+
+        An error the server reports at the end is raised as SQLAlchemy would have raised it, so
+        the transaction rolls back and the message names the database like any other.
+        """
+        if not self.target.postgres:
+            yield
+            return
+        import psycopg
+
+        driver = conn.connection.driver_connection
+        try:
+            with driver.pipeline():  # type: ignore[union-attr]
+                yield
+        except psycopg.Error as error:
+            raise sa_exc.DBAPIError.instance(
+                "pipelined append", None, error, psycopg.Error
+            ) from error
+
+    @staticmethod
+    def _add_system(conn: Connection, system_id: str, name: str, at: dt.datetime) -> None:
+        """The system's row, written by its first run (the head lock serialises appenders)."""
+        values = {"id": system_id, "name": name, "first_recorded_at": at}
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        conn.execute(upsert(SYSTEMS).values(values).on_conflict_do_nothing(index_elements=["id"]))
 
     def _lock_head(self, conn: Connection) -> Head:
         if self.target.postgres:
