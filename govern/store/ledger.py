@@ -390,7 +390,11 @@ class Ledger:
         mark = _mark(conn)
         for name, table in CHILDREN.items():
             names = CHILD_COLUMNS[name]
-            flags = [n in _BOOLEAN_COLUMNS for n in names] if not self.target.postgres else None
+            flags = (
+                []
+                if self.target.postgres
+                else [i for i, n in enumerate(names) if n in _BOOLEAN_COLUMNS]
+            )
             selected, where = ", ".join(names), f"assessment_id BETWEEN {mark} AND {mark}"
             # Table and column names are govern's constants; the run ids are bound.
             sql = f"SELECT assessment_id, {selected} FROM {table.name} WHERE {where}"  # noqa: S608
@@ -399,10 +403,8 @@ class Ledger:
             try:
                 batch = conn.exec_driver_sql(sql, (first, last)).all()
                 for run_id, *values in batch:
-                    if flags is not None:
-                        values = [
-                            _boolean(v) if f else v for v, f in zip(values, flags, strict=True)
-                        ]
+                    for index in flags:
+                        values[index] = _boolean(values[index])
                     groups[run_id].append(dict(zip(names, values, strict=True)))
             except _CONVERSION_ERRORS:  # one run's rows hold a value that cannot be read
                 groups = self._children_one_by_one(conn, table, names, (first, last))
