@@ -8,8 +8,12 @@ schema of its own that is dropped afterwards; it is skipped with a note when no 
 
 Floors, measured in the same run on the same database: appending the same document, already
 serialised, with the plain driver and a sha256 chain (one transaction per append, the same
-durability settings); and re-hashing every stored row of the ledger with the plain driver.
-The report prints govern's figures as ratios of them.
+durability settings: SQLite's synchronous mode is govern's, NORMAL unless
+GOVERN_SQLITE_SYNCHRONOUS=FULL); and re-hashing every stored row of the ledger with the plain
+driver. The report prints govern's figures as ratios of them. Row format 1 (the whole document
+in each row, the rate issue 17 calls "today") can no longer be appended, so the "today" rate is
+measured by running this script from a checkout before schema 0002; `--today RATE[,RATE]`
+(SQLite, Postgres appends/s measured that way in the same conditions) adds the ratios to it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from govern.engine.assessment import Assessment  # noqa: E402
 from govern.engine.disparities import FairnessMetric, metrics_of  # noqa: E402
+from govern.store.database import synchronous  # noqa: E402
 from govern.store.ledger import Ledger  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -189,7 +194,7 @@ def sqlite_ledger() -> Iterator[tuple[str, Callable[[], int], Raw]]:
         def connect() -> sqlite3.Connection:
             conn = sqlite3.connect(path)
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {synchronous()}")
             return conn
 
         def size() -> int:  # pages in use, once the write-ahead log is folded in
@@ -243,7 +248,14 @@ def main() -> None:
         default=os.environ.get("GOVERN_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
         help="SQLAlchemy URL of the Postgres server to use",
     )
+    parser.add_argument(
+        "--today",
+        default="",
+        help="appends/s of a checkout before schema 0002, as SQLITE[,POSTGRES], for the ratio",
+    )
     args = parser.parse_args()
+    today = [float(rate) for rate in args.today.split(",") if rate.strip()]
+    print(f"SQLite synchronous = {synchronous()}")
     results: dict[str, dict[str, float]] = {}
     with sqlite_ledger() as (url, size, raw):
         results["sqlite"] = run(url, args.appends, size, raw)
@@ -252,11 +264,15 @@ def main() -> None:
             results["postgres"] = run(url, args.appends, size, raw)
     except Exception as exc:  # no server: report SQLite alone rather than nothing
         print(f"postgres skipped: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    for figures, rate in zip(results.values(), today, strict=False):
+        figures["appends/s / today"] = figures["appends/s"] / rate
+    nan = float("nan")
     names = list(next(iter(results.values())))
     width = max(len(n) for n in names)
     print(f"{'':{width}}  " + "  ".join(f"{b:>10}" for b in results))
     for name in names:
-        print(f"{name:{width}}  " + "  ".join(f"{r[name]:>10.2f}" for r in results.values()))
+        cells = (f"{r.get(name, nan):>10.2f}" for r in results.values())
+        print(f"{name:{width}}  " + "  ".join(cells))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from govern.store.parts import INDEXED, PART_NAMES, index_keys, key_of, pack, unpack
 from govern.store.tables import BlobRow
@@ -30,7 +30,13 @@ def store(conn: Connection, parts: Mapping[str, str], blobs: Mapping[str, bytes]
             have |= _stored(conn, sorted(listed))
     missing = sorted(wanted - have)
     if missing:
-        conn.execute(insert(BLOBS), [{"sha256": k, "data": pack(blobs[k])} for k in missing])
+        # The plain driver: one executemany, no SQLAlchemy statement compiled per append.
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        insert = f"INSERT INTO {BLOBS.name} (sha256, data) VALUES ({mark}, {mark})"  # noqa: S608
+        conn.exec_driver_sql(
+            insert + " ON CONFLICT (sha256) DO NOTHING",
+            [(key, pack(blobs[key])) for key in missing],
+        )
     return len(missing)
 
 

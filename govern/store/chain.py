@@ -302,9 +302,7 @@ class Anchor:
 
 def _is_digest(value: object) -> bool:
     """A sha256 as govern stores it: 64 lowercase hex digits."""
-    return (
-        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
-    )
+    return isinstance(value, str) and len(value) == 64 and not value.strip("0123456789abcdef")
 
 
 def _is_hex(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,9 @@ from govern.store.errors import LedgerCorrupt, LedgerError, LedgerUnavailable, N
 DEFAULT_TIMEOUT = 30.0
 CONNECT_TIMEOUT = 10
 WRITE_OPTION = "govern_write"
+# SQLite's fsync policy for the ledger's write-ahead log (docs/ledger.md, "Durability").
+SYNCHRONOUS_ENV = "GOVERN_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS_MODES = ("NORMAL", "FULL")
 
 Backend = Literal["sqlite", "postgresql"]
 
@@ -80,13 +84,26 @@ def connect(target: Target, *, write: bool, timeout: float) -> Engine:
                 "(record with `govern check --record`, or point --db / GOVERN_DATABASE_URL at it)"
             )
         engine = create_engine(target.url, connect_args={"timeout": timeout})
-        _configure_sqlite(engine, write=write, timeout=timeout)
+        _configure_sqlite(engine, write=write, timeout=timeout, synchronous=synchronous())
         return engine
     args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "govern"}
     return create_engine(target.url, connect_args=args)
 
 
-def _configure_sqlite(engine: Engine, *, write: bool, timeout: float) -> None:
+def synchronous() -> str:
+    """NORMAL unless GOVERN_SQLITE_SYNCHRONOUS asks for FULL.
+
+    In WAL mode NORMAL never corrupts the ledger and loses nothing when govern or the machine's
+    applications crash; only a power cut or OS crash may drop the last commits before the next
+    checkpoint (and the chain still verifies: it ends earlier). FULL also fsyncs every commit.
+    """
+    mode = os.environ.get(SYNCHRONOUS_ENV, "NORMAL").strip().upper()
+    if mode not in SYNCHRONOUS_MODES:
+        raise UsageError(f"{SYNCHRONOUS_ENV}={mode!r}: use NORMAL or FULL")
+    return mode
+
+
+def _configure_sqlite(engine: Engine, *, write: bool, timeout: float, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the driver so that BEGIN IMMEDIATE below is ours to issue.
@@ -97,7 +114,7 @@ def _configure_sqlite(engine: Engine, *, write: bool, timeout: float) -> None:
             cursor.execute("PRAGMA foreign_keys = ON")
             if write:
                 cursor.execute("PRAGMA journal_mode = WAL")
-                cursor.execute("PRAGMA synchronous = FULL")
+                cursor.execute(f"PRAGMA synchronous = {synchronous}")
         finally:
             cursor.close()
 

@@ -182,24 +182,24 @@ class Ledger:
             run_id = head.run_id + 1
             digest = row_digest(columns, recorded_at)
             link = chain_hash(head.chain_hash, digest)
-            known = select(SYSTEMS.c.id).where(SYSTEMS.c.id == entry.system_id)
-            if conn.execute(known).first() is None:  # safe: the head lock serialises appenders
-                system = {"id": entry.system_id, "name": entry.system_name}
-                conn.execute(insert(SYSTEMS), {**system, "first_recorded_at": recorded_at})
             blobs.store(conn, entry.parts, entry.blobs)
-            conn.execute(
-                insert(A),
-                {
-                    "id": run_id,
-                    **columns,
-                    "recorded_at": recorded_at,
-                    "digest": digest,
-                    "prev_hash": head.chain_hash,
-                    "chain_hash": link,
-                },
-            )
-            self._insert_children(conn, run_id, entry.children)
-            conn.execute(update(HEAD).where(HEAD.c.id == 1).values(run_id=run_id, chain_hash=link))
+            with self._pipelined(conn):
+                self._add_system(conn, entry.system_id, entry.system_name, recorded_at)
+                conn.execute(
+                    insert(A),
+                    {
+                        "id": run_id,
+                        **columns,
+                        "recorded_at": recorded_at,
+                        "digest": digest,
+                        "prev_hash": head.chain_hash,
+                        "chain_hash": link,
+                    },
+                )
+                self._insert_children(conn, run_id, entry.children)
+                conn.execute(
+                    update(HEAD).where(HEAD.c.id == 1).values(run_id=run_id, chain_hash=link)
+                )
         return RecordedRun(
             run_id=run_id,
             chain_hash=link,
@@ -208,6 +208,37 @@ class Ledger:
             recorded_at=recorded_at,
             database=self.target.display,
         )
+
+    @contextmanager
+    def _pipelined(self, conn: Connection) -> Iterator[None]:
+        """On Postgres, send the writes that need no answer in one round trip (psycopg pipeline).
+
+        An error the server reports at the end is raised as SQLAlchemy would have raised it, so
+        the transaction rolls back and the message names the database like any other.
+        """
+        if not self.target.postgres:
+            yield
+            return
+        import psycopg
+
+        driver = conn.connection.driver_connection
+        try:
+            with driver.pipeline():  # type: ignore[union-attr]
+                yield
+        except psycopg.Error as error:
+            raise sa_exc.DBAPIError.instance(
+                "pipelined append", None, error, psycopg.Error
+            ) from error
+
+    @staticmethod
+    def _add_system(conn: Connection, system_id: str, name: str, at: dt.datetime) -> None:
+        """The system's row, written by its first run (the head lock serialises appenders)."""
+        values = {"id": system_id, "name": name, "first_recorded_at": at}
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        conn.execute(upsert(SYSTEMS).values(values).on_conflict_do_nothing(index_elements=["id"]))
 
     def _lock_head(self, conn: Connection) -> Head:
         if self.target.postgres:
@@ -225,11 +256,24 @@ class Ledger:
     def _insert_children(
         self, conn: Connection, run_id: int, children: Mapping[str, list[dict[str, Any]]]
     ) -> None:
+        """One executemany per group with the plain driver, values as SQLAlchemy would store them.
+
+        sqlite3 writes booleans as 0 and 1 like SQLAlchemy; dates go in as ISO text (SQLAlchemy's
+        SQLite format), since sqlite3's own date adapter is deprecated.
+        """
+        mark = _mark(conn)
         for name, rows in children.items():
-            if rows:
-                conn.execute(
-                    insert(CHILDREN[name]), [{"assessment_id": run_id, **row} for row in rows]
-                )
+            if not rows:
+                continue
+            columns = CHILD_COLUMNS[name]
+            marks = ", ".join([mark] * (len(columns) + 1))
+            names = ", ".join(columns)
+            # Table and column names are govern's constants; every value is bound.
+            sql = f"INSERT INTO {CHILDREN[name].name} (assessment_id, {names}) VALUES ({marks})"  # noqa: S608
+            values = [(run_id, *(row[c] for c in columns)) for row in rows]
+            if not self.target.postgres and _DATE_COLUMNS.intersection(columns):
+                values = [tuple(_stored_date(v) for v in row) for row in values]
+            conn.exec_driver_sql(sql, values)
 
     # -- verify --------------------------------------------------------------------------------
 
@@ -336,21 +380,34 @@ class Ledger:
     def _children(
         self, conn: Connection, first: int, last: int
     ) -> dict[str, dict[int, list[dict[str, Any]]]]:
+        """Each run's child rows, read with the plain driver: no statement compiled, no row objects.
+
+        SQLite hands booleans back as 0 and 1 and dates as text; govern wrote `true`/`false` and
+        ISO dates, which is what the digest is over, so 0 and 1 become booleans and any other
+        value is hashed as found (a date's text is its ISO form, or it was changed).
+        """
         grouped: dict[str, dict[int, list[dict[str, Any]]]] = {}
+        mark = _mark(conn)
         for name, table in CHILDREN.items():
-            columns = [table.c[column] for column in CHILD_COLUMNS[name]]
-            query = select(table.c.assessment_id, *columns).order_by(
-                table.c.assessment_id, table.c.position
-            )
             names = CHILD_COLUMNS[name]
+            flags = (
+                []
+                if self.target.postgres
+                else [i for i, n in enumerate(names) if n in _BOOLEAN_COLUMNS]
+            )
+            selected, where = ", ".join(names), f"assessment_id BETWEEN {mark} AND {mark}"
+            # Table and column names are govern's constants; the run ids are bound.
+            sql = f"SELECT assessment_id, {selected} FROM {table.name} WHERE {where}"  # noqa: S608
+            sql += " ORDER BY assessment_id, position"
             groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
             try:
-                # all(): one fetchall, where iterating the result fetches row by row
-                batch = conn.execute(query.where(table.c.assessment_id.between(first, last))).all()
+                batch = conn.exec_driver_sql(sql, (first, last)).all()
                 for run_id, *values in batch:
+                    for index in flags:
+                        values[index] = _boolean(values[index])
                     groups[run_id].append(dict(zip(names, values, strict=True)))
             except _CONVERSION_ERRORS:  # one run's rows hold a value that cannot be read
-                groups = self._children_one_by_one(conn, table, query, names, (first, last))
+                groups = self._children_one_by_one(conn, table, names, (first, last))
             grouped[name] = groups
         return grouped
 
@@ -358,11 +415,12 @@ class Ledger:
     def _children_one_by_one(
         conn: Connection,
         table: Any,
-        query: Select[Any],
         names: Sequence[str],
         runs: tuple[int, int],
     ) -> defaultdict[int, list[dict[str, Any]]]:
         """Each run's child rows read on their own, to find the run whose value cannot be read."""
+        columns = [table.c[column] for column in names]
+        query = select(*columns).order_by(table.c.position)
         groups: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
         for run_id in range(runs[0], runs[1] + 1):
             found = _readable(conn, query.where(table.c.assessment_id == run_id))
@@ -629,6 +687,29 @@ def _metric(row: Mapping[Any, Any]) -> FairnessMetric:
 def _utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands times back without a zone; govern stores them all in UTC."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder: sqlite3 takes `?`, psycopg `%s`."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _stored_date(value: Any) -> Any:
+    """A date as SQLAlchemy stores it in SQLite (ISO text); any other value as it is."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+# Child columns holding dates, which SQLite keeps as ISO text.
+_DATE_COLUMNS = frozenset({"expires"})
+# Child columns SQLite stores as 0 or 1.
+_BOOLEAN_COLUMNS = frozenset({"blocking", "gating", "applied"})
+
+
+def _boolean(value: object) -> object:
+    """0 and 1 as the booleans govern wrote; anything else as found, so that its digest differs."""
+    return bool(value) if type(value) is int and value in (0, 1) else value
 
 
 # Stands in for child rows that cannot be read: no recorded group of rows has this digest.
