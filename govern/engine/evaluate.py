@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
 
 from govern import __version__
 from govern.engine.assessment import (
@@ -23,6 +23,7 @@ from govern.engine.assessment import (
     PackFile,
     PackRecord,
     RuleResult,
+    Status,
     Summary,
     TighteningInfo,
     Tool,
@@ -80,7 +81,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         bundle, options.as_of, _max_age(packs), find_attestation, _coherence_gates(options)
     )
     resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
-    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] = {}
+    places = _Places()
     for rule in packs.rules:
         ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal, resolved)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
@@ -158,7 +159,7 @@ def _assess_rule(
     classification: ClassificationResult,
     waivers: list[WaiverEntry],
     options: EngineOptions,
-    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]],
+    places: _Places,
 ) -> RuleResult:
     effective = _effective(rule, classification, options)
     base: dict[str, Any] = dict(
@@ -191,7 +192,7 @@ def _assess_rule(
     )
     applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
     if not applicable:
-        return RuleResult(
+        return RuleResult.model_construct(
             **base,
             status="not_applicable",
             gating=False,
@@ -243,9 +244,11 @@ def _assess_rule(
             message = message.replace("all checks met", f"all checks met ({found})", 1)
     else:
         found = _compared(findings, len(findings))
-    return RuleResult(
+    # Every value above is already typed (rule fields validated at pack load, nested records
+    # built here): a second validation of ~300 results per system is most of a run's overhead.
+    return RuleResult.model_construct(
         **base,
-        status=status,
+        status=cast(Status, status),
         gating=gating,
         message=message,
         findings=findings,
@@ -583,18 +586,36 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
     }
 
 
+@dataclass
+class _Places:
+    """What one system's run has already placed: each cited path's file and position, and each
+    finding made (findings are immutable, so rules citing the same value share one)."""
+
+    at: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] = field(default_factory=dict)
+    findings: dict[LeafFinding, Finding] = field(default_factory=dict)
+
+
 def _finding(
     leaf: LeafFinding,
     bundle: EvidenceBundle,
-    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] | None = None,
+    places: _Places | None = None,
 ) -> Finding:
-    """The finding for a leaf, placed in its file. `places` keeps the places already found in
-    this run: the rules of one system cite the same fields many times."""
-    placed = places.get(leaf.path) if places is not None else None
-    if placed is None:
-        placed = _place(leaf.path, bundle)
-        if places is not None:
-            places[leaf.path] = placed
+    """The finding for a leaf, placed in its file. `places` keeps the places and findings already
+    made in this run: the rules of one system cite the same fields many times."""
+    if places is None:
+        return _new_finding(leaf, bundle, _place(leaf.path, bundle))
+    finding = places.findings.get(leaf)
+    if finding is None:
+        placed = places.at.get(leaf.path)
+        if placed is None:
+            placed = places.at[leaf.path] = _place(leaf.path, bundle)
+        finding = places.findings[leaf] = _new_finding(leaf, bundle, placed)
+    return finding
+
+
+def _new_finding(
+    leaf: LeafFinding, bundle: EvidenceBundle, placed: tuple[SourceDocument, Location]
+) -> Finding:
     document, location = placed
     found = leaf.found
     if (
@@ -606,13 +627,19 @@ def _finding(
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
         found += f" ({gpai_missing(leaf.path)})"
-    return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
+    # Built from values the engine made itself: validating them again costs more than the rule.
+    return Finding.model_construct(
+        expected=leaf.expected,
+        found=found,
+        location=location,
+        status=cast(Status | Literal["warn"], leaf.status),
+    )
 
 
 def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceDocument, Location]:
     document, inner = _locate(path, bundle)
     position = document.locate(inner)
-    location = Location(
+    location = Location.model_construct(
         file=document.display,
         line=position.line,
         column=position.column,
