@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from govern import __version__
 from govern.engine.assessment import (
@@ -23,7 +23,6 @@ from govern.engine.assessment import (
     PackFile,
     PackRecord,
     RuleResult,
-    Status,
     Summary,
     TighteningInfo,
     Tool,
@@ -192,7 +191,7 @@ def _assess_rule(
     )
     applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
     if not applicable:
-        return RuleResult.model_construct(
+        return RuleResult(
             **base,
             status="not_applicable",
             gating=False,
@@ -244,11 +243,9 @@ def _assess_rule(
             message = message.replace("all checks met", f"all checks met ({found})", 1)
     else:
         found = _compared(findings, len(findings))
-    # Every value above is already typed (rule fields validated at pack load, nested records
-    # built here): a second validation of ~300 results per system is most of a run's overhead.
-    return RuleResult.model_construct(
+    return RuleResult(
         **base,
-        status=cast(Status, status),
+        status=status,
         gating=gating,
         message=message,
         findings=findings,
@@ -627,19 +624,13 @@ def _new_finding(
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
         found += f" ({gpai_missing(leaf.path)})"
-    # Built from values the engine made itself: validating them again costs more than the rule.
-    return Finding.model_construct(
-        expected=leaf.expected,
-        found=found,
-        location=location,
-        status=cast(Status | Literal["warn"], leaf.status),
-    )
+    return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
 
 
 def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceDocument, Location]:
     document, inner = _locate(path, bundle)
     position = document.locate(inner)
-    location = Location.model_construct(
+    location = Location(
         file=document.display,
         line=position.line,
         column=position.column,
