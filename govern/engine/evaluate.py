@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from govern import __version__
@@ -80,7 +80,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         bundle, options.as_of, _max_age(packs), find_attestation, _coherence_gates(options)
     )
     resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
-    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] = {}
+    places = _Places()
     for rule in packs.rules:
         ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal, resolved)
         rule_waivers = [w for w in waivers if w.rule == rule.id]
@@ -158,7 +158,7 @@ def _assess_rule(
     classification: ClassificationResult,
     waivers: list[WaiverEntry],
     options: EngineOptions,
-    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]],
+    places: _Places,
 ) -> RuleResult:
     effective = _effective(rule, classification, options)
     base: dict[str, Any] = dict(
@@ -583,18 +583,36 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
     }
 
 
+@dataclass
+class _Places:
+    """What one system's run has already placed: each cited path's file and position, and each
+    finding made (findings are immutable, so rules citing the same value share one)."""
+
+    at: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] = field(default_factory=dict)
+    findings: dict[LeafFinding, Finding] = field(default_factory=dict)
+
+
 def _finding(
     leaf: LeafFinding,
     bundle: EvidenceBundle,
-    places: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] | None = None,
+    places: _Places | None = None,
 ) -> Finding:
-    """The finding for a leaf, placed in its file. `places` keeps the places already found in
-    this run: the rules of one system cite the same fields many times."""
-    placed = places.get(leaf.path) if places is not None else None
-    if placed is None:
-        placed = _place(leaf.path, bundle)
-        if places is not None:
-            places[leaf.path] = placed
+    """The finding for a leaf, placed in its file. `places` keeps the places and findings already
+    made in this run: the rules of one system cite the same fields many times."""
+    if places is None:
+        return _new_finding(leaf, bundle, _place(leaf.path, bundle))
+    finding = places.findings.get(leaf)
+    if finding is None:
+        placed = places.at.get(leaf.path)
+        if placed is None:
+            placed = places.at[leaf.path] = _place(leaf.path, bundle)
+        finding = places.findings[leaf] = _new_finding(leaf, bundle, placed)
+    return finding
+
+
+def _new_finding(
+    leaf: LeafFinding, bundle: EvidenceBundle, placed: tuple[SourceDocument, Location]
+) -> Finding:
     document, location = placed
     found = leaf.found
     if (

@@ -8,6 +8,7 @@ models, lets all of them share it without depending on each other.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 _PLACEHOLDER = re.compile(
@@ -21,7 +22,13 @@ _PLACEHOLDER = re.compile(
 def is_placeholder(value: Any) -> bool:
     """Text that stands in for an answer still to be written: TODO, TBD, N/A, Forthcoming, `-`,
     `...`, blank."""
-    return isinstance(value, str) and (not value.strip() or bool(_PLACEHOLDER.match(value)))
+    return isinstance(value, str) and _placeholder_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _placeholder_text(value: str) -> bool:
+    """Cached: every rule of every system asks about the same few hundred strings."""
+    return not value.strip() or bool(_PLACEHOLDER.match(value))
 
 
 def has_value(value: Any) -> bool:

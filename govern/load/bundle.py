@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from govern.errors import InputError, Problem, UsageError
 from govern.evidence.attestation import Attestation, AttestationFile
 from govern.evidence.dataset import DatasetRecord
-from govern.evidence.evaluation import EvaluationReport
 from govern.evidence.fairness import FairnessReport
 from govern.evidence.fria import Fria
 from govern.evidence.incident import IncidentRecord
@@ -241,10 +240,15 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         key: load("gpai", model, rel, ("evidence", "gpai", key))
         for key, model, rel in _gpai_refs(refs.gpai)
     }
-    evaluations = [
-        load("evaluation", EvaluationReport, ref, ("evidence", "evaluations", i))
-        for i, ref in enumerate(refs.evaluations)
-    ]
+    evaluations = []
+    if refs.evaluations:
+        # Imported on use: most systems list no evaluation reports, and its models are many.
+        from govern.evidence.evaluation import EvaluationReport
+
+        evaluations = [
+            load("evaluation", EvaluationReport, ref, ("evidence", "evaluations", i))
+            for i, ref in enumerate(refs.evaluations)
+        ]
     if errors:
         raise InputError(errors)
 

@@ -81,6 +81,10 @@ class SourceDocument:
     def _walked(self) -> dict[FieldPath, tuple[Position, int]]:
         return {}
 
+    @cached_property
+    def _yaml_index(self) -> dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]:
+        return {}
+
     def locate(self, field_path: FieldPath) -> Position:
         """Position of a field, or of its nearest ancestor that exists in the file.
 
@@ -90,7 +94,7 @@ class SourceDocument:
         path = tuple(field_path)
         if self._yaml_positions is None and "positions" not in self.__dict__:
             if self._yaml_node is not None:
-                return _yaml_locate(self._yaml_node, path)
+                return _yaml_locate(self._yaml_node, path, self._yaml_index)
             return _json_locate(self.text, path, self._walked)
         positions = self.positions
         while path:
@@ -338,11 +342,23 @@ def _yaml_positions(root: yaml.Node) -> dict[FieldPath, Position]:
     return positions
 
 
-def _yaml_locate(root: yaml.Node, path: FieldPath) -> Position:
-    """The position of `path`, or of its nearest existing ancestor, walking only along it."""
+def _yaml_locate(
+    root: yaml.Node, path: FieldPath, index: dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]
+) -> Position:
+    """The position of `path`, or of its nearest existing ancestor, walking only along it.
+
+    `index` keeps each node's children by key once a walk has passed through it: the rules of a
+    run cite hundreds of fields under the same few mappings.
+    """
     position, node = Position(1, 1), root
     for part in path:
-        found = next(((c, at) for p, c, at in _yaml_children(node) if p == part), None)
+        children = index.get(id(node))
+        if children is None:
+            children = {}
+            for key, child, at in _yaml_children(node):
+                children.setdefault(key, (child, at))
+            index[id(node)] = children
+        found = children.get(part)
         if found is None:
             break
         node, at = found

@@ -591,11 +591,12 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     leaves = ctx.resolve(check.path)  # type: ignore[attr-defined]
     if isinstance(check, Count):
         return _count(check, leaves, ctx)
-    results = [f for leaf in leaves if (f := _leaf(check, leaf, ctx)) is not None]
+    # Described once per check, not once per value it reads: the text is the same for all.
+    expected = check.describe(ctx.params)
+    results = [f for leaf in leaves if (f := _leaf(check, leaf, ctx, expected)) is not None]
     findings = [f for f in results if f.status != WARN]
     warnings = [f for f in results if f.status == WARN]
     if not findings:
-        expected = check.describe(ctx.params)
         return Outcome(
             PASS,
             warnings=warnings,
@@ -735,9 +736,8 @@ def _combine(check: Combine, ctx: Context) -> Outcome:
     return Outcome(status, findings, attestations, warnings, held, observed)
 
 
-def _leaf(check: Check, leaf: Leaf, ctx: Context) -> LeafFinding | None:
+def _leaf(check: Check, leaf: Leaf, ctx: Context, expected: str) -> LeafFinding | None:
     value = leaf.value
-    expected = check.describe(ctx.params)
     if isinstance(check, Present):
         if is_present(value):
             return None

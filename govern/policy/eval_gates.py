@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from govern.evidence.evaluation import wilson, z_score
 from govern.policy.checks import (
     FAIL,
     INSUFFICIENT,
@@ -184,6 +183,10 @@ def _interval(
     gate: EvidenceGate, entry: dict[str, Any], value: float | None, n: int | None
 ) -> tuple[float | None, float | None]:
     """The entry's own interval, else value ± z·stderr, else Wilson for a proportion of n."""
+    # Imported on use: packs compile these gates on every run, but only a system with evaluation
+    # evidence reaches here, and the evaluation models are costly to build.
+    from govern.evidence.evaluation import wilson, z_score
+
     given = entry.get("interval")
     if given:
         return given["lower"], given["upper"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib
 import types
 import typing
 from dataclasses import dataclass
@@ -57,49 +58,66 @@ class _Scalar:
     name: str
 
 
-def _root_types() -> dict[str, Any]:
-    from govern.evidence.attestation import Attestation
-    from govern.evidence.dataset import DatasetRecord
-    from govern.evidence.evaluation import EvaluationReport
-    from govern.evidence.fairness import FairnessReport
-    from govern.evidence.fria import Fria
-    from govern.evidence.gpai import CopyrightPolicy, ModelDocumentation, TrainingContentSummary
-    from govern.evidence.incident import IncidentRecord
-    from govern.evidence.model_card import ModelCard
-    from govern.evidence.post_market import PostMarketPlan
-    from govern.load.manifest import Classification, System
+# Each evidence root's model, imported only when a rule's path starts there: a run checks the
+# paths of the rules that apply to its system, and most systems have no GPAI or evaluation rules.
+_ROOT_MODELS: dict[str, tuple[str, str, bool]] = {
+    "system": ("govern.load.manifest", "System", False),
+    "model_card": ("govern.evidence.model_card", "ModelCard", False),
+    "datasets": ("govern.evidence.dataset", "DatasetRecord", True),
+    "fairness": ("govern.evidence.fairness", "FairnessReport", True),
+    "attestations": ("govern.evidence.attestation", "Attestation", True),
+    "incidents": ("govern.evidence.incident", "IncidentRecord", True),
+    "post_market": ("govern.evidence.post_market", "PostMarketPlan", False),
+    "fria": ("govern.evidence.fria", "Fria", False),
+    "evaluations": ("govern.evidence.evaluation", "EvaluationReport", True),
+}
 
-    # The engine adds the screening outcome to the answers (govern.engine.evaluate._evidence_view).
-    answers = {**_model_fields(Classification), "tier": str, "high_risk": bool}
-    return {
-        "system": System,
-        "classification": _Fields("classification", answers),
-        "model_card": ModelCard,
-        "datasets": list[DatasetRecord],
-        "fairness": list[FairnessReport],
-        "attestations": list[Attestation],
-        "incidents": list[IncidentRecord],
-        "post_market": PostMarketPlan,
-        "fria": Fria,
-        "evaluations": list[EvaluationReport],
-        "gpai": _Fields(
+
+def _root_type(key: str) -> Any:
+    """The type the evidence view holds under `key` (module, class, and whether it is a list)."""
+    if key == "classification":
+        from govern.load.manifest import Classification
+
+        # The engine adds the screening outcome to the answers (engine.evaluate._evidence_view).
+        return _Fields(
+            "classification", {**_model_fields(Classification), "tier": str, "high_risk": bool}
+        )
+    if key == "gpai":
+        from govern.evidence.gpai import (
+            CopyrightPolicy,
+            ModelDocumentation,
+            TrainingContentSummary,
+        )
+
+        return _Fields(
             "gpai",
             {
                 "model_documentation": ModelDocumentation,
                 "training_content_summary": TrainingContentSummary,
                 "copyright_policy": CopyrightPolicy,
             },
-        ),
-    }
+        )
+    module, name, many = _ROOT_MODELS[key]
+    model = getattr(importlib.import_module(module), name)
+    return list[model] if many else model  # type: ignore[valid-type]
+
+
+def _root_types() -> dict[str, Any]:
+    """Every root's type at once (tests check the roots are those of govern.policy.paths)."""
+    return {key: _root(key) for key in (*_ROOT_MODELS, "classification", "gpai")}
 
 
 _ROOTS: dict[str, Any] = {}
 
 
+def _root(key: str) -> Any:
+    if key not in _ROOTS:
+        _ROOTS[key] = _root_type(key)
+    return _ROOTS[key]
+
+
 def unknown_paths(check: Check) -> list[str]:
     """One sentence per path of `check` that names a field its evidence kind does not have."""
-    if not _ROOTS:
-        _ROOTS.update(_root_types())
     problems: list[str] = []
     _visit(check, _Item(Any, ITEM_ROOT), problems)
     return problems
@@ -156,7 +174,7 @@ def _walk(path: EvidencePath, item: _Item, problems: list[str]) -> Any:
     if first.key == ITEM_ROOT:
         here, current = item.label, item.type
     else:
-        here, current = first.key, _ROOTS[first.key]
+        here, current = first.key, _root(first.key)
     for step in rest:
         current = _unwrap(current)
         if current is Any:
