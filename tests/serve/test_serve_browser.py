@@ -211,3 +211,75 @@ def test_officer_walks_portfolio_system_diff_report_and_verify(
         e["message"] for e in driver.get_log("browser") if "Content Security" in e["message"]
     ]
     assert blocked == [], blocked
+
+
+# Every element with its own text: its colour against the first opaque background behind it, as
+# WCAG 2.2 computes contrast (relative luminance of sRGB). Large text (24px, or 18.66px bold)
+# needs 3:1, other text 4.5:1 (success criterion 1.4.3, level AA).
+_CONTRAST_JS = """
+function rgb(s) { const m = s.match(/[\\d.]+/g).map(Number); return m.length > 3 ? m : [...m, 1]; }
+function lum(c) {
+  const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function background(el) {
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0.99) return c;
+  }
+  return [255, 255, 255, 1];
+}
+const low = [];
+let checked = 0;
+for (const el of document.querySelectorAll('body *')) {
+  const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  const style = getComputedStyle(el);
+  if (!own || style.visibility === 'hidden' || el.offsetParent === null) continue;
+  const fg = rgb(style.color), bg = background(el);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  const ratio = (a + 0.05) / (b + 0.05);
+  const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+  const need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+  checked++;
+  if (ratio < need) low.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)} < ${need}`);
+}
+return [checked, low];
+"""
+
+
+def test_every_page_meets_wcag_aa_contrast_and_shows_keyboard_focus(
+    served: tuple[str, Path], browser: tuple[WebDriver, Path]
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, _ = served
+    driver, _ = browser
+    pages = ["/", f"/systems/{CREDIT}", f"/systems/{CHATBOT}", "/verify", "/ledger"]
+    for page in pages:
+        driver.get(base + page)
+        checked, low = driver.execute_script(_CONTRAST_JS)
+        assert checked > 10, f"{page}: no text found to check"
+        assert low == [], f"{page}: text below WCAG AA contrast: {low}"
+
+    # Keyboard: every stop of the tab order on the portfolio shows a visible focus indicator.
+    driver.get(base + "/")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    seen = 0
+    for _ in range(40):
+        active = driver.switch_to.active_element
+        if active.tag_name == "body":
+            break
+        outline = driver.execute_script(
+            "const s = getComputedStyle(arguments[0]);"
+            "return [s.outlineStyle, parseFloat(s.outlineWidth)];",
+            active,
+        )
+        assert outline[0] != "none" and outline[1] >= 2, (
+            f"no visible focus on {active.tag_name} {active.text[:30]!r}: {outline}"
+        )
+        seen += 1
+        active.send_keys(Keys.TAB)
+    assert seen >= 5, "the portfolio has fewer than five keyboard stops"
