@@ -242,7 +242,8 @@ for (const el of document.querySelectorAll('body *')) {
   const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
   const need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
   checked++;
-  if (ratio < need) low.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)} < ${need}`);
+  const text = el.textContent.trim().slice(0, 30);
+  if (ratio < need) low.push(`${el.tagName} "${text}" ${ratio.toFixed(2)} < ${need}`);
 }
 return [checked, low];
 """
