@@ -113,13 +113,17 @@ def coherence_results(
 def _identity(bundle: EvidenceBundle) -> _Rule:
     rule = _Rule(
         "GOVERN-COHERENCE-IDENTITY",
-        "The model card documents the system govern.yaml names (name and version)",
+        "The model card documents the system govern.yaml names (name and version), and every "
+        "digest given for the released model is the same",
         "critical",
         True,
         {"eu-ai-act": ["Art.11(1)"], "iso-42001": ["7.5.3", "A.6.2.7"]},
         "Make the model card's identity.name and identity.version those of the system in "
-        "govern.yaml (or point evidence.model_card at this system's own card).",
+        "govern.yaml (or point evidence.model_card at this system's own card), and give one "
+        "digest for the released weights: system.release.weights_digest, system.model.digest "
+        "and the digest the model's signature covers must agree.",
     )
+    _model_digests(rule, bundle)
     card = bundle.model_card
     if card is None or card.model.identity is None:
         return rule
@@ -139,6 +143,40 @@ def _identity(bundle: EvidenceBundle) -> _Rule:
                 f"{key} {theirs!r}",
             )
     return rule
+
+
+def _model_digests(rule: _Rule, bundle: EvidenceBundle) -> None:
+    """The released weights named in two places of govern.yaml (issue 19's system.release and
+    issue 21's system.model), and by the signature govern verified, must be one model."""
+    manifest = bundle.manifest_document
+    system = bundle.manifest.system
+    sides: list[tuple[Side, str]] = []
+    if system.release is not None and system.release.weights_digest:
+        path = ("system", "release", "weights_digest")
+        sides.append((Side(manifest, path, system.release.weights_digest), "release weights"))
+    if system.model is not None and system.model.digest:
+        sides.append((Side(manifest, ("system", "model", "digest"), system.model.digest), "model"))
+    verified = bundle.model_signature
+    if verified is not None and verified.status == "verified" and verified.digest:
+        where = ("system", "model", "signature")
+        sides.append((Side(manifest, where, verified.digest), "signed model"))
+    if len(sides) < 2:
+        return
+    first, first_label = sides[0]
+    for other, label in sides[1:]:
+        rule.compared += 1
+        if _digest(other.value) != _digest(first.value):
+            rule.mismatch(
+                other,
+                first,
+                f"{first_label} digest {_digest(first.value)}",
+                f"{label} digest {_digest(other.value)}",
+            )
+
+
+def _digest(value: object) -> str:
+    text = str(value).strip().lower()
+    return text.removeprefix("sha256:")
 
 
 def _datasets(bundle: EvidenceBundle) -> _Rule:

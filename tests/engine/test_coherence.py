@@ -254,3 +254,41 @@ def test_identity_agrees_exactly_when_names_match_up_to_case_and_spacing(
         (finding,) = identity.findings
         assert "govern.yaml:4 system.name" in finding.expected
         assert "card.yaml:2 identity.name" in finding.found
+
+
+@pytest.mark.parametrize(
+    ("release", "model", "agree"),
+    [
+        ("a" * 64, "sha256:" + "a" * 64, True),
+        ("A" * 64, "a" * 64, True),
+        ("a" * 64, "b" * 64, False),
+    ],
+)
+def test_released_weights_named_twice_must_be_one_model(
+    tmp_path: Path, release: str, model: str, agree: bool
+) -> None:
+    """system.release.weights_digest (what evaluations are checked against) and system.model's
+    digest (what the signature must cover) name the same weights, or the identity rule fails."""
+    from govern.engine.coherence import coherence_results
+    from govern.load.bundle import load_system
+
+    write(
+        tmp_path / "govern.yaml",
+        "govern: 1\nsystem:\n  id: demo\n  name: Demo\n  version: 1.0.0\n  role: provider\n"
+        "  intended_purpose: Demo.\n"
+        f"  release: {{model_revision: 1.0.0, weights_digest: '{release}'}}\n"
+        f"  model: {{digest: '{model}'}}\n"
+        "evidence:\n  model_card: card.yaml\n",
+    )
+    write(tmp_path / "card.yaml", "identity:\n  name: Demo\n  version: 1.0.0\n")
+    (identity, *_) = coherence_results(
+        load_system(tmp_path), dt.date(2026, 11, 25), None, lambda _: [], lambda *_: False
+    )
+    assert identity.rule_id == "GOVERN-COHERENCE-IDENTITY"
+    assert (identity.status == "pass") is agree
+    if not agree:
+        (finding,) = identity.findings
+        assert finding.location.field == "system.model.digest"
+        assert f"release weights digest {'a' * 64}" in finding.expected
+        assert "govern.yaml:8 system.release.weights_digest" in finding.expected
+        assert f"model digest {'b' * 64}" in finding.found
