@@ -151,18 +151,10 @@ def load_evidence_model(
         document = load_document(path, display)
         return LoadedEvidence(document, load_validate(model_type, document), [], NATIVE)
     document, result = import_document(path, kind, fmt, display, select)  # type: ignore[arg-type]
-    from govern.load.importers.result import positions_for
+    from govern.load.importers.result import import_warnings, positions_for
 
     located = dataclasses.replace(document, _yaml_positions=positions_for(result, document))
-    warnings = [f"{display}: {w}" for w in result.warnings]
-    if result.unmapped:
-        keys = ", ".join(list(result.unmapped)[:8])
-        more = f" and {len(result.unmapped) - 8} more" if len(result.unmapped) > 8 else ""
-        warnings.append(
-            f"{display}: {len(result.unmapped)} {result.format} field(s) have no place in "
-            f"govern's model and were not used: {keys}{more} "
-            f"(`govern {_command(kind)} import {display}` lists them with their values)"
-        )
+    warnings = import_warnings(result, display, _command(kind))
     return LoadedEvidence(located, result.model, warnings, result.format)
 
 

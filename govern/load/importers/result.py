@@ -129,3 +129,18 @@ def positions_for(result: ImportResult, document: SourceDocument) -> dict[FieldP
         if path:
             out[dst] = source[path]
     return out
+
+
+def import_warnings(result: ImportResult, display: str, command: str) -> list[str]:
+    """What an evidence file read in a tool's format says on stderr: the importer's own warnings,
+    then the fields it could not place, with the `govern COMMAND import` that lists them."""
+    warnings = [f"{display}: {w}" for w in result.warnings]
+    if result.unmapped:
+        keys = ", ".join(list(result.unmapped)[:8])
+        more = f" and {len(result.unmapped) - 8} more" if len(result.unmapped) > 8 else ""
+        warnings.append(
+            f"{display}: {len(result.unmapped)} {result.format} field(s) have no place in "
+            f"govern's model and were not used: {keys}{more} "
+            f"(`govern {command} import {display}` lists them with their values)"
+        )
+    return warnings

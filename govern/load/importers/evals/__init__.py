@@ -137,19 +137,11 @@ class Loaded:
 
 def load_evaluation(path: Path, display: str, fmt: str | None) -> Loaded:
     """The hook load_system calls for an evaluation file in a tool's format."""
-    from govern.load.importers.result import positions_for
+    from govern.load.importers.result import import_warnings, positions_for
 
     document, result = import_evaluation(path, fmt, display)
     located = dataclasses.replace(document, _yaml_positions=positions_for(result, document))
-    warnings = [f"{display}: {w}" for w in result.warnings]
-    if result.unmapped:
-        keys = ", ".join(list(result.unmapped)[:8])
-        more = f" and {len(result.unmapped) - 8} more" if len(result.unmapped) > 8 else ""
-        warnings.append(
-            f"{display}: {len(result.unmapped)} {result.format} field(s) have no place in "
-            f"govern's model and were not used: {keys}{more} "
-            f"(`govern evals import {display}` lists them with their values)"
-        )
+    warnings = import_warnings(result, display, "evals")
     return Loaded(located, result.model, warnings, result.format)
 
 
