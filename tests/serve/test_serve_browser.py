@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# The distribution's browser and driver (Debian: chromium, chromium-driver); elsewhere (macOS:
+# `brew install --cask chromium chromedriver`) name them with these variables.
+CHROMIUM = Path(os.environ.get("GOVERN_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("GOVERN_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
 WAIT = 300.0  # seconds: the first PDF is rendered on demand on a busy CI machine
 
 
