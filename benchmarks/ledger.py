@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -123,7 +124,12 @@ class Raw:
 
 
 def rehash(raw: Raw) -> None:
-    """Read every row of every govern table, in key order, and sha256 its values."""
+    """Read every row of every govern table, in key order, and sha256 its values.
+
+    The binary columns (a run's document, a blob's data) are zlib-compressed and their digests
+    are over the uncompressed bytes, so they are inflated first: the bytes hashed are the ones
+    verify hashes.
+    """
     conn = raw.connect()
     try:
         for table, key in TABLES:
@@ -137,10 +143,16 @@ def rehash(raw: Raw) -> None:
                 for row in rows:
                     digest = hashlib.sha256()
                     for value in row:
-                        digest.update(value if isinstance(value, bytes) else str(value).encode())
+                        digest.update(_plain_bytes(value))
                     digest.hexdigest()
     finally:
         conn.close()
+
+
+def _plain_bytes(value: object) -> bytes:
+    if isinstance(value, bytes | memoryview):  # psycopg hands BYTEA back as memoryview
+        return zlib.decompress(value)
+    return str(value).encode()
 
 
 TABLES = (

@@ -387,29 +387,47 @@ class Ledger:
         value is hashed as found (a date's text is its ISO form, or it was changed).
         """
         grouped: dict[str, dict[int, list[dict[str, Any]]]] = {}
-        mark = _mark(conn)
-        for name, table in CHILDREN.items():
-            names = CHILD_COLUMNS[name]
-            flags = (
-                []
-                if self.target.postgres
-                else [i for i, n in enumerate(names) if n in _BOOLEAN_COLUMNS]
-            )
-            selected, where = ", ".join(names), f"assessment_id BETWEEN {mark} AND {mark}"
-            # Table and column names are govern's constants; the run ids are bound.
-            sql = f"SELECT assessment_id, {selected} FROM {table.name} WHERE {where}"  # noqa: S608
-            sql += " ORDER BY assessment_id, position"
-            groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            try:
-                batch = conn.exec_driver_sql(sql, (first, last)).all()
-                for run_id, *values in batch:
-                    for index in flags:
-                        values[index] = _boolean(values[index])
-                    groups[run_id].append(dict(zip(names, values, strict=True)))
-            except _CONVERSION_ERRORS:  # one run's rows hold a value that cannot be read
-                groups = self._children_one_by_one(conn, table, names, (first, last))
-            grouped[name] = groups
+        # The DBAPI cursor of this transaction's connection: the same snapshot, without a
+        # SQLAlchemy row object per child row (a third of the time of reading them).
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        unreadable = (*_CONVERSION_ERRORS, conn.dialect.loaded_dbapi.DataError)
+        try:
+            for name, table in CHILDREN.items():
+                try:
+                    cursor.execute(self._children_sql(conn, name), (first, last))
+                    grouped[name] = self._grouped(name, cursor.fetchall())
+                except unreadable:  # one run's rows hold a value that cannot be read
+                    names = CHILD_COLUMNS[name]
+                    grouped[name] = self._children_one_by_one(conn, table, names, (first, last))
+        finally:
+            cursor.close()
         return grouped
+
+    @staticmethod
+    def _children_sql(conn: Connection, name: str) -> str:
+        mark, selected = _mark(conn), ", ".join(CHILD_COLUMNS[name])
+        where = f"assessment_id BETWEEN {mark} AND {mark}"
+        # Table and column names are govern's constants; the run ids are bound.
+        sql = f"SELECT assessment_id, {selected} FROM {CHILDREN[name].name} WHERE {where}"  # noqa: S608
+        return sql + " ORDER BY assessment_id, position"
+
+    def _grouped(self, name: str, rows: Sequence[Sequence[Any]]) -> dict[int, list[dict[str, Any]]]:
+        """Child rows as the dicts their digest is over, grouped by run."""
+        names = CHILD_COLUMNS[name]
+        flags = (
+            []
+            if self.target.postgres
+            else [i for i, n in enumerate(names) if n in _BOOLEAN_COLUMNS]
+        )
+        groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            values = row[1:]
+            if flags:
+                values = list(values)
+                for index in flags:
+                    values[index] = _boolean(values[index])
+            groups[row[0]].append(dict(zip(names, values, strict=True)))
+        return groups
 
     @staticmethod
     def _children_one_by_one(

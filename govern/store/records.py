@@ -156,13 +156,13 @@ def row_digest(columns: Mapping[Any, Any], recorded_at: dt.datetime) -> str:
     return digest(row_record(columns, recorded_at))
 
 
-def part_digest(rows: Sequence[Mapping[str, Any]]) -> str:
+def part_digest(rows: Sequence[dict[str, Any]]) -> str:
     """Digest of one group of child rows, in position order: their canonical JSON, dates as text.
 
     Dates go through json's `default` hook, so the C encoder does the rest of the work.
     """
     text = json.dumps(
-        [row if isinstance(row, dict) else dict(row) for row in rows],
+        rows,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -177,7 +177,7 @@ def content_problem(
     recorded_at: dt.datetime,
     stored_digest: str,
     document: bytes | None,
-    children: Mapping[str, Sequence[Mapping[str, Any]]],
+    children: Mapping[str, Sequence[dict[str, Any]]],
     parts_problem: str | None = None,
 ) -> str | None:
     """How a stored row's content disagrees with its digests, or None when everything agrees.
