@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from govern.cli.options import DateType
 from govern.load.choices import TRANSPARENCY_TRIGGERS
+
+if TYPE_CHECKING:
+    from govern.load.importers.interface import ImportResult
 
 _FORMATS = ("auto", "huggingface", "mct", "cyclonedx", "spdx3", "croissant", "govern")
 _FRAMEWORKS = ("eu-ai-act", "iso-42001", "nist-ai-rmf")
@@ -198,8 +201,8 @@ def write_import(
     dataset_id: str | None = None,
 ) -> None:
     """Shared by `card import` and `dataset import`: import, write, and report what was left."""
-    from govern.load.importers import describe, import_document
-    from govern.outputs import refuse_replacing_other_kinds, write_atomic
+    from govern.load.importers import import_document
+    from govern.outputs import refuse_replacing_other_kinds
 
     if output is not None:
         refuse_replacing_other_kinds([(output, "yaml")], force)
@@ -210,30 +213,8 @@ def write_import(
         model = type(model).model_validate({**model.model_dump(by_alias=True), "id": dataset_id})
     sidecar = output.with_name(output.name + ".unmapped.yaml") if output else None
     text = render_yaml(model, document, result.format, sidecar if result.unmapped else None)
-    for warning in result.warnings:
-        click.echo(f"warning: {source}: {warning}", err=True)
-    if output is None:
-        if result.unmapped:
-            # No file to keep them beside: they follow the card, as comments it loads with.
-            text += commented(render_unmapped(result.unmapped, document, result.format))
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-        if sidecar is not None:
-            if result.unmapped:
-                write_atomic(sidecar, render_unmapped(result.unmapped, document, result.format))
-                click.echo(f"wrote {sidecar} (the fields below, with their values)", err=True)
-            elif sidecar.exists():
-                sidecar.unlink()
-    if result.unmapped:
-        click.echo(
-            f"{len(result.unmapped)} {result.format} field(s) have no place in govern's model "
-            "and were not used:",
-            err=True,
-        )
-        for pointer, value in result.unmapped.items():
-            click.echo(f"  {pointer}: {describe(value)}", err=True)
+    write_imported(source, output, sidecar, text, document, result)
+    echo_unmapped(result)
     if kind == "model_card":
         _echo_completeness(document, model)
 
@@ -251,7 +232,58 @@ def _echo_completeness(document: Any, model: Any) -> None:
     )
 
 
-def render_yaml(model: Any, document: Any, fmt: str, sidecar: Path | None) -> str:
+def write_imported(
+    source: Path,
+    output: Path | None,
+    sidecar: Path | None,
+    text: str,
+    document: Any,
+    result: ImportResult,
+) -> None:
+    """Write an imported document (or print it), with the fields it left out beside it.
+
+    Without OUTPUT the unmapped fields follow the YAML as comments; with it they go to the
+    sidecar, and a sidecar left from an earlier import of fields now mapped is removed.
+    """
+    from govern.outputs import write_atomic
+
+    for warning in result.warnings:
+        click.echo(f"warning: {source}: {warning}", err=True)
+    if output is None:
+        if result.unmapped:
+            # No file to keep them beside: they follow the card, as comments it loads with.
+            text += commented(render_unmapped(result.unmapped, document, result.format))
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)
+    if sidecar is None:
+        return
+    if result.unmapped:
+        write_atomic(sidecar, render_unmapped(result.unmapped, document, result.format))
+        click.echo(f"wrote {sidecar} (the fields below, with their values)", err=True)
+    elif sidecar.exists():
+        sidecar.unlink()
+
+
+def echo_unmapped(result: ImportResult, limit: int | None = None) -> None:
+    """The source fields govern's model has no place for, on stderr (the first `limit`)."""
+    from govern.load.importers import describe
+
+    if not result.unmapped:
+        return
+    click.echo(
+        f"{len(result.unmapped)} {result.format} field(s) have no place in govern's model "
+        "and were not used:",
+        err=True,
+    )
+    for pointer, value in list(result.unmapped.items())[:limit]:
+        click.echo(f"  {pointer}: {describe(value)}", err=True)
+
+
+def render_yaml(
+    model: Any, document: Any, fmt: str, sidecar: Path | None, kind: str | None = None
+) -> str:
     """Our model as YAML, headed by where it came from."""
     import yaml
 
@@ -259,7 +291,8 @@ def render_yaml(model: Any, document: Any, fmt: str, sidecar: Path | None) -> st
 
     data = model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     data = {"schema_version": model.schema_version, **data}
-    kind = "model card" if "identity" in type(model).model_fields else "dataset record"
+    if kind is None:
+        kind = "model card" if "identity" in type(model).model_fields else "dataset record"
     header = [
         f"# govern {kind} imported from {document.display} ({fmt}) by govern {__version__}",
         f"# source sha256: {document.sha256}",
