@@ -100,7 +100,7 @@ class Equals(Check):
     value: Any
 
     def describe(self, params: dict[str, Any]) -> str:
-        return f"{self.path} = {_show(self.value)}"
+        return f"{self.path} = {plain(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class OneOf(Check):
     values: tuple[Any, ...]
 
     def describe(self, params: dict[str, Any]) -> str:
-        return f"{self.path} is one of {', '.join(_show(v) for v in self.values)}"
+        return f"{self.path} is one of {', '.join(plain(v) for v in self.values)}"
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class Contains(Check):
     value: Any
 
     def describe(self, params: dict[str, Any]) -> str:
-        return f"{self.path} includes {_show(self.value)}"
+        return f"{self.path} includes {plain(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ class AttestationCheck(Check):
     def describe(self, params: dict[str, Any]) -> str:
         age = ""
         if self.max_age_days is not None:
-            age = f", dated within {_show(_number(self.max_age_days, params))} days"
+            age = f", dated within {plain(numeric(self.max_age_days, params))} days"
         kind = "a signed attestation" if self.assurance == "signed" else "an attestation"
         return f"{kind} of control {self.control!r}{age}"
 
@@ -272,7 +272,7 @@ class WithinDays(Check):
         return [(self.days.name, "max")] if isinstance(self.days, ParamRef) else []
 
     def describe(self, params: dict[str, Any]) -> str:
-        return f"{self.end} at most {_show(_number(self.days, params))} days after {self.start}"
+        return f"{self.end} at most {plain(numeric(self.days, params))} days after {self.start}"
 
 
 @dataclass(frozen=True)
@@ -338,7 +338,7 @@ def compile_check(
         args = _args(arg, here, required=("control",), optional=("max_age_days", "assurance"))
         if not isinstance(args["control"], str) or not args["control"]:
             raise CheckSyntaxError("'attestation' needs a control id", (*here, "control"))
-        max_age = _opt_number(args.get("max_age_days"), (*here, "max_age_days"))
+        max_age = number_arg(args.get("max_age_days"), (*here, "max_age_days"))
         if isinstance(max_age, PathRef):
             raise CheckSyntaxError("max_age_days takes a number or {param: NAME}", here)
         assurance = args.get("assurance", "recorded")
@@ -352,7 +352,7 @@ def compile_check(
         start = _path(args["from"], (*here, "from"), in_each)
         if any(step.kind in ("star", "filter") for step in start.steps):
             raise CheckSyntaxError("'from' must name one date (no [*] or filters)", here)
-        days = _opt_number(args["days"], (*here, "days"))
+        days = number_arg(args["days"], (*here, "days"))
         if days is None or isinstance(days, PathRef):
             raise CheckSyntaxError("'days' takes a number or {param: NAME}", (*here, "days"))
         return WithinDays(start, _path(args["to"], (*here, "to"), in_each), days)
@@ -362,17 +362,17 @@ def compile_check(
             raise CheckSyntaxError("'count' needs min, max or both", here)
         return Count(
             _path(args["path"], here, in_each),
-            _opt_number(args.get("min"), here),
-            _opt_number(args.get("max"), here),
+            number_arg(args.get("min"), here),
+            number_arg(args.get("max"), here),
         )
     if operator in ("min", "max"):
         args = _args(arg, here, required=("path", "value"), optional=("ci", "min_n"))
-        limit = _opt_number(args["value"], (*here, "value"), in_each)
+        limit = number_arg(args["value"], (*here, "value"), in_each)
         assert limit is not None
         ci = args.get("ci", "point")
         if ci not in CI_MODES:
             raise CheckSyntaxError(f"ci must be one of {', '.join(CI_MODES)}", (*here, "ci"))
-        min_n = _opt_number(args.get("min_n"), (*here, "min_n"))
+        min_n = number_arg(args.get("min_n"), (*here, "min_n"))
         if isinstance(min_n, PathRef):
             raise CheckSyntaxError("min_n takes a number or {param: NAME}", (*here, "min_n"))
         path = _path(args["path"], here, in_each)
@@ -420,7 +420,8 @@ def _path(text: Any, where: tuple[str | int, ...], in_each: bool = False) -> Evi
     return path
 
 
-def _opt_number(value: Any, where: tuple[str | int, ...], in_each: bool = False) -> Number | None:
+def number_arg(value: Any, where: tuple[str | int, ...], in_each: bool = False) -> Number | None:
+    """A numeric operand as a pack writes it: a number, `{param: NAME}` or `{path: PATH}`."""
     if value is None:
         return None
     if isinstance(value, dict) and set(value) == {"param"} and isinstance(value["param"], str):
@@ -439,7 +440,8 @@ def _opt_number(value: Any, where: tuple[str | int, ...], in_each: bool = False)
     return float(value)
 
 
-def _number(value: Number, params: dict[str, Any]) -> float:
+def numeric(value: Number, params: dict[str, Any]) -> float:
+    """A compiled number or parameter as the value a comparison uses (paths need the evidence)."""
     if isinstance(value, ParamRef):
         return float(params[value.name])
     if isinstance(value, PathRef):
@@ -451,11 +453,13 @@ def _shown_limit(value: Number, params: dict[str, Any]) -> str:
     return (
         f"the value of {value.path}"
         if isinstance(value, PathRef)
-        else _show(_number(value, params))
+        else plain(numeric(value, params))
     )
 
 
-def _show(value: Any) -> str:
+def plain(value: Any) -> str:
+    """A value as expectations and messages spell it: true, null, 3 for 3.0, text quoted and cut
+    at 60 characters."""
     if value is MISSING:
         return "missing"
     if value is None:
@@ -633,8 +637,8 @@ def show_value(value: Any) -> str:
         ends = interval if isinstance(interval, dict) else {}
         lower, upper = ends.get("lower"), ends.get("upper")
         both = _is_number(lower) and _is_number(upper)
-        return _show(value["value"]) + (f" [{lower:.4g}, {upper:.4g}]" if both else "")
-    return _show(value)
+        return plain(value["value"]) + (f" [{lower:.4g}, {upper:.4g}]" if both else "")
+    return plain(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -708,7 +712,7 @@ def _rebase(outcome: Outcome, base: tuple[str | int, ...]) -> Outcome:
 def _limit(value: Number, ctx: Context) -> float | None:
     """A threshold's value; None when it reads the evidence and finds no number there."""
     if not isinstance(value, PathRef):
-        return _number(value, ctx.params)
+        return numeric(value, ctx.params)
     leaves = ctx.resolve(value.path)
     found = leaves[0].value if leaves else MISSING
     if isinstance(found, bool) or not isinstance(found, int | float):
@@ -743,7 +747,7 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context, expected: str) -> LeafFinding 
             return None
         return LeafFinding(expected, _describe_absent(value), leaf.path)
     if isinstance(check, Bound) and check.min_n is not None:
-        small = _small_group(leaf.path, ctx.view, _number(check.min_n, ctx.params))
+        small = _small_group(leaf.path, ctx.view, numeric(check.min_n, ctx.params))
         if small is not None:
             return LeafFinding(expected, f"{show_value(value)}: {small}", leaf.path, INSUFFICIENT)
     if isinstance(check, Bound) and isinstance(value, dict) and "value" in value:
@@ -754,31 +758,31 @@ def _leaf(check: Check, leaf: Leaf, ctx: Context, expected: str) -> LeafFinding 
     if value is MISSING or value is None:
         return LeafFinding(expected, "missing", leaf.path)
     if isinstance(check, Equals):
-        return None if _same(value, check.value) else LeafFinding(expected, _show(value), leaf.path)
+        return None if _same(value, check.value) else LeafFinding(expected, plain(value), leaf.path)
     if isinstance(check, OneOf):
         ok = any(_same(value, option) for option in check.values)
-        return None if ok else LeafFinding(expected, _show(value), leaf.path)
+        return None if ok else LeafFinding(expected, plain(value), leaf.path)
     if isinstance(check, Contains):
         if not isinstance(value, list):
-            return LeafFinding(expected, f"{_show(value)} (not a list)", leaf.path, ERROR)
+            return LeafFinding(expected, f"{plain(value)} (not a list)", leaf.path, ERROR)
         ok = any(_same(item, check.value) for item in value)
-        return None if ok else LeafFinding(expected, _show(value), leaf.path)
+        return None if ok else LeafFinding(expected, plain(value), leaf.path)
     if isinstance(check, Matches):
         if not isinstance(value, str):
-            return LeafFinding(expected, f"{_show(value)} (not text)", leaf.path, ERROR)
+            return LeafFinding(expected, f"{plain(value)} (not text)", leaf.path, ERROR)
         return (
-            None if check.pattern.search(value) else LeafFinding(expected, _show(value), leaf.path)
+            None if check.pattern.search(value) else LeafFinding(expected, plain(value), leaf.path)
         )
     if isinstance(check, Bound):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return LeafFinding(expected, f"{_show(value)} (not a number)", leaf.path, ERROR)
+            return LeafFinding(expected, f"{plain(value)} (not a number)", leaf.path, ERROR)
         limit = _limit(check.limit, ctx)
         if limit is None:
             return LeafFinding(
-                expected, f"{_show(value)}, but no threshold to compare with", leaf.path
+                expected, f"{plain(value)}, but no threshold to compare with", leaf.path
             )
         ok = value >= limit if check.is_min else value <= limit
-        return None if ok else LeafFinding(expected, _show(value), leaf.path)
+        return None if ok else LeafFinding(expected, plain(value), leaf.path)
     raise AssertionError(f"unhandled check {check!r}")
 
 
@@ -805,7 +809,7 @@ def _bound_metric(
     shown = (
         f"{point:.4g} [{lower:.4g}, {upper:.4g}]"
         if lower is not None and upper is not None
-        else f"{_show(point)}"
+        else f"{plain(point)}"
     )
     if check.ci == "point" or lower is None or upper is None:
         result = None if within(point) else LeafFinding(expected, shown, path)
@@ -833,7 +837,7 @@ def _within_days(check: WithinDays, ctx: Context) -> Outcome:
         for leaf in ctx.resolve(check.end)
         if isinstance(leaf.value, dt.date) and leaf.value <= ctx.as_of
     ]
-    limit = _number(check.days, ctx.params)
+    limit = numeric(check.days, ctx.params)
     if ends:
         first = min(ends, key=lambda leaf: leaf.value)
         elapsed = (first.value - start.value).days
@@ -874,7 +878,7 @@ def _small_group(path: tuple[str | int, ...], view: dict[str, Any], min_n: float
     more = f" (and {len(small) - 1} more)" if len(small) > 1 else ""
     return (
         f"group {g.get('group')!r} has n={g['count']}{more}, below the pack's minimum "
-        f"{_show(min_n)}: not estimable"
+        f"{plain(min_n)}: not estimable"
     )
 
 
@@ -908,7 +912,7 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
             expected, "no attestation for this control", ("attestations",), NEEDS_ATTESTATION
         )
         return Outcome(NEEDS_ATTESTATION, [finding], [AttestationUse(check.control, None)])
-    max_age = _number(check.max_age_days, ctx.params) if check.max_age_days is not None else None
+    max_age = numeric(check.max_age_days, ctx.params) if check.max_age_days is not None else None
     uses = []
     for index, attestation in candidates:
         seal = ctx.seal_of(index)
@@ -971,7 +975,7 @@ def _attestation_problem(attestation: Any, as_of: dt.date, max_age: float | None
     if attestation.expires is not None and attestation.expires < as_of:
         return f"attestation by {who} expired on {attestation.expires}"
     if max_age is not None and (as_of - attestation.date).days > max_age:
-        return f"attestation by {who} dated {attestation.date} is older than {_show(max_age)} days"
+        return f"attestation by {who} dated {attestation.date} is older than {plain(max_age)} days"
     return None
 
 
@@ -997,7 +1001,7 @@ def _describe_absent(value: Any) -> str:
     if value is MISSING or value is None:
         return "missing"
     if isinstance(value, str):
-        return "empty" if not value.strip() else f"placeholder {_show(value)}"
+        return "empty" if not value.strip() else f"placeholder {plain(value)}"
     return "empty"
 
 

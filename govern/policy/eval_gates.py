@@ -29,9 +29,9 @@ from govern.policy.checks import (
     Outcome,
     ParamRef,
     PathRef,
-    _number,
-    _opt_number,
-    _show,
+    number_arg,
+    numeric,
+    plain,
 )
 from govern.policy.paths import parse_path
 
@@ -89,11 +89,11 @@ class EvidenceGate(Gate):
             op = ">=" if self.is_min else "<="
             what = "value" if self.kind == "evaluation" else "attack success rate"
             parts.append(
-                f"{what} {op} {_show(_number(self.limit, params))} "
-                f"for the whole {_show(round(self.level * 100, 1))}% interval"
+                f"{what} {op} {plain(numeric(self.limit, params))} "
+                f"for the whole {plain(round(self.level * 100, 1))}% interval"
             )
         if self.min_n is not None:
-            parts.append(f"n >= {_show(_number(self.min_n, params))}")
+            parts.append(f"n >= {plain(numeric(self.min_n, params))}")
         if self.require_generation:
             parts.append("generation settings stated")
         if self.independence:
@@ -157,7 +157,7 @@ def _judge(
             f"{entry['direction']} is better for this metric; the pack's bound points the other way"
         )
         return LeafFinding(expected, f"{shown}: {why}", where, INSUFFICIENT), None
-    limit = _number(gate.limit, ctx.params)
+    limit = numeric(gate.limit, ctx.params)
     near, far = (lower, upper) if gate.is_min else (upper, lower)
     if _within(near, limit, gate.is_min):
         return None, Held(where, text=shown)
@@ -209,11 +209,11 @@ def _insufficient(
 ) -> str | None:
     """Why the entry cannot be evidence for the released model at all, or None."""
     if gate.min_n is not None:
-        minimum = _number(gate.min_n, ctx.params)
+        minimum = numeric(gate.min_n, ctx.params)
         if n is None:
             return "sample size not stated"
         if n < minimum:
-            return f"n={n}, below the pack's minimum {_show(minimum)}"
+            return f"n={n}, below the pack's minimum {plain(minimum)}"
     if gate.require_generation and not (entry.get("generation") or report.get("generation")):
         return "generation settings (temperature, top-p, max tokens, n-shot) not stated"
     if gate.independence:
@@ -294,20 +294,20 @@ def compile_gate(operator: str, arg: Any, where: Where) -> EvidenceGate:
         if "min" in arg and "max" in arg:
             raise CheckSyntaxError("give min or max, not both", where)
         is_min = "max" not in arg
-        limit = _opt_number(arg.get("min", arg.get("max")), where)
+        limit = number_arg(arg.get("min", arg.get("max")), where)
         require_generation = arg.get("require_generation", True)
         if not isinstance(require_generation, bool):
             raise CheckSyntaxError("require_generation is true or false", where)
     else:
         is_min, require_generation = False, False
-        limit = _opt_number(arg.get("max_success_rate"), (*where, "max_success_rate"))
+        limit = number_arg(arg.get("max_success_rate"), (*where, "max_success_rate"))
     independence = _words(arg.get("independence"), (*where, "independence"))
     if any(word not in _INDEPENDENCE for word in independence):
         raise CheckSyntaxError(f"independence is one of {', '.join(_INDEPENDENCE)}", where)
     level = arg.get("level", 0.95)
     if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
         raise CheckSyntaxError("level is a confidence level between 0 and 1, e.g. 0.95", where)
-    min_n = _opt_number(arg.get("min_n"), (*where, "min_n"))
+    min_n = number_arg(arg.get("min_n"), (*where, "min_n"))
     if isinstance(limit, PathRef) or isinstance(min_n, PathRef):
         raise CheckSyntaxError("thresholds here take a number or {param: NAME}", where)
     path = parse_path(
