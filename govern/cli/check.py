@@ -189,14 +189,14 @@ def command(
     from govern.engine.evaluate import assess
     from govern.outputs import refuse_replacing_other_kinds
 
-    plan = _plan(outputs, fmt)
+    plan = plan_outputs(outputs, fmt)
     bundle, packs = load_system_and_packs(target, repo_root)
     options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
     full = assess(bundle, packs, options)
     reported, baseline_text = _judge(full, baseline, write_baseline)
     render_options = RenderOptions(
         verbose=verbose,
-        base_path=_base_path(bundle.root, repo_root),
+        base_path=system_base_path(bundle.root, repo_root),
         # Blocking rules that still fail but were hidden as known: the verdict says so.
         baselined=tuple(r for r in full.summary.gating if r not in reported.summary.gating),
     )
@@ -216,7 +216,7 @@ def command(
         # written, so an unreachable ledger leaves no outputs claiming a recorded run.
         record_assessment(full, db_url, bundle.root)
     for path, body, _ in files:
-        if _write(path, body):
+        if write_output(path, body):
             click.echo(f"wrote {path}", err=True)
     for spec, body in rendered:
         if spec.path is None:
@@ -241,7 +241,7 @@ def _planned_files(
     return files
 
 
-def _plan(outputs: tuple[OutputSpec, ...], fmt: str | None) -> list[OutputSpec]:
+def plan_outputs(outputs: tuple[OutputSpec, ...], fmt: str | None) -> list[OutputSpec]:
     """Resolve -o and --format into the outputs to write, refusing ambiguous combinations."""
     from govern.errors import UsageError
 
@@ -298,7 +298,7 @@ def _render(fmt: str, assessment: Assessment, options: RenderOptions) -> str:
     return get_renderer(fmt).render(assessment, options)
 
 
-def _base_path(system_root: Path, repo_root: Path | None) -> str:
+def system_base_path(system_root: Path, repo_root: Path | None) -> str:
     """govern.yaml's folder relative to the repository root, for paths CI tools can place."""
     from govern.errors import UsageError
 
@@ -320,7 +320,7 @@ def _git_root(start: Path) -> Path | None:
     return None
 
 
-def _write(path: Path, body: str) -> bool:
+def write_output(path: Path, body: str) -> bool:
     """Write a report file atomically, and say whether a file was written.
 
     Devices and pipes (/dev/null, a FIFO) are written in place: renaming a temporary file over

@@ -43,7 +43,7 @@ class PortfolioRequest:
 def check_portfolio_params(params: dict[str, Any]) -> None:
     """`govern check` with several systems: its parsed parameters in, refusing what only fits
     one system (a baseline is one system's failures)."""
-    from govern.cli.check import _plan
+    from govern.cli.check import plan_outputs
     from govern.cli.run import engine_options_from
     from govern.errors import UsageError
 
@@ -57,7 +57,7 @@ def check_portfolio_params(params: dict[str, Any]) -> None:
             targets=params["targets"],
             all_root=params["all_root"],
             jobs=params["jobs"],
-            plan=_plan(params["outputs"], params["fmt"]),
+            plan=plan_outputs(params["outputs"], params["fmt"]),
             options=engine_options_from(*(params[name] for name in engine)),
             repo_root=params["repo_root"],
             verbose=params["verbose"],
@@ -181,7 +181,7 @@ def _record(systems: Sequence[SystemRun], db_url: str | None) -> int:
 
 
 def _write(rendered: list[tuple[OutputSpec, str]]) -> None:
-    from govern.cli.check import _write as write_file
+    from govern.cli.check import write_output as write_file
 
     for spec, body in rendered:
         if spec.path is not None and write_file(spec.path, body):

@@ -74,13 +74,13 @@ def assess_system(job: SystemJob) -> SystemRun:
 def _assessed(
     job: SystemJob, assessment: Assessment, bundle: EvidenceBundle, packs: PackSet
 ) -> SystemRun:
-    from govern.cli.check import _base_path
+    from govern.cli.check import system_base_path
     from govern.engine.portfolio import SystemRun, facts_of
     from govern.render.interface import RenderOptions
     from govern.render.portfolio import get_portfolio_renderer
     from govern.render.portfolio.interface import SystemPlace
 
-    place = SystemPlace(job.display, _base_path(bundle.root, job.repo_root))
+    place = SystemPlace(job.display, system_base_path(bundle.root, job.repo_root))
     options = RenderOptions(verbose=job.verbose, base_path=place.base_path)
     return SystemRun(
         path=job.display,
