@@ -32,7 +32,7 @@ def sign(target: Path, control: str, key_path: Path) -> None:
     written beside the attestations file as ATTESTATIONS.intoto.jsonl; signing again replaces
     your earlier signature of the same control. Any later edit of the entry makes it invalid.
     """
-    from govern.cli.report import _passphrase
+    from govern.cli.report import key_passphrase
     from govern.errors import UsageError
     from govern.load.bundle import load_system
     from govern.load.seals import load_attester_keys
@@ -43,7 +43,7 @@ def sign(target: Path, control: str, key_path: Path) -> None:
     bundle = load_system(target)
     if bundle.attestations is None:
         raise UsageError(f"{bundle.manifest_document.display}: evidence.attestations names no file")
-    key = load_signing_key(key_path, _passphrase(key_path))
+    key = load_signing_key(key_path, key_passphrase(key_path))
     manifest = bundle.manifest
     trusted = load_attester_keys(manifest.attesters, bundle.manifest_document, bundle.root, None)
     attester = next((t for t in trusted if t.keyid == key.keyid), None)

@@ -224,7 +224,7 @@ def _signing_key(key_path: Path | None, cert_path: Path | None, pades: bool) -> 
         return None
     from govern.sign.keys import KeyFileError, certificate_beside, load_signing_key
 
-    passphrase = _passphrase(key_path)
+    passphrase = key_passphrase(key_path)
     found = cert_path is None and pades
     if found:
         cert_path = certificate_beside(key_path)
@@ -243,7 +243,7 @@ def _signing_key(key_path: Path | None, cert_path: Path | None, pades: bool) -> 
     return key
 
 
-def _passphrase(key_path: Path) -> bytes | None:
+def key_passphrase(key_path: Path) -> bytes | None:
     """GOVERN_KEY_PASSPHRASE, or asked on the terminal, for an encrypted key; else None."""
     import os
     import sys
