@@ -14,20 +14,26 @@ BLOBS = BlobRow.__table__  # type: ignore[attr-defined]
 _CHUNK = 500
 
 
-def store(conn: Connection, parts: Mapping[str, str], blobs: Mapping[str, bytes]) -> int:
+def store(
+    conn: Connection,
+    parts: Mapping[str, str],
+    blobs: Mapping[str, bytes],
+    stored_parts: set[str],
+) -> int:
     """Insert the blobs the ledger does not hold yet; the caller holds the chain-head lock.
 
+    `stored_parts` are the part keys the ledger holds (the caller looks them up with the head).
     An index blob is written in the same transaction as the items it lists and no blob is ever
     deleted, so a stored index means its items are stored: a run whose evidence did not change
     costs one lookup of its few part keys. Returns how many blobs were new.
     """
     wanted = set(parts.values())
-    have = _stored(conn, sorted(wanted))
+    have = set(stored_parts)
     for name in INDEXED:
         if parts[name] not in have:
             listed = set(index_keys(blobs[parts[name]]))
             wanted |= listed
-            have |= _stored(conn, sorted(listed))
+            have |= stored(conn, sorted(listed))
     missing = sorted(wanted - have)
     if missing:
         # The plain driver: one executemany, no SQLAlchemy statement compiled per append.
@@ -40,7 +46,8 @@ def store(conn: Connection, parts: Mapping[str, str], blobs: Mapping[str, bytes]
     return len(missing)
 
 
-def _stored(conn: Connection, keys: list[str]) -> set[str]:
+def stored(conn: Connection, keys: list[str]) -> set[str]:
+    """Which of `keys` the ledger holds."""
     have: set[str] = set()
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]

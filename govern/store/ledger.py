@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, and_, func, insert, select, update
+from sqlalchemy import Connection, Dialect, Engine, Select, Table, and_, func, select
 from sqlalchemy import exc as sa_exc
 
 from govern.engine.assessment import Assessment
@@ -177,28 +177,30 @@ class Ledger:
         entry = prepare(assessment, fairness)
         columns = entry.columns()
         with self._transaction("recording the assessment", write=True) as conn:
-            head = self._lock_head(conn)
+            head, stored = self._lock_head(conn, sorted(set(entry.parts.values())))
             recorded_at = now().astimezone(dt.UTC)
             run_id = head.run_id + 1
             digest = row_digest(columns, recorded_at)
             link = chain_hash(head.chain_hash, digest)
-            blobs.store(conn, entry.parts, entry.blobs)
-            with self._pipelined(conn):
-                self._add_system(conn, entry.system_id, entry.system_name, recorded_at)
-                conn.execute(
-                    insert(A),
-                    {
-                        "id": run_id,
-                        **columns,
-                        "recorded_at": recorded_at,
-                        "digest": digest,
-                        "prev_hash": head.chain_hash,
-                        "chain_hash": link,
-                    },
-                )
+            blobs.store(conn, entry.parts, entry.blobs, stored)
+            with self._pipelined(conn, commit=True):
+                system = {"id": entry.system_id, "name": entry.system_name}
+                # The system's row is written by its first run (the head lock serialises appenders).
+                _plain_insert(conn, SYSTEMS, {**system, "first_recorded_at": recorded_at}, "id")
+                row = {
+                    "id": run_id,
+                    **columns,
+                    "recorded_at": recorded_at,
+                    "digest": digest,
+                    "prev_hash": head.chain_hash,
+                    "chain_hash": link,
+                }
+                _plain_insert(conn, A, row)
                 self._insert_children(conn, run_id, entry.children)
-                conn.execute(
-                    update(HEAD).where(HEAD.c.id == 1).values(run_id=run_id, chain_hash=link)
+                mark = _mark(conn)
+                conn.exec_driver_sql(
+                    f"UPDATE {HEAD.name} SET run_id = {mark}, chain_hash = {mark} WHERE id = 1",  # noqa: S608
+                    (run_id, link),
                 )
         return RecordedRun(
             run_id=run_id,
@@ -210,10 +212,12 @@ class Ledger:
         )
 
     @contextmanager
-    def _pipelined(self, conn: Connection) -> Iterator[None]:
-        """On Postgres, send the writes that need no answer in one round trip (psycopg pipeline).
+    def _pipelined(self, conn: Connection, *, commit: bool = False) -> Iterator[None]:
+        """On Postgres, send the statements that need no answer in between in one round trip.
 
-        An error the server reports at the end is raised as SQLAlchemy would have raised it, so
+        With `commit`, the COMMIT goes in the same round trip; the transaction's own commit
+        afterwards then sends nothing (psycopg skips COMMIT when no transaction is open). An
+        error the server reports at the end is raised as SQLAlchemy would have raised it, so
         the transaction rolls back and the message names the database like any other.
         """
         if not self.target.postgres:
@@ -225,33 +229,45 @@ class Ledger:
         try:
             with driver.pipeline():  # type: ignore[union-attr]
                 yield
+                if commit:
+                    driver.commit()  # type: ignore[union-attr]
         except psycopg.Error as error:
             raise sa_exc.DBAPIError.instance(
                 "pipelined append", None, error, psycopg.Error
             ) from error
 
-    @staticmethod
-    def _add_system(conn: Connection, system_id: str, name: str, at: dt.datetime) -> None:
-        """The system's row, written by its first run (the head lock serialises appenders)."""
-        values = {"id": system_id, "name": name, "first_recorded_at": at}
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
-        conn.execute(upsert(SYSTEMS).values(values).on_conflict_do_nothing(index_elements=["id"]))
+    def _lock_head(self, conn: Connection, part_keys: list[str]) -> tuple[Head, set[str]]:
+        """The chain head, locked until commit, and which of `part_keys` the ledger already holds.
 
-    def _lock_head(self, conn: Connection) -> Head:
+        Blobs are never deleted, so looking them up under the lock or before it gives the same
+        answer. On Postgres the lock timeout, the head and the lookup go in one round trip.
+        """
         if self.target.postgres:
-            # Wait for the previous appender at most `timeout`, then fail with a clear message.
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
-        query = select(HEAD.c.run_id, HEAD.c.chain_hash).where(HEAD.c.id == 1)
-        row = conn.execute(query.with_for_update()).first()
+            row, stored = self._lock_head_pipelined(conn, part_keys)
+        else:
+            query = select(HEAD.c.run_id, HEAD.c.chain_hash).where(HEAD.c.id == 1)
+            row = conn.execute(query.with_for_update()).first()
+            stored = blobs.stored(conn, part_keys)
         if row is None:
             raise LedgerCorrupt(
                 f"{self.target.display}: the chain head row is missing, so nothing can be "
                 "appended safely; run `govern ledger verify`"
             )
-        return Head(row.run_id, row.chain_hash)
+        return Head(row[0], row[1]), stored
+
+    def _lock_head_pipelined(
+        self, conn: Connection, part_keys: list[str]
+    ) -> tuple[Sequence[Any] | None, set[str]]:
+        driver = conn.connection.driver_connection
+        # Wait for the previous appender at most `timeout`, then fail with a clear message.
+        timeout = f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'"
+        head = f"SELECT run_id, chain_hash FROM {HEAD.name} WHERE id = 1 FOR UPDATE"  # noqa: S608
+        lookup = f"SELECT sha256 FROM {blobs.BLOBS.name} WHERE sha256 = ANY(%s)"  # noqa: S608
+        with self._pipelined(conn):
+            driver.execute(timeout)  # type: ignore[union-attr]
+            head_cursor = driver.execute(head)  # type: ignore[union-attr]
+            lookup_cursor = driver.execute(lookup, (part_keys,))  # type: ignore[union-attr]
+        return head_cursor.fetchone(), {key for (key,) in lookup_cursor.fetchall()}
 
     def _insert_children(
         self, conn: Connection, run_id: int, children: Mapping[str, list[dict[str, Any]]]
@@ -705,6 +721,41 @@ def _metric(row: Mapping[Any, Any]) -> FairnessMetric:
 def _utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands times back without a zone; govern stores them all in UTC."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _plain_insert(
+    conn: Connection, table: Table, values: Mapping[str, Any], unless_exists: str | None = None
+) -> None:
+    """One row through the plain driver, each value converted as SQLAlchemy would store it.
+
+    An append's few statements cost several times more compiled by SQLAlchemy than sent as
+    they are. With `unless_exists`, a row whose key column is taken is left as it is.
+    """
+    names = list(values)
+    convert = _bind_processors(conn.dialect, table)
+    bound = []
+    for name, value in values.items():
+        processor = convert[name]
+        bound.append(value if processor is None else processor(value))
+    marks = ", ".join([_mark(conn)] * len(names))
+    # Table and column names are govern's constants; every value is bound.
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
+    if unless_exists:
+        sql += f" ON CONFLICT ({unless_exists}) DO NOTHING"
+    conn.exec_driver_sql(sql, tuple(bound))
+
+
+_Processors = dict[str, Callable[[Any], Any] | None]
+# Keyed by dialect and driver, not by dialect object: every opened ledger has its own.
+_PROCESSORS: dict[tuple[str, str, str], _Processors] = {}
+
+
+def _bind_processors(dialect: Dialect, table: Table) -> _Processors:
+    key = (dialect.name, dialect.driver, table.name)
+    if key not in _PROCESSORS:
+        columns = table.columns
+        _PROCESSORS[key] = {column.name: column.type.bind_processor(dialect) for column in columns}
+    return _PROCESSORS[key]
 
 
 def _mark(conn: Connection) -> str:

@@ -55,6 +55,32 @@ def test_locked_sqlite_file(tmp_path: Path, releases: dict[str, Release]) -> Non
     assert_intact(url, 2)
 
 
+def test_postgres_head_held_by_another_appender(
+    postgres_url: str, releases: dict[str, Release], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The lock timeout, the head and the blob lookup share one round trip: a held head still
+    fails after the timeout with govern's own message, and nothing is written."""
+    from sqlalchemy import create_engine, text
+
+    url = seeded(postgres_url, releases["v1"])
+    holder = create_engine(url).connect()
+    holder.execute(text("SELECT run_id FROM govern_chain_head WHERE id = 1 FOR UPDATE"))
+    try:
+        with (
+            pytest.raises(LedgerUnavailable, match=r"held the ledger lock for over 0\.2 s"),
+            Ledger.open(url, write=True, timeout=0.2) as ledger,
+        ):
+            ledger.append(releases["v2"].assessment, releases["v2"].fairness)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert_intact(url, 2)
+    assert capfd.readouterr().err == ""  # no driver noise besides govern's own error
+    with Ledger.open(url, write=True, timeout=5) as ledger:
+        assert ledger.append(releases["v2"].assessment).run_id == 3
+    assert_intact(url, 3)
+
+
 def test_corrupt_sqlite_file(tmp_path: Path, releases: dict[str, Release], run_cli: Run) -> None:
     path = tmp_path / "ledger.db"
     garbage = b"this is not a SQLite database, it is a spreadsheet export\n" * 200
