@@ -127,6 +127,18 @@ def test_files_outside_the_root_are_refused(run: Runner, folder: Path) -> None:
     assert code == 2
 
 
+def test_a_symlink_out_of_the_root_is_refused(run: Runner, folder: Path) -> None:
+    """A link committed inside the root (a hostile pull request) does not open a way out of it."""
+    inner = folder / "inner"
+    inner.mkdir()
+    (inner / "p.csv").symlink_to(folder / "p.csv")
+    (inner / "up").symlink_to(folder, target_is_directory=True)
+    for sql in ("SELECT * FROM 'p.csv'", "SELECT * FROM 'up/p.csv'", "SELECT * FROM '*.csv'"):
+        code, output = run(["--sql", sql, *LABELLED], inner)
+        assert code == 2, sql
+        assert "Permission" in output and "Traceback" not in output
+
+
 def test_a_null_is_named_with_its_column(run: Runner, folder: Path) -> None:
     sql = "SELECT * REPLACE (CASE WHEN race = 'C' THEN NULL ELSE sex END AS sex) FROM 'p.csv'"
     code, output = run(["--sql", sql, *LABELLED], folder)
