@@ -81,6 +81,29 @@ def test_postgres_head_held_by_another_appender(
     assert_intact(url, 3)
 
 
+def test_postgres_write_refused_mid_append(
+    postgres_url: str, releases: dict[str, Release], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A write the server refuses inside the pipelined batch (after the run's own row) rolls the
+    whole append back, with govern's one-line message and nothing logged by the driver."""
+    url = seeded(postgres_url, releases["v1"])
+    execute(
+        url,
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused by policy'; END $$",
+        "CREATE TRIGGER refuse BEFORE INSERT ON govern_findings "
+        "FOR EACH ROW EXECUTE FUNCTION refuse()",
+    )
+    with (
+        pytest.raises(LedgerError, match=r"recording the assessment failed.*refused by policy"),
+        Ledger.open(url, write=True) as ledger,
+    ):
+        ledger.append(releases["v2"].assessment, releases["v2"].fairness)
+    assert not [r for r in caplog.records if r.name.startswith("psycopg")]  # no driver noise
+    assert count_runs(url) == 2
+    assert_intact(url, 2)
+
+
 def test_corrupt_sqlite_file(tmp_path: Path, releases: dict[str, Release], run_cli: Run) -> None:
     path = tmp_path / "ledger.db"
     garbage = b"this is not a SQLite database, it is a spreadsheet export\n" * 200
