@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -225,6 +226,7 @@ class Ledger:
             return
         import psycopg
 
+        _quiet_pipeline_exit()
         driver = conn.connection.driver_connection
         try:
             with driver.pipeline():  # type: ignore[union-attr]
@@ -721,6 +723,24 @@ def _metric(row: Mapping[Any, Any]) -> FairnessMetric:
 def _utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands times back without a zone; govern stores them all in UTC."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+class _SecondPipelineError(logging.Filter):
+    """Drops psycopg's warning that leaving a failed pipeline failed again.
+
+    When a statement fails inside the batch, the error raised is the statement's and govern
+    reports it in one line; psycopg then logs that the pipeline's closing sync failed too (the
+    same abort, seen twice), which would print a second, raw line on stderr.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("error ignored terminating")
+
+
+def _quiet_pipeline_exit() -> None:
+    logger = logging.getLogger("psycopg")
+    if not any(isinstance(f, _SecondPipelineError) for f in logger.filters):
+        logger.addFilter(_SecondPipelineError())
 
 
 def _plain_insert(
