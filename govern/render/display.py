@@ -15,6 +15,7 @@ exactly, since their consumers compare them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import Any, TypeVar
 
@@ -84,12 +85,28 @@ def _visible_values(value: Any) -> Any:
     """`value` with every string made visible; a record whose strings all show as they are is
     returned as it is (records are immutable), so a clean assessment is not copied field by field.
     """
-    if type(value) is str:
-        return value if is_visible(value) else visible(value)
+    # Tested by exact type, commonest first: an assessment holds tens of thousands of values,
+    # and this walk is most of what rendering it for people costs.
+    kind = type(value)
+    if kind is str:
+        return value if _SHOWN_AS_CODE.search(value) is None else visible(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        items = [_visible_values(item) for item in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
+    if kind is tuple:
+        kept = tuple(_visible_values(item) for item in value)
+        return value if all(new is old for new, old in zip(kept, value, strict=True)) else kept
+    if kind is dict:
+        pairs = [(_visible_values(k), _visible_values(v), k, v) for k, v in value.items()]
+        if all(nk is k and nv is v for nk, nv, k, v in pairs):
+            return value
+        return {nk: nv for nk, nv, _, _ in pairs}
     if isinstance(value, BaseModel):
         changes = {
             name: changed
-            for name in type(value).model_fields
+            for name in _field_names(kind)
             if (changed := _visible_values(old := getattr(value, name))) is not old
         }
         return value.model_copy(update=changes) if changes else value
@@ -100,15 +117,16 @@ def _visible_values(value: Any) -> Any:
             if f.init and (changed := _visible_values(old := getattr(value, f.name))) is not old
         }
         return dataclasses.replace(value, **fields) if fields else value
-    if type(value) is list:
-        items = [_visible_values(item) for item in value]
-        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
-    if type(value) is tuple:
-        kept = tuple(_visible_values(item) for item in value)
-        return value if all(new is old for new, old in zip(kept, value, strict=True)) else kept
-    if type(value) is dict:
-        pairs = [(_visible_values(k), _visible_values(v), k, v) for k, v in value.items()]
-        if all(nk is k and nv is v for nk, nv, k, v in pairs):
-            return value
-        return {nk: nv for nk, nv, _, _ in pairs}
     return value
+
+
+# Values with no text in them, returned as they are without further tests.
+_ATOMS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(model)
+    if names is None:
+        names = _FIELD_NAMES[model] = tuple(model.model_fields)
+    return names
