@@ -67,12 +67,17 @@ class SourceDocument:
     _yaml_positions: dict[FieldPath, Position] | None = field(default=None, repr=False)
     # The composed YAML the data was built from: positions are read from it when asked for.
     _yaml_node: Any = field(default=None, repr=False, compare=False)
+    # Positions as a pre-parsed pack stores them ([key path, line, column] rows): a run cites
+    # few of a pack's thousands of positions, so they become `positions` only when asked for.
+    _position_rows: list[Any] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def positions(self) -> dict[FieldPath, Position]:
         """Every key's and item's position (importers map them all); `locate` needs none."""
         if self._yaml_positions is not None:
             return self._yaml_positions
+        if self._position_rows is not None:
+            return {tuple(key): Position(line, column) for key, line, column in self._position_rows}
         if self._yaml_node is not None:
             return _yaml_positions(self._yaml_node)
         return _json_positions(self.text)
@@ -80,6 +85,10 @@ class SourceDocument:
     @cached_property
     def _walked(self) -> dict[FieldPath, tuple[Position, int]]:
         return {}
+
+    @cached_property
+    def _row_index(self) -> dict[FieldPath, tuple[int, int]]:
+        return {tuple(key): (line, column) for key, line, column in self._position_rows or ()}
 
     @cached_property
     def _yaml_index(self) -> dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]:
@@ -93,6 +102,8 @@ class SourceDocument:
         """
         path = tuple(field_path)
         if self._yaml_positions is None and "positions" not in self.__dict__:
+            if self._position_rows is not None:
+                return _row_locate(self._row_index, path)
             if self._yaml_node is not None:
                 return _yaml_locate(self._yaml_node, path, self._yaml_index)
             return _json_locate(self.text, path, self._walked)
@@ -106,6 +117,16 @@ class SourceDocument:
     def problem(self, field_path: FieldPath, message: str) -> Problem:
         pos = self.locate(field_path)
         return Problem(self.display, pos.line, pos.column, format_field_path(field_path), message)
+
+
+def _row_locate(index: dict[FieldPath, tuple[int, int]], path: FieldPath) -> Position:
+    """`locate` in a pre-parsed pack's positions: the field's, else its nearest ancestor's."""
+    while path:
+        found = index.get(path)
+        if found is not None:
+            return Position(*found)
+        path = path[:-1]
+    return Position(1, 1)
 
 
 def format_field_path(path: FieldPath) -> str:
