@@ -2,7 +2,8 @@
 
 `govern --version` is answered here, before click or pydantic is imported, and pydantic's plugin
 discovery (a scan of every installed distribution's metadata) is turned off unless the user set
-PYDANTIC_DISABLE_PLUGINS: govern uses no pydantic plugin, and every command paid for the scan.
+PYDANTIC_DISABLE_PLUGINS: govern uses no pydantic plugin, and every command paid for the scan
+(and, while plugins are off, pydantic's plugin loader module is not even imported).
 Garbage collections are made rarer: start-up builds hundreds of thousands of long-lived objects
 (pydantic schemas, packs, evidence) and almost no garbage cycles, yet with Python's defaults it
 spent ~15% of `govern check`'s CPU time rescanning them. Collections still run, only less
@@ -14,6 +15,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import types
+from collections.abc import Iterable
+from typing import Any
 
 
 def main() -> None:
@@ -25,6 +29,7 @@ def main() -> None:
         sys.stdout.write(f"govern, version {__version__}\n")
         sys.exit(0)
     quiet_pydantic()
+    skip_plugin_loader()
     fewer_collections()
     from govern.cli import main as cli_main
 
@@ -40,6 +45,38 @@ def fewer_collections() -> None:
 def quiet_pydantic() -> None:
     """No pydantic plugin discovery, unless the user asked for plugins."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+_ALL_PLUGINS_OFF = ("__all__", "1", "true")  # the values pydantic's loader reads as "none"
+
+
+def skip_plugin_loader() -> None:
+    """With every plugin disabled, stand in for pydantic's plugin loader module.
+
+    Even when told that no plugin may load, pydantic imports its loader to ask, and the loader
+    imports importlib.metadata (with email, socket, zipfile, csv...): a tenth of what importing
+    pydantic, click and PyYAML costs, on every command. The stand-in answers "no plugins" as
+    the loader would, and hands over to the real loader if the setting changes later on.
+    """
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in _ALL_PLUGINS_OFF:
+        return
+    if _PLUGIN_LOADER in sys.modules:
+        return
+    stand_in = types.ModuleType(_PLUGIN_LOADER, skip_plugin_loader.__doc__)
+    stand_in.get_plugins = _no_plugins  # type: ignore[attr-defined]
+    sys.modules[_PLUGIN_LOADER] = stand_in
+
+
+def _no_plugins() -> Iterable[Any]:
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _ALL_PLUGINS_OFF:
+        return ()
+    del sys.modules[_PLUGIN_LOADER]
+    import importlib
+
+    real: Any = importlib.import_module(_PLUGIN_LOADER)
+    plugins: Iterable[Any] = real.get_plugins()
+    return plugins
 
 
 if __name__ == "__main__":
