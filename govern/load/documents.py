@@ -87,8 +87,33 @@ class SourceDocument:
         return {}
 
     @cached_property
-    def _row_index(self) -> dict[FieldPath, tuple[int, int]]:
-        return {tuple(key): (line, column) for key, line, column in self._position_rows or ()}
+    def _rows_by_depth(self) -> dict[int, list[Any]]:
+        """The position rows by the length of their key path: a rule's line is looked up at
+        depth one or two, so the thousands of deeper rows are never made into an index."""
+        rows: dict[int, list[Any]] = {}
+        for row in self._position_rows or ():
+            rows.setdefault(len(row[0]), []).append(row)
+        return rows
+
+    @cached_property
+    def _row_indexes(self) -> dict[int, dict[FieldPath, tuple[int, int]]]:
+        return {}
+
+    def _row_index(self, depth: int) -> dict[FieldPath, tuple[int, int]]:
+        index = self._row_indexes.get(depth)
+        if index is None:
+            rows = self._rows_by_depth.get(depth, ())
+            index = self._row_indexes[depth] = {tuple(key): (line, col) for key, line, col in rows}
+        return index
+
+    def _row_locate(self, path: FieldPath) -> Position:
+        """`locate` in a pre-parsed pack's positions: the field's, else its nearest ancestor's."""
+        while path:
+            found = self._row_index(len(path)).get(path)
+            if found is not None:
+                return Position(*found)
+            path = path[:-1]
+        return Position(1, 1)
 
     @cached_property
     def _yaml_index(self) -> dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]:
@@ -103,7 +128,7 @@ class SourceDocument:
         path = tuple(field_path)
         if self._yaml_positions is None and "positions" not in self.__dict__:
             if self._position_rows is not None:
-                return _row_locate(self._row_index, path)
+                return self._row_locate(path)
             if self._yaml_node is not None:
                 return _yaml_locate(self._yaml_node, path, self._yaml_index)
             return _json_locate(self.text, path, self._walked)
@@ -117,16 +142,6 @@ class SourceDocument:
     def problem(self, field_path: FieldPath, message: str) -> Problem:
         pos = self.locate(field_path)
         return Problem(self.display, pos.line, pos.column, format_field_path(field_path), message)
-
-
-def _row_locate(index: dict[FieldPath, tuple[int, int]], path: FieldPath) -> Position:
-    """`locate` in a pre-parsed pack's positions: the field's, else its nearest ancestor's."""
-    while path:
-        found = index.get(path)
-        if found is not None:
-            return Position(*found)
-        path = path[:-1]
-    return Position(1, 1)
 
 
 def format_field_path(path: FieldPath) -> str:
