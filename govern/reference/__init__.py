@@ -124,15 +124,22 @@ def index_path() -> Path:
 @cache
 def load_catalogue(framework: str) -> Catalogue:
     """The catalogue from the precomputed index (fast; the index is checked against the YAML)."""
-    import json
-
-    data = json.loads(index_path().read_text(encoding="utf-8"))[framework]
+    data = _index()[framework]
     provisions = {
         item["id"]: Provision(item["id"], framework, item["title"], item["verified"], item["kind"])
         for item in data["provisions"]
     }
     dates = frozenset(dt.date.fromisoformat(d) for d in data["application_dates"])
     return Catalogue(framework, provisions, dates)
+
+
+@cache
+def _index() -> dict[str, Any]:
+    """index.json, read once per process (a run asks for all three frameworks)."""
+    import json
+
+    index: dict[str, Any] = json.loads(index_path().read_text(encoding="utf-8"))
+    return index
 
 
 def build_index() -> dict[str, Any]:
