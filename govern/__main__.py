@@ -16,8 +16,12 @@ import gc
 import os
 import sys
 import types
-from collections.abc import Iterable
-from typing import Any
+
+# Not `typing.TYPE_CHECKING`: importing typing is what `govern --version` must not pay for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 
 def main() -> None:
