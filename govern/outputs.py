@@ -7,7 +7,6 @@ path writes none of its outputs, and never replaces a file the run itself read.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -61,6 +60,8 @@ def check_outputs(
 
 def _probe(path: Path, folder: Path) -> None:
     """Create and remove a file in `folder`: the only reliable test (read-only mounts, /proc)."""
+    import tempfile  # here, not at the top: `govern check` writing no file never needs it
+
     try:
         fd, probe = tempfile.mkstemp(prefix=".govern-probe.", dir=folder)
     except OSError as exc:
@@ -71,6 +72,8 @@ def _probe(path: Path, folder: Path) -> None:
 
 def write_atomic(path: Path, content: str | bytes, mode: int | None = None) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`."""
+    import tempfile
+
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ def test_wheel_contains_data(wheel: Path) -> None:
     assert "govern/py.typed" in names
     assert "govern/_policies/eu-ai-act/pack.yaml" in names
     assert "govern/_policies/eu-ai-act/parsed.json" in names
+    assert "govern/policy/evidence_fields.json" in names
     for pack_file in (REPO / "policies" / "eu-ai-act").glob("*.yaml"):
         assert f"govern/_policies/eu-ai-act/{pack_file.name}" in names
     for catalogue in ("eu_ai_act", "iso_42001", "nist_ai_rmf", "crosswalk"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import sys
@@ -65,6 +64,8 @@ class LazyGroup(click.Group):
         """Name the closest commands when a command is mistyped, as `git` does."""
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib  # only for a mistyped command
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.7)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             ctx.fail(f"no such command {name!r}{hint}")

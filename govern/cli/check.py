@@ -276,6 +276,8 @@ def _judge(
     Writing a baseline records every current failure, so nothing is new relative to it: the run
     is judged against the file it writes, unless --baseline names the one to judge against.
     """
+    if baseline is None and write_baseline is None:
+        return full, None
     from govern.engine.baseline import apply_baseline, build_baseline, dump_baseline, load_baseline
     from govern.load.documents import load_document
 

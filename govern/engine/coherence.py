@@ -644,7 +644,10 @@ def _annex_iii_areas(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for area, terms in _ANNEX_III_TERMS.items():
         for term in terms:
-            if re.search(rf"\b{re.escape(term)}(?:s|es|ing|ment|ments)?\b", lowered):
+            # The substring test first: it spares compiling a pattern for each absent term.
+            if term in lowered and re.search(
+                rf"\b{re.escape(term)}(?:s|es|ing|ment|ments)?\b", lowered
+            ):
                 found[area] = term
                 break
     return found

@@ -11,10 +11,8 @@ from govern.errors import InputError, Problem, UsageError
 from govern.evidence.attestation import Attestation, AttestationFile
 from govern.evidence.dataset import DatasetRecord
 from govern.evidence.fairness import FairnessReport
-from govern.evidence.fria import Fria
 from govern.evidence.incident import IncidentRecord
 from govern.evidence.model_card import ModelCard
-from govern.evidence.post_market import PostMarketPlan
 from govern.load.containment import PathRefused, contained, inside
 from govern.load.documents import SourceDocument, load_document
 from govern.load.seals import RECORDED, Seal
@@ -230,12 +228,16 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         load("incident", IncidentRecord, rel, ("evidence", "incidents", i))
         for i, rel in enumerate(refs.incidents)
     ]
-    plan = (
-        load("post_market", PostMarketPlan, refs.post_market, ("evidence", "post_market"))
-        if refs.post_market
-        else None
-    )
-    fria = load("fria", Fria, refs.fria, ("evidence", "fria")) if refs.fria else None
+    plan = fria = None
+    # These models are imported only for a system that has the document, as evaluations below.
+    if refs.post_market:
+        from govern.evidence.post_market import PostMarketPlan
+
+        plan = load("post_market", PostMarketPlan, refs.post_market, ("evidence", "post_market"))
+    if refs.fria:
+        from govern.evidence.fria import Fria
+
+        fria = load("fria", Fria, refs.fria, ("evidence", "fria"))
     gpai = {
         key: load("gpai", model, rel, ("evidence", "gpai", key))
         for key, model, rel in _gpai_refs(refs.gpai)

@@ -67,12 +67,17 @@ class SourceDocument:
     _yaml_positions: dict[FieldPath, Position] | None = field(default=None, repr=False)
     # The composed YAML the data was built from: positions are read from it when asked for.
     _yaml_node: Any = field(default=None, repr=False, compare=False)
+    # Positions as a pre-parsed pack stores them ([key path, line, column] rows): a run cites
+    # few of a pack's thousands of positions, so they become `positions` only when asked for.
+    _position_rows: list[Any] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def positions(self) -> dict[FieldPath, Position]:
         """Every key's and item's position (importers map them all); `locate` needs none."""
         if self._yaml_positions is not None:
             return self._yaml_positions
+        if self._position_rows is not None:
+            return {tuple(key): Position(line, column) for key, line, column in self._position_rows}
         if self._yaml_node is not None:
             return _yaml_positions(self._yaml_node)
         return _json_positions(self.text)
@@ -80,6 +85,35 @@ class SourceDocument:
     @cached_property
     def _walked(self) -> dict[FieldPath, tuple[Position, int]]:
         return {}
+
+    @cached_property
+    def _rows_by_depth(self) -> dict[int, list[Any]]:
+        """The position rows by the length of their key path: a rule's line is looked up at
+        depth one or two, so the thousands of deeper rows are never made into an index."""
+        rows: dict[int, list[Any]] = {}
+        for row in self._position_rows or ():
+            rows.setdefault(len(row[0]), []).append(row)
+        return rows
+
+    @cached_property
+    def _row_indexes(self) -> dict[int, dict[FieldPath, tuple[int, int]]]:
+        return {}
+
+    def _row_index(self, depth: int) -> dict[FieldPath, tuple[int, int]]:
+        index = self._row_indexes.get(depth)
+        if index is None:
+            rows = self._rows_by_depth.get(depth, ())
+            index = self._row_indexes[depth] = {tuple(key): (line, col) for key, line, col in rows}
+        return index
+
+    def _row_locate(self, path: FieldPath) -> Position:
+        """`locate` in a pre-parsed pack's positions: the field's, else its nearest ancestor's."""
+        while path:
+            found = self._row_index(len(path)).get(path)
+            if found is not None:
+                return Position(*found)
+            path = path[:-1]
+        return Position(1, 1)
 
     @cached_property
     def _yaml_index(self) -> dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]:
@@ -93,6 +127,8 @@ class SourceDocument:
         """
         path = tuple(field_path)
         if self._yaml_positions is None and "positions" not in self.__dict__:
+            if self._position_rows is not None:
+                return self._row_locate(path)
             if self._yaml_node is not None:
                 return _yaml_locate(self._yaml_node, path, self._yaml_index)
             return _json_locate(self.text, path, self._walked)

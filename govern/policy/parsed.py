@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from govern.load.documents import FieldPath, Position, SourceDocument, load_document
+from govern.load.documents import SourceDocument, load_document
 
 PARSED_FILE = "parsed.json"
 PARSED_FORMAT = "govern.parsed-pack/1"
@@ -57,10 +57,16 @@ def parsed_document(
     """The document from a pre-parsed entry, or None when the entry is not of these bytes."""
     if not isinstance(entry, dict) or entry.get("sha256") != digest:
         return None
-    positions: dict[FieldPath, Position] = {
-        tuple(key): Position(line, column) for key, line, column in entry["positions"]
-    }
-    return SourceDocument(path, display, digest, len(raw), entry["data"], text, "yaml", positions)
+    return SourceDocument(
+        path,
+        display,
+        digest,
+        len(raw),
+        entry["data"],
+        text,
+        "yaml",
+        _position_rows=entry["positions"],
+    )
 
 
 def _encode(value: Any) -> Any:

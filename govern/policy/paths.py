@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 ROOTS = (
@@ -92,6 +93,13 @@ class Leaf:
 def parse_path(text: str) -> EvidencePath:
     if not isinstance(text, str) or not text.strip():
         raise PathSyntaxError("a path must be a non-empty string")
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> EvidencePath:
+    """Parsed once per text: the built-in packs name ~300 paths ~800 times, and paths are
+    immutable, so rules share them."""
     steps: list[Step] = []
     position = 0
     expect_name = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -96,8 +96,21 @@ class Catalogue:
 
     def children(self, provision_id: str) -> list[str]:
         """Ids directly or indirectly below a heading or container, e.g. Art.10(2) -> (2)(a)."""
-        prefixes = (f"{provision_id}(", f"{provision_id}.", f"{provision_id} ")
-        return [p for p in self.provisions if p != provision_id and p.startswith(prefixes)]
+        return list(self._below.get(provision_id, ()))
+
+    @cached_property
+    def _below(self) -> dict[str, list[str]]:
+        """Every id's `children`, in catalogue order, made in one pass: coverage asks for the
+        children of hundreds of ids, and a scan of the catalogue for each cost a run ~10 ms.
+
+        An id is below every prefix of it that ends where a `(`, `.` or space follows.
+        """
+        below: dict[str, list[str]] = {}
+        for provision_id in self.provisions:
+            for end, char in enumerate(provision_id):
+                if char in "(. ":
+                    below.setdefault(provision_id[:end], []).append(provision_id)
+        return below
 
 
 def reference_path(framework: str) -> Path:
@@ -111,15 +124,22 @@ def index_path() -> Path:
 @cache
 def load_catalogue(framework: str) -> Catalogue:
     """The catalogue from the precomputed index (fast; the index is checked against the YAML)."""
-    import json
-
-    data = json.loads(index_path().read_text(encoding="utf-8"))[framework]
+    data = _index()[framework]
     provisions = {
         item["id"]: Provision(item["id"], framework, item["title"], item["verified"], item["kind"])
         for item in data["provisions"]
     }
     dates = frozenset(dt.date.fromisoformat(d) for d in data["application_dates"])
     return Catalogue(framework, provisions, dates)
+
+
+@cache
+def _index() -> dict[str, Any]:
+    """index.json, read once per process (a run asks for all three frameworks)."""
+    import json
+
+    index: dict[str, Any] = json.loads(index_path().read_text(encoding="utf-8"))
+    return index
 
 
 def build_index() -> dict[str, Any]:

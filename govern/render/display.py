@@ -15,6 +15,7 @@ exactly, since their consumers compare them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import Any, TypeVar
 
@@ -84,14 +85,35 @@ def _visible_values(value: Any) -> Any:
     """`value` with every string made visible; a record whose strings all show as they are is
     returned as it is (records are immutable), so a clean assessment is not copied field by field.
     """
-    if type(value) is str:
-        return value if is_visible(value) else visible(value)
+    # Tested by exact type, commonest first, and strings and atoms of a record or list are
+    # handled in its own loop: an assessment holds tens of thousands of values, and this walk
+    # is most of what rendering it for people costs.
+    kind = type(value)
+    if kind is str:
+        return value if _SHOWN_AS_CODE.search(value) is None else visible(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        items = _visible_items(value)
+        return value if items is None else items
+    if kind is tuple:
+        items = _visible_items(value)
+        return value if items is None else tuple(items)
+    if kind is dict:
+        pairs = [(_visible_values(k), _visible_values(v), k, v) for k, v in value.items()]
+        if all(nk is k and nv is v for nk, nv, k, v in pairs):
+            return value
+        return {nk: nv for nk, nv, _, _ in pairs}
     if isinstance(value, BaseModel):
-        changes = {
-            name: changed
-            for name in type(value).model_fields
-            if (changed := _visible_values(old := getattr(value, name))) is not old
-        }
+        changes = {}
+        for name in _field_names(kind):
+            old = getattr(value, name)
+            old_kind = type(old)
+            if old_kind in _ATOMS or (old_kind is str and _SHOWN_AS_CODE.search(old) is None):
+                continue
+            changed = _visible_values(old)
+            if changed is not old:
+                changes[name] = changed
         return value.model_copy(update=changes) if changes else value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {
@@ -100,15 +122,31 @@ def _visible_values(value: Any) -> Any:
             if f.init and (changed := _visible_values(old := getattr(value, f.name))) is not old
         }
         return dataclasses.replace(value, **fields) if fields else value
-    if type(value) is list:
-        items = [_visible_values(item) for item in value]
-        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
-    if type(value) is tuple:
-        kept = tuple(_visible_values(item) for item in value)
-        return value if all(new is old for new, old in zip(kept, value, strict=True)) else kept
-    if type(value) is dict:
-        pairs = [(_visible_values(k), _visible_values(v), k, v) for k, v in value.items()]
-        if all(nk is k and nv is v for nk, nv, k, v in pairs):
-            return value
-        return {nk: nv for nk, nv, _, _ in pairs}
     return value
+
+
+def _visible_items(items: list[Any] | tuple[Any, ...]) -> list[Any] | None:
+    """The items with every string made visible, or None when all show as they are."""
+    changed_items: list[Any] | None = None
+    for index, old in enumerate(items):
+        kind = type(old)
+        if kind in _ATOMS or (kind is str and _SHOWN_AS_CODE.search(old) is None):
+            continue
+        changed = _visible_values(old)
+        if changed is not old:
+            if changed_items is None:
+                changed_items = list(items)
+            changed_items[index] = changed
+    return changed_items
+
+
+# Values with no text in them, returned as they are without further tests.
+_ATOMS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(model)
+    if names is None:
+        names = _FIELD_NAMES[model] = tuple(model.model_fields)
+    return names
