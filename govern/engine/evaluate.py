@@ -82,7 +82,15 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
     places = _Places()
     for rule in packs.rules:
-        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal, resolved)
+        ctx = Context(
+            view,
+            rule.params,
+            find_attestation,
+            options.as_of,
+            bundle.seal,
+            resolved,
+            rule.expectations,
+        )
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(
             _assess_rule(rule, ctx, bundle, classification, rule_waivers, options, places)
@@ -236,7 +244,7 @@ def _assess_rule(
     observations = []
     if outcome.status == "pass":
         seen = outcome.observed
-        observations = [_finding(o, bundle, places) for o in seen[:MAX_OBSERVATIONS]]
+        observations = [_finding(o.finding(), bundle, places) for o in seen[:MAX_OBSERVATIONS]]
         found = _compared(observations, len(seen))
         if message.startswith("all checks met"):
             # A pass says what it rests on, as a failure does: the values that met the check.
