@@ -82,6 +82,10 @@ class SourceDocument:
         return {}
 
     @cached_property
+    def _json_members(self) -> dict[int, _JsonMembers]:
+        return {}
+
+    @cached_property
     def _yaml_index(self) -> dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]:
         return {}
 
@@ -95,7 +99,7 @@ class SourceDocument:
         if self._yaml_positions is None and "positions" not in self.__dict__:
             if self._yaml_node is not None:
                 return _yaml_locate(self._yaml_node, path, self._yaml_index)
-            return _json_locate(self.text, path, self._walked)
+            return _json_locate(self.text, path, self._walked, self._json_members)
         positions = self.positions
         while path:
             if path in positions:
@@ -350,20 +354,19 @@ def _yaml_locate(
     `index` keeps each node's children by key once a walk has passed through it: the rules of a
     run cite hundreds of fields under the same few mappings.
     """
-    position, node = Position(1, 1), root
+    node, at = root, None
     for part in path:
         children = index.get(id(node))
         if children is None:
             children = {}
-            for key, child, at in _yaml_children(node):
-                children.setdefault(key, (child, at))
+            for key, child, key_node in _yaml_children(node):
+                children.setdefault(key, (child, key_node))
             index[id(node)] = children
         found = children.get(part)
         if found is None:
             break
         node, at = found
-        position = _pos(at)
-    return position
+    return Position(1, 1) if at is None else _pos(at)
 
 
 def _yaml_children(node: yaml.Node) -> Iterator[tuple[str | int, yaml.Node, yaml.Node]]:
@@ -517,15 +520,20 @@ def _json_positions(text: str) -> dict[FieldPath, Position]:
 
 
 def _json_locate(
-    text: str, path: FieldPath, walked: dict[FieldPath, tuple[Position, int]] | None = None
+    text: str,
+    path: FieldPath,
+    walked: dict[FieldPath, tuple[Position, int]] | None = None,
+    members: dict[int, _JsonMembers] | None = None,
 ) -> Position:
     """Where `path` (or its nearest existing ancestor) sits in JSON text json.loads accepted.
 
     Values beside the path are skipped by json's C scanner, so the cost is the text up to the
     value, not a walk of every key in the file. `walked` keeps, per path already found, its
-    position and where its value starts, so paths sharing a prefix walk it once.
+    position and where its value starts, so paths sharing a prefix walk it once; `members` keeps
+    what each container's scan met, so no sibling is skipped twice.
     """
     walked = {} if walked is None else walked
+    members = {} if members is None else members
     if () not in walked:
         walked[()] = (Position(1, 1), _skip_ws(text, 0))
     depth = len(path)
@@ -534,7 +542,7 @@ def _json_locate(
     position, i = walked[path[:depth]]
     with contextlib.suppress(IndexError, AssertionError, ValueError):
         for end in range(depth + 1, len(path) + 1):
-            found = _json_member(text, i, path[end - 1])
+            found = _json_member(text, i, path[end - 1], members)
             if found is None:
                 break
             at, i = found
@@ -543,30 +551,42 @@ def _json_locate(
     return position
 
 
-def _json_member(text: str, i: int, part: str | int) -> tuple[int, int] | None:
+class _JsonMembers:
+    """The members of one JSON container met so far (key or index -> where the member starts,
+    where its value starts), and the offset its scan resumes from (None: scanned to the end)."""
+
+    __slots__ = ("count", "found", "resume")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.found: dict[str | int, tuple[int, int]] = {}
+        first = _skip_ws(text, start + 1)
+        self.resume: int | None = None if text[first] in "}]" else first
+        self.count = 0
+
+
+def _json_member(
+    text: str, i: int, part: str | int, members: dict[int, _JsonMembers]
+) -> tuple[int, int] | None:
     """(where the key or item starts, where its value starts) of `part` in the container at i."""
     opening = text[i]
     if (opening, isinstance(part, int)) not in (("{", False), ("[", True)):
         return None
-    i = _skip_ws(text, i + 1)
-    if text[i] in "}]":
-        return None
-    index = 0
-    while True:
-        at = i = _skip_ws(text, i)
+    container = members.get(i)
+    if container is None:
+        container = members[i] = _JsonMembers(text, i)
+    while part not in container.found and container.resume is not None:
+        at = j = _skip_ws(text, container.resume)
+        key: str | int
         if opening == "{":
-            key, end = _scan_string(text, i + 1)
-            hit = key == part
-            i = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
+            key, end = _scan_string(text, j + 1)
+            j = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
         else:
-            hit = index == part
-            index += 1
-        if hit:
-            return at, i
-        i = _skip_ws(text, _skip_value(text, i))
-        if text[i] != ",":
-            return None
-        i += 1
+            key = container.count
+        after = _skip_ws(text, _skip_value(text, j))
+        container.found.setdefault(key, (at, j))
+        container.count += 1
+        container.resume = after + 1 if text[after] == "," else None
+    return container.found.get(part)
 
 
 def _skip_value(text: str, i: int) -> int:
