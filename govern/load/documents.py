@@ -582,14 +582,18 @@ def _json_locate(
 
 class _JsonMembers:
     """The members of one JSON container met so far (key or index -> where the member starts,
-    where its value starts), and the offset its scan resumes from (None: scanned to the end)."""
+    where its value starts), the offset its scan resumes from (None: scanned to the end), and
+    the offset just past it once known."""
 
-    __slots__ = ("count", "found", "resume")
+    __slots__ = ("count", "end", "found", "opening", "resume")
 
     def __init__(self, text: str, start: int) -> None:
+        self.opening = text[start]
         self.found: dict[str | int, tuple[int, int]] = {}
         first = _skip_ws(text, start + 1)
-        self.resume: int | None = None if text[first] in "}]" else first
+        empty = text[first] in "}]"
+        self.resume: int | None = None if empty else first
+        self.end: int | None = first + 1 if empty else None
         self.count = 0
 
 
@@ -604,18 +608,39 @@ def _json_member(
     if container is None:
         container = members[i] = _JsonMembers(text, i)
     while part not in container.found and container.resume is not None:
-        at = j = _skip_ws(text, container.resume)
-        key: str | int
-        if opening == "{":
-            key, end = _scan_string(text, j + 1)
-            j = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
-        else:
-            key = container.count
-        after = _skip_ws(text, _skip_value(text, j))
-        container.found.setdefault(key, (at, j))
-        container.count += 1
-        container.resume = after + 1 if text[after] == "," else None
+        _scan_member(text, container, members)
     return container.found.get(part)
+
+
+def _scan_member(text: str, container: _JsonMembers, members: dict[int, _JsonMembers]) -> None:
+    """Meet the next member of a container whose scan is not done."""
+    assert container.resume is not None
+    at = i = _skip_ws(text, container.resume)
+    key: str | int
+    if container.opening == "{":
+        key, end = _scan_string(text, i + 1)
+        i = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
+    else:
+        key = container.count
+    after = _skip_ws(text, _value_end(text, i, members))
+    container.found.setdefault(key, (at, i))
+    container.count += 1
+    if text[after] == ",":
+        container.resume = after + 1
+    else:
+        container.resume, container.end = None, after + 1
+
+
+def _value_end(text: str, i: int, members: dict[int, _JsonMembers]) -> int:
+    """The offset just past the value at i: a container already entered is scanned on from
+    where it was left (no value is decoded twice), any other value decoded by json's C scanner."""
+    container = members.get(i)
+    if container is None:
+        return _skip_value(text, i)
+    while container.resume is not None:
+        _scan_member(text, container, members)
+    assert container.end is not None
+    return container.end
 
 
 def _skip_value(text: str, i: int) -> int:
