@@ -24,6 +24,10 @@ from govern.errors import InputError, Problem
 from govern.load.containment import PathRefused, excerpt, read_regular, regular_file
 
 FieldPath = tuple[str | int, ...]
+# By the id of each mapping and list built from a YAML document: where each of its keys or
+# items starts, as (line << 32) | column, 1-based. Plain numbers, kept in place of the composed
+# nodes (and their marks) so a loaded document holds no more objects than its data.
+YamlMarks = dict[int, dict[str | int, int]]
 
 DEFAULT_MAX_FILE_MB = 16
 # Alias expansion is bounded by node count, not depth: a "billion laughs" file has few nodes on disk
@@ -67,16 +71,17 @@ class SourceDocument:
     text: str = field(repr=False)
     format: str = "yaml"
     _yaml_positions: dict[FieldPath, Position] | None = field(default=None, repr=False)
-    # The composed YAML the data was built from: positions are read from it when asked for.
-    _yaml_node: Any = field(default=None, repr=False, compare=False)
+    # Where each child of each mapping and list of `data` starts in the YAML text, by the id of
+    # the container (see _YamlBuilder): positions are read from it when asked for.
+    _yaml_marks: YamlMarks | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def positions(self) -> dict[FieldPath, Position]:
         """Every key's and item's position (importers map them all); `locate` needs none."""
         if self._yaml_positions is not None:
             return self._yaml_positions
-        if self._yaml_node is not None:
-            return _yaml_positions(self._yaml_node)
+        if self._yaml_marks is not None:
+            return _yaml_positions(self.data, self._yaml_marks)
         return _json_positions(self.text)
 
     @cached_property
@@ -87,10 +92,6 @@ class SourceDocument:
     def _json_members(self) -> dict[int, _JsonMembers]:
         return {}
 
-    @cached_property
-    def _yaml_index(self) -> dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]:
-        return {}
-
     def locate(self, field_path: FieldPath) -> Position:
         """Position of a field, or of its nearest ancestor that exists in the file.
 
@@ -99,8 +100,8 @@ class SourceDocument:
         """
         path = tuple(field_path)
         if self._yaml_positions is None and "positions" not in self.__dict__:
-            if self._yaml_node is not None:
-                return _yaml_locate(self._yaml_node, path, self._yaml_index)
+            if self._yaml_marks is not None:
+                return _yaml_locate(self.data, path, self._yaml_marks)
             return _json_locate(self.text, path, self._walked, self._json_members)
         positions = self.positions
         while path:
@@ -187,8 +188,8 @@ def parse_document(
     if fmt == "json":
         data = _parse_json(text, display)
         return SourceDocument(path, display, digest, len(raw), data, text, "json")
-    data, root = _parse_yaml(text, display)
-    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", None, root)
+    data, marks = _parse_yaml(text, display)
+    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", None, marks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,6 +205,7 @@ class _YamlBuilder:
         self.nodes = 0
         self.active: set[int] = set()
         self.scalars = yaml.constructor.SafeConstructor()
+        self.marks: YamlMarks = {}
 
     def problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
         mark = node.start_mark
@@ -245,8 +247,11 @@ class _YamlBuilder:
 
     def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         items = []
+        where: dict[str | int, int] = {}
         for index, item in enumerate(node.value):
             items.append(self.build(item, (*path, index)))
+            where[index] = _mark(item)
+        self.marks[id(items)] = where
         return items
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
@@ -256,6 +261,7 @@ class _YamlBuilder:
             self.problem(node, path, f"invalid YAML merge: {exc.problem}")
             return {}
         result: dict[str, Any] = {}
+        where: dict[str | int, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "mapping keys must be plain scalars")
@@ -266,6 +272,8 @@ class _YamlBuilder:
                 self.problem(key_node, key_path, f"duplicate key {excerpt(key)}")
                 continue
             result[key] = self.build(value_node, key_path)
+            where[key] = _mark(key_node)
+        self.marks[id(result)] = where
         return result
 
 
@@ -291,7 +299,17 @@ def _pos(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _parse_yaml(text: str, display: str) -> tuple[Any, yaml.Node]:
+def _mark(node: yaml.Node) -> int:
+    """Where a node starts, as YamlMarks keep it."""
+    mark = node.start_mark
+    return (mark.line + 1) << 32 | (mark.column + 1)
+
+
+def _unmark(mark: int) -> Position:
+    return Position(mark >> 32, mark & 0xFFFFFFFF)
+
+
+def _parse_yaml(text: str, display: str) -> tuple[Any, YamlMarks]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -323,63 +341,49 @@ def _parse_yaml(text: str, display: str) -> tuple[Any, yaml.Node]:
         raise InputError.single(display, "document is nested too deeply", 1, 1) from None
     if builder.problems:
         raise InputError(builder.problems)
-    return data, root
+    return data, builder.marks
 
 
-def _yaml_positions(root: yaml.Node) -> dict[FieldPath, Position]:
-    """Every key's and item's position in composed YAML the builder accepted (the first of
-    each, as the builder keeps the first of each)."""
+def _yaml_positions(data: Any, marks: YamlMarks) -> dict[FieldPath, Position]:
+    """Every key's and item's position in a YAML document the builder accepted, in document
+    order (the order the builder met them)."""
     positions: dict[FieldPath, Position] = {(): Position(1, 1)}
-    # Depth first, in document order (the order the builder met them), without recursion.
-    stack: list[tuple[FieldPath, Iterator[tuple[str | int, yaml.Node, yaml.Node]]]] = [
-        ((), _yaml_children(root))
+    # Depth first, without recursion: (path, container, its children not yet visited).
+    stack: list[tuple[FieldPath, Any, Iterator[tuple[str | int, Any]]]] = [
+        ((), data, _children(data))
     ]
     while stack:
-        path, children = stack[-1]
+        path, container, children = stack[-1]
         step = next(children, None)
         if step is None:
             stack.pop()
             continue
-        part, child, at = step
+        part, child = step
+        where = marks.get(id(container))
         child_path = (*path, part)
-        if child_path not in positions:
-            positions[child_path] = _pos(at)
-            stack.append((child_path, _yaml_children(child)))
+        if where is not None and part in where and child_path not in positions:
+            positions[child_path] = _unmark(where[part])
+            stack.append((child_path, child, _children(child)))
     return positions
 
 
-def _yaml_locate(
-    root: yaml.Node, path: FieldPath, index: dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]
-) -> Position:
-    """The position of `path`, or of its nearest existing ancestor, walking only along it.
+def _children(value: Any) -> Iterator[tuple[str | int, Any]]:
+    if isinstance(value, dict):
+        yield from value.items()
+    elif isinstance(value, list):
+        yield from enumerate(value)
 
-    `index` keeps each node's children by key once a walk has passed through it: the rules of a
-    run cite hundreds of fields under the same few mappings.
-    """
-    node, at = root, None
+
+def _yaml_locate(data: Any, path: FieldPath, marks: YamlMarks) -> Position:
+    """The position of `path`, or of its nearest existing ancestor, walking only along it."""
+    node, found = data, None
     for part in path:
-        children = index.get(id(node))
-        if children is None:
-            children = {}
-            for key, child, key_node in _yaml_children(node):
-                children.setdefault(key, (child, key_node))
-            index[id(node)] = children
-        found = children.get(part)
-        if found is None:
+        where = marks.get(id(node))
+        if where is None or part not in where:
             break
-        node, at = found
-    return Position(1, 1) if at is None else _pos(at)
-
-
-def _yaml_children(node: yaml.Node) -> Iterator[tuple[str | int, yaml.Node, yaml.Node]]:
-    """(key or index, value node, node its position is taken from) of a mapping or sequence."""
-    if isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield index, item, item
-    elif isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                yield str(key_node.value), value_node, key_node
+        found = where[part]
+        node = node[part]
+    return Position(1, 1) if found is None else _unmark(found)
 
 
 # ---------------------------------------------------------------------------------------------
