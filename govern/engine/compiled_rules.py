@@ -2,33 +2,79 @@
 
 A run over a portfolio assesses the same few hundred rules for every system: their titles,
 references, tightenings and fairness gates, and the check in words, are the same each time, so
-they are made into result fields (validated models included) once per loaded pack set, however
-many systems the run assesses.
+each rule's result is validated once per loaded pack set, as a template, and every system's
+result is that template with the fields the system decides (status, message, findings...).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from govern.engine.assessment import FairnessGate, TighteningInfo
+from govern.engine.assessment import (
+    AttestationInfo,
+    EffectiveDate,
+    EvidenceRead,
+    FairnessGate,
+    Finding,
+    RuleResult,
+    Status,
+    TighteningInfo,
+    WaiverInfo,
+)
 from govern.policy.loader import PackSet
 from govern.policy.model import Rule
 
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """A loaded rule with the result fields that do not depend on the system assessed."""
+    """A loaded rule with its result validated once, as far as it does not depend on the system."""
 
     rule: Rule
-    # RuleResult fields, keyword by keyword; read-only: every result of the rule shares them.
-    fields: dict[str, Any]
+    # Its fields that depend on the rule alone are every result's: they are never mutated.
+    template: RuleResult
+
+    def result(
+        self,
+        *,
+        status: Status,
+        gating: bool,
+        message: str,
+        found: str,
+        effective: EffectiveDate | None,
+        findings: list[Finding],
+        notes: list[Finding],
+        waiver: WaiverInfo | None,
+        attestations: list[AttestationInfo],
+        observations: list[Finding],
+        evidence_read: list[EvidenceRead],
+    ) -> RuleResult:
+        """The rule's result for one system. Not validated again: the template was, and these
+        fields are typed as the model types them (tests/engine/test_compiled_rules.py checks
+        that validating a result changes nothing)."""
+        return self.template.model_copy(
+            update={
+                "status": status,
+                "gating": gating,
+                "message": message,
+                "found": found,
+                "effective": effective,
+                "findings": findings,
+                "notes": notes,
+                "waiver": waiver,
+                "attestations": attestations,
+                "observations": observations,
+                "evidence_read": evidence_read,
+            }
+        )
 
 
 def compile_rule(rule: Rule) -> CompiledRule:
     return CompiledRule(
         rule,
-        dict(
+        RuleResult(
+            status="not_applicable",
+            gating=False,
+            message="",
             rule_id=rule.id,
             title=rule.spec.title,
             pack=rule.pack.id,

@@ -173,19 +173,17 @@ def _assess_rule(
     effective = shared.effective.get(id(rule.effective))
     if effective is None:
         effective = shared.effective[id(rule.effective)] = _effective(rule, classification, options)
-    base = compiled.fields
     applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
     if not applicable:
-        return RuleResult(
-            **base,
-            effective=effective,
+        return compiled.result(
             status="not_applicable",
             gating=False,
             message=why_not,
             found=f"not applicable: {why_not}",
-            # Given, not defaulted: pydantic deep-copies a mutable default, which costs more.
+            effective=effective,
             findings=[],
             notes=[],
+            waiver=None,
             attestations=[],
             observations=[],
             evidence_read=[],
@@ -235,17 +233,16 @@ def _assess_rule(
             message = message.replace("all checks met", f"all checks met ({found})", 1)
     else:
         found = _compared(findings, len(findings))
-    return RuleResult(
-        **base,
-        effective=effective,
-        status=status,
+    return compiled.result(
+        status=status,  # type: ignore[arg-type]  # the statuses an outcome or waiver gives
         gating=gating,
         message=message,
+        found=found,
+        effective=effective,
         findings=findings,
         notes=notes,
         waiver=waiver_info,
         attestations=attestations,
-        found=found,
         observations=observations,
         evidence_read=_evidence_read(rule, bundle, [*findings, *observations], shared),
     )
