@@ -32,6 +32,9 @@ class CompiledRule:
     rule: Rule
     # Its fields that depend on the rule alone are every result's: they are never mutated.
     template: RuleResult
+    # When the rule applies, as canonical text: rules with the same conditions share one answer
+    # per system (None: it always applies).
+    condition: str | None
 
     def result(
         self,
@@ -104,6 +107,9 @@ def compile_rule(rule: Rule) -> CompiledRule:
                 )
                 for g in rule.fairness_gates
             ],
+        ),
+        condition=(
+            rule.spec.applies_when.model_dump_json() if rule.spec.applies_when is not None else None
         ),
     )
 

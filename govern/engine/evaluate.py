@@ -70,9 +70,12 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     known = {rule.id for rule in packs.rules}
     waivers = judge_waivers(manifest.waivers, bundle.manifest_document, known)
     attestations = bundle.attestation_list()
+    by_control: dict[str, list[tuple[int, Any]]] = {}
+    for index, attestation in enumerate(attestations):
+        by_control.setdefault(attestation.control, []).append((index, attestation))
 
     def find_attestation(control: str) -> list[tuple[int, Any]]:
-        return [(i, a) for i, a in enumerate(attestations) if a.control == control]
+        return list(by_control.get(control, ()))
 
     warnings = [*bundle.warnings, *classification.warnings]
     results = [_unanswered_result(classification, bundle)] if classification.incomplete else []
@@ -173,7 +176,15 @@ def _assess_rule(
     effective = shared.effective.get(id(rule.effective))
     if effective is None:
         effective = shared.effective[id(rule.effective)] = _effective(rule, classification, options)
-    applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
+    if compiled.condition is None:
+        applicable, why_not = True, ""
+    else:
+        answer = shared.applicable.get(compiled.condition)
+        if answer is None:
+            answer = shared.applicable[compiled.condition] = applies(
+                rule.spec.applies_when, bundle, classification
+            )
+        applicable, why_not = answer
     if not applicable:
         return compiled.result(
             status="not_applicable",
@@ -600,6 +611,8 @@ class _Shared:
     effective: dict[int, EffectiveDate | None] = field(default_factory=dict)
     documents: dict[tuple[str, ...], list[tuple[str, SourceDocument]]] = field(default_factory=dict)
     reads: dict[tuple[str, str, int | None], EvidenceRead] = field(default_factory=dict)
+    # Whether rules apply, and why not, by their conditions' text (see CompiledRule.condition).
+    applicable: dict[str, tuple[bool, str]] = field(default_factory=dict)
 
 
 def _finding(
