@@ -278,11 +278,15 @@ def _evidence_read(
     documents = shared.documents.get(rule.evidence_kinds)
     if documents is None:
         documents = shared.documents[rule.evidence_kinds] = _documents_read(rule, bundle)
+    first: dict[str, int] = {}  # the first line cited in each file
+    for finding in cited:
+        location = finding.location
+        if location.file not in first or location.line < first[location.file]:
+            first[location.file] = location.line
     reads = []
     for kind, document in documents:
         display = document.display
-        lines = [f.location.line for f in cited if f.location.file == display]
-        line = min(lines) if lines else None
+        line = first.get(display)
         key = (kind, display, line)
         read = shared.reads.get(key)
         if read is None:
