@@ -8,6 +8,7 @@ is the same bytes whatever `--jobs` is.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +121,10 @@ def load_system_cached(target: Path, repo_root: Path | None) -> tuple[EvidenceBu
         raise InputError(problems)
     if key is not None:
         _PACKS[key] = packs
+        # The pack set, like the modules imported by now, lives as long as this process: moved
+        # out of the cyclic collector's reach, its full passes over a long portfolio walk only
+        # what each system adds rather than every rule, model schema and module again.
+        gc.freeze()
     return bundle, packs
 
 

@@ -15,7 +15,6 @@ from govern.engine.assessment import (
     EffectiveDate,
     EvidenceRead,
     EvidenceRecord,
-    FairnessGate,
     FairnessSnapshot,
     Finding,
     Location,
@@ -24,13 +23,13 @@ from govern.engine.assessment import (
     PackRecord,
     RuleResult,
     Summary,
-    TighteningInfo,
     Tool,
     WaiverInfo,
     assurance_words,
 )
 from govern.engine.classify import ClassificationResult, classify
 from govern.engine.coherence import coherence_results
+from govern.engine.compiled_rules import CompiledRule, compiled_rules
 from govern.engine.gpai_view import gpai_missing, gpai_view, locate_gpai
 from govern.engine.incidents import summarise_incidents
 from govern.engine.law import DEFAULT_CALENDAR, Calendar, legal_text
@@ -42,6 +41,7 @@ from govern.load.documents import SourceDocument, format_field_path
 from govern.policy.checks import (
     Context,
     LeafFinding,
+    Observed,
     Outcome,
     evaluate,
     show_value,
@@ -70,9 +70,12 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     known = {rule.id for rule in packs.rules}
     waivers = judge_waivers(manifest.waivers, bundle.manifest_document, known)
     attestations = bundle.attestation_list()
+    by_control: dict[str, list[tuple[int, Any]]] = {}
+    for index, attestation in enumerate(attestations):
+        by_control.setdefault(attestation.control, []).append((index, attestation))
 
     def find_attestation(control: str) -> list[tuple[int, Any]]:
-        return [(i, a) for i, a in enumerate(attestations) if a.control == control]
+        return list(by_control.get(control, ()))
 
     warnings = [*bundle.warnings, *classification.warnings]
     results = [_unanswered_result(classification, bundle)] if classification.incomplete else []
@@ -80,12 +83,21 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
         bundle, options.as_of, _max_age(packs), find_attestation, _coherence_gates(options)
     )
     resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
-    places = _Places()
-    for rule in packs.rules:
-        ctx = Context(view, rule.params, find_attestation, options.as_of, bundle.seal, resolved)
+    shared = _Shared()
+    for compiled in compiled_rules(packs):
+        rule = compiled.rule
+        ctx = Context(
+            view,
+            rule.params,
+            find_attestation,
+            options.as_of,
+            bundle.seal,
+            resolved,
+            rule.expectations,
+        )
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(
-            _assess_rule(rule, ctx, bundle, classification, rule_waivers, options, places)
+            _assess_rule(compiled, ctx, bundle, classification, rule_waivers, options, shared)
         )
 
     for entry in waivers:
@@ -152,60 +164,49 @@ def _record(kind: str, document: SourceDocument) -> EvidenceRecord:
 
 
 def _assess_rule(
-    rule: Rule,
+    compiled: CompiledRule,
     ctx: Context,
     bundle: EvidenceBundle,
     classification: ClassificationResult,
     waivers: list[WaiverEntry],
     options: EngineOptions,
-    places: _Places,
+    shared: _Shared,
 ) -> RuleResult:
-    effective = _effective(rule, classification, options)
-    base: dict[str, Any] = dict(
-        rule_id=rule.id,
-        title=rule.spec.title,
-        pack=rule.pack.id,
-        framework=rule.framework,
-        refs={k: list(v) for k, v in rule.spec.refs.items()},
-        severity=rule.severity,
-        blocking=rule.blocking,
-        automated=rule.automated,
-        remediation=rule.spec.remediation,
-        effective=effective,
-        tightened=[
-            TighteningInfo(
-                pack=t.pack, what=t.what, before=t.before, after=t.after, reason=t.reason
+    rule = compiled.rule
+    effective = shared.effective.get(id(rule.effective))
+    if effective is None:
+        effective = shared.effective[id(rule.effective)] = _effective(rule, classification, options)
+    if compiled.condition is None:
+        applicable, why_not = True, ""
+    else:
+        answer = shared.applicable.get(compiled.condition)
+        if answer is None:
+            answer = shared.applicable[compiled.condition] = applies(
+                rule.spec.applies_when, bundle, classification
             )
-            for t in rule.tightenings
-        ],
-        rule_file=rule.file,
-        rule_line=rule.line,
-        check=rule.description,
-        expected=rule.description,
-        fairness_gates=[
-            FairnessGate(
-                metric=g.metric, reference=g.reference, op=g.op, threshold=g.threshold, ci=g.ci
-            )
-            for g in rule.fairness_gates
-        ],
-    )
-    applicable, why_not = applies(rule.spec.applies_when, bundle, classification)
+        applicable, why_not = answer
     if not applicable:
-        return RuleResult(
-            **base,
+        return compiled.result(
             status="not_applicable",
             gating=False,
             message=why_not,
             found=f"not applicable: {why_not}",
+            effective=effective,
+            findings=[],
+            notes=[],
+            waiver=None,
+            attestations=[],
+            observations=[],
+            evidence_read=[],
         )
 
     unknown = rule.path_problems
     outcome = evaluate(rule.check, ctx) if not unknown else _unknown_path_outcome(unknown)
     findings = [
-        _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle, places)
+        _rule_finding(f, rule) if f.path == _RULE_CHECK else _finding(f, bundle, shared)
         for f in outcome.findings
     ]
-    notes = [_finding(f, bundle, places) for f in outcome.warnings]
+    notes = [_finding(f, bundle, shared) for f in outcome.warnings]
     attestations = [_attestation_info(use) for use in outcome.attestations]
     status = outcome.status
     message = _message(status, findings, attestations)
@@ -236,25 +237,25 @@ def _assess_rule(
     observations = []
     if outcome.status == "pass":
         seen = outcome.observed
-        observations = [_finding(o, bundle, places) for o in seen[:MAX_OBSERVATIONS]]
+        observations = [_observation(o, bundle, shared) for o in seen[:MAX_OBSERVATIONS]]
         found = _compared(observations, len(seen))
         if message.startswith("all checks met"):
             # A pass says what it rests on, as a failure does: the values that met the check.
             message = message.replace("all checks met", f"all checks met ({found})", 1)
     else:
         found = _compared(findings, len(findings))
-    return RuleResult(
-        **base,
-        status=status,
+    return compiled.result(
+        status=status,  # type: ignore[arg-type]  # the statuses an outcome or waiver gives
         gating=gating,
         message=message,
+        found=found,
+        effective=effective,
         findings=findings,
         notes=notes,
         waiver=waiver_info,
         attestations=attestations,
-        found=found,
         observations=observations,
-        evidence_read=_evidence_read(rule, bundle, [*findings, *observations]),
+        evidence_read=_evidence_read(rule, bundle, [*findings, *observations], shared),
     )
 
 
@@ -270,26 +271,40 @@ def _compared(items: list[Finding], total: int) -> str:
     return shown + (f" (+{more} more)" if more > 0 else "")
 
 
-def _evidence_read(rule: Rule, bundle: EvidenceBundle, cited: list[Finding]) -> list[EvidenceRead]:
+def _evidence_read(
+    rule: Rule, bundle: EvidenceBundle, cited: list[Finding], shared: _Shared
+) -> list[EvidenceRead]:
     """Each evidence file the rule's check reads, with the first line a result cites in it."""
+    documents = shared.documents.get(rule.evidence_kinds)
+    if documents is None:
+        documents = shared.documents[rule.evidence_kinds] = _documents_read(rule, bundle)
+    first: dict[str, int] = {}  # the first line cited in each file
+    for finding in cited:
+        location = finding.location
+        if location.file not in first or location.line < first[location.file]:
+            first[location.file] = location.line
+    reads = []
+    for kind, document in documents:
+        display = document.display
+        line = first.get(display)
+        key = (kind, display, line)
+        read = shared.reads.get(key)
+        if read is None:
+            read = shared.reads[key] = EvidenceRead(
+                kind=kind, path=display, sha256=document.sha256, line=line
+            )
+        reads.append(read)
+    return reads
+
+
+def _documents_read(rule: Rule, bundle: EvidenceBundle) -> list[tuple[str, SourceDocument]]:
     documents: list[tuple[str, SourceDocument]] = []
     for kind in rule.evidence_kinds:
         if kind == "manifest":
             documents.append((kind, bundle.manifest_document))
         else:
             documents.extend((kind, item.document) for item in bundle.files if item.kind == kind)
-    reads = []
-    for kind, document in documents:
-        lines = [f.location.line for f in cited if f.location.file == document.display]
-        reads.append(
-            EvidenceRead(
-                kind=kind,
-                path=document.display,
-                sha256=document.sha256,
-                line=min(lines) if lines else None,
-            )
-        )
-    return reads
+    return documents
 
 
 # The path of a finding about the rule's own check rather than about the evidence.
@@ -584,29 +599,52 @@ def _evidence_view(bundle: EvidenceBundle, classification: ClassificationResult)
 
 
 @dataclass
-class _Places:
-    """What one system's run has already placed: each cited path's file and position, and each
-    finding made (findings are immutable, so rules citing the same value share one)."""
+class _Shared:
+    """What one system's run makes once for all its rules: each cited path's file and position,
+    each finding and observation made (findings are immutable, so rules citing the same value
+    share one), the effective dates, and the evidence files each set of kinds reads."""
 
     at: dict[tuple[str | int, ...], tuple[SourceDocument, Location]] = field(default_factory=dict)
     findings: dict[LeafFinding, Finding] = field(default_factory=dict)
+    # By (expectation, path, text): the value observed, kept to check it is the same one, and
+    # its finding.
+    observed: dict[tuple[str, tuple[str | int, ...], str | None], tuple[Any, Finding]] = field(
+        default_factory=dict
+    )
+    # By the id of the rule's application date (rules share the pack's dates).
+    effective: dict[int, EffectiveDate | None] = field(default_factory=dict)
+    documents: dict[tuple[str, ...], list[tuple[str, SourceDocument]]] = field(default_factory=dict)
+    reads: dict[tuple[str, str, int | None], EvidenceRead] = field(default_factory=dict)
+    # Whether rules apply, and why not, by their conditions' text (see CompiledRule.condition).
+    applicable: dict[str, tuple[bool, str]] = field(default_factory=dict)
 
 
 def _finding(
     leaf: LeafFinding,
     bundle: EvidenceBundle,
-    places: _Places | None = None,
+    shared: _Shared | None = None,
 ) -> Finding:
-    """The finding for a leaf, placed in its file. `places` keeps the places and findings already
-    made in this run: the rules of one system cite the same fields many times."""
-    if places is None:
+    """The finding for a leaf, placed in its file. `shared` keeps the places and findings
+    already made in this run: the rules of one system cite the same fields many times."""
+    if shared is None:
         return _new_finding(leaf, bundle, _place(leaf.path, bundle))
-    finding = places.findings.get(leaf)
+    finding = shared.findings.get(leaf)
     if finding is None:
-        placed = places.at.get(leaf.path)
+        placed = shared.at.get(leaf.path)
         if placed is None:
-            placed = places.at[leaf.path] = _place(leaf.path, bundle)
-        finding = places.findings[leaf] = _new_finding(leaf, bundle, placed)
+            placed = shared.at[leaf.path] = _place(leaf.path, bundle)
+        finding = shared.findings[leaf] = _new_finding(leaf, bundle, placed)
+    return finding
+
+
+def _observation(seen: Observed, bundle: EvidenceBundle, shared: _Shared) -> Finding:
+    """The finding for a value a passing check compared, worded once per value and expectation."""
+    key = (seen.expected, seen.path, seen.text)
+    made = shared.observed.get(key)
+    if made is not None and made[0] is seen.value:
+        return made[1]
+    finding = _finding(seen.finding(), bundle, shared)
+    shared.observed[key] = (seen.value, finding)
     return finding
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -24,6 +24,10 @@ from govern.errors import InputError, Problem
 from govern.load.containment import PathRefused, excerpt, read_regular, regular_file
 
 FieldPath = tuple[str | int, ...]
+# By the id of each mapping and list built from a YAML document: where each of its keys or
+# items starts, as (line << 32) | column, 1-based. Plain numbers, kept in place of the composed
+# nodes (and their marks) so a loaded document holds no more objects than its data.
+YamlMarks = dict[int, dict[str | int, int]]
 
 DEFAULT_MAX_FILE_MB = 16
 # Alias expansion is bounded by node count, not depth: a "billion laughs" file has few nodes on disk
@@ -47,8 +51,10 @@ _YAML_CORE_TAGS = {
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """A line and column, 1-based. A named tuple: a pack set keeps thousands, and tuples of
+    numbers are left out of the cyclic collector's passes."""
+
     line: int
     column: int
 
@@ -65,8 +71,9 @@ class SourceDocument:
     text: str = field(repr=False)
     format: str = "yaml"
     _yaml_positions: dict[FieldPath, Position] | None = field(default=None, repr=False)
-    # The composed YAML the data was built from: positions are read from it when asked for.
-    _yaml_node: Any = field(default=None, repr=False, compare=False)
+    # Where each child of each mapping and list of `data` starts in the YAML text, by the id of
+    # the container (see _YamlBuilder): positions are read from it when asked for.
+    _yaml_marks: YamlMarks | None = field(default=None, repr=False, compare=False)
     # Positions as a pre-parsed pack stores them ([key path, line, column] rows): a run cites
     # few of a pack's thousands of positions, so they become `positions` only when asked for.
     _position_rows: list[Any] | None = field(default=None, repr=False, compare=False)
@@ -78,8 +85,8 @@ class SourceDocument:
             return self._yaml_positions
         if self._position_rows is not None:
             return {tuple(key): Position(line, column) for key, line, column in self._position_rows}
-        if self._yaml_node is not None:
-            return _yaml_positions(self._yaml_node)
+        if self._yaml_marks is not None:
+            return _yaml_positions(self.data, self._yaml_marks)
         return _json_positions(self.text)
 
     @cached_property
@@ -116,7 +123,7 @@ class SourceDocument:
         return Position(1, 1)
 
     @cached_property
-    def _yaml_index(self) -> dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]:
+    def _json_members(self) -> dict[int, _JsonMembers]:
         return {}
 
     def locate(self, field_path: FieldPath) -> Position:
@@ -129,9 +136,9 @@ class SourceDocument:
         if self._yaml_positions is None and "positions" not in self.__dict__:
             if self._position_rows is not None:
                 return self._row_locate(path)
-            if self._yaml_node is not None:
-                return _yaml_locate(self._yaml_node, path, self._yaml_index)
-            return _json_locate(self.text, path, self._walked)
+            if self._yaml_marks is not None:
+                return _yaml_locate(self.data, path, self._yaml_marks)
+            return _json_locate(self.text, path, self._walked, self._json_members)
         positions = self.positions
         while path:
             if path in positions:
@@ -217,8 +224,8 @@ def parse_document(
     if fmt == "json":
         data = _parse_json(text, display)
         return SourceDocument(path, display, digest, len(raw), data, text, "json")
-    data, root = _parse_yaml(text, display)
-    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", None, root)
+    data, marks = _parse_yaml(text, display)
+    return SourceDocument(path, display, digest, len(raw), data, text, "yaml", None, marks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,6 +241,7 @@ class _YamlBuilder:
         self.nodes = 0
         self.active: set[int] = set()
         self.scalars = yaml.constructor.SafeConstructor()
+        self.marks: YamlMarks = {}
 
     def problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
         mark = node.start_mark
@@ -275,8 +283,11 @@ class _YamlBuilder:
 
     def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         items = []
+        where: dict[str | int, int] = {}
         for index, item in enumerate(node.value):
             items.append(self.build(item, (*path, index)))
+            where[index] = _mark(item)
+        self.marks[id(items)] = where
         return items
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
@@ -286,6 +297,7 @@ class _YamlBuilder:
             self.problem(node, path, f"invalid YAML merge: {exc.problem}")
             return {}
         result: dict[str, Any] = {}
+        where: dict[str | int, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "mapping keys must be plain scalars")
@@ -296,6 +308,8 @@ class _YamlBuilder:
                 self.problem(key_node, key_path, f"duplicate key {excerpt(key)}")
                 continue
             result[key] = self.build(value_node, key_path)
+            where[key] = _mark(key_node)
+        self.marks[id(result)] = where
         return result
 
 
@@ -321,7 +335,17 @@ def _pos(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _parse_yaml(text: str, display: str) -> tuple[Any, yaml.Node]:
+def _mark(node: yaml.Node) -> int:
+    """Where a node starts, as YamlMarks keep it."""
+    mark = node.start_mark
+    return (mark.line + 1) << 32 | (mark.column + 1)
+
+
+def _unmark(mark: int) -> Position:
+    return Position(mark >> 32, mark & 0xFFFFFFFF)
+
+
+def _parse_yaml(text: str, display: str) -> tuple[Any, YamlMarks]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -353,64 +377,49 @@ def _parse_yaml(text: str, display: str) -> tuple[Any, yaml.Node]:
         raise InputError.single(display, "document is nested too deeply", 1, 1) from None
     if builder.problems:
         raise InputError(builder.problems)
-    return data, root
+    return data, builder.marks
 
 
-def _yaml_positions(root: yaml.Node) -> dict[FieldPath, Position]:
-    """Every key's and item's position in composed YAML the builder accepted (the first of
-    each, as the builder keeps the first of each)."""
+def _yaml_positions(data: Any, marks: YamlMarks) -> dict[FieldPath, Position]:
+    """Every key's and item's position in a YAML document the builder accepted, in document
+    order (the order the builder met them)."""
     positions: dict[FieldPath, Position] = {(): Position(1, 1)}
-    # Depth first, in document order (the order the builder met them), without recursion.
-    stack: list[tuple[FieldPath, Iterator[tuple[str | int, yaml.Node, yaml.Node]]]] = [
-        ((), _yaml_children(root))
+    # Depth first, without recursion: (path, container, its children not yet visited).
+    stack: list[tuple[FieldPath, Any, Iterator[tuple[str | int, Any]]]] = [
+        ((), data, _children(data))
     ]
     while stack:
-        path, children = stack[-1]
+        path, container, children = stack[-1]
         step = next(children, None)
         if step is None:
             stack.pop()
             continue
-        part, child, at = step
+        part, child = step
+        where = marks.get(id(container))
         child_path = (*path, part)
-        if child_path not in positions:
-            positions[child_path] = _pos(at)
-            stack.append((child_path, _yaml_children(child)))
+        if where is not None and part in where and child_path not in positions:
+            positions[child_path] = _unmark(where[part])
+            stack.append((child_path, child, _children(child)))
     return positions
 
 
-def _yaml_locate(
-    root: yaml.Node, path: FieldPath, index: dict[int, dict[str | int, tuple[yaml.Node, yaml.Node]]]
-) -> Position:
-    """The position of `path`, or of its nearest existing ancestor, walking only along it.
+def _children(value: Any) -> Iterator[tuple[str | int, Any]]:
+    if isinstance(value, dict):
+        yield from value.items()
+    elif isinstance(value, list):
+        yield from enumerate(value)
 
-    `index` keeps each node's children by key once a walk has passed through it: the rules of a
-    run cite hundreds of fields under the same few mappings.
-    """
-    position, node = Position(1, 1), root
+
+def _yaml_locate(data: Any, path: FieldPath, marks: YamlMarks) -> Position:
+    """The position of `path`, or of its nearest existing ancestor, walking only along it."""
+    node, found = data, None
     for part in path:
-        children = index.get(id(node))
-        if children is None:
-            children = {}
-            for key, child, at in _yaml_children(node):
-                children.setdefault(key, (child, at))
-            index[id(node)] = children
-        found = children.get(part)
-        if found is None:
+        where = marks.get(id(node))
+        if where is None or part not in where:
             break
-        node, at = found
-        position = _pos(at)
-    return position
-
-
-def _yaml_children(node: yaml.Node) -> Iterator[tuple[str | int, yaml.Node, yaml.Node]]:
-    """(key or index, value node, node its position is taken from) of a mapping or sequence."""
-    if isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield index, item, item
-    elif isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                yield str(key_node.value), value_node, key_node
+        found = where[part]
+        node = node[part]
+    return Position(1, 1) if found is None else _unmark(found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,23 +438,50 @@ def _parse_json(text: str, display: str) -> Any:
     def no_constants(name: str) -> Any:
         raise ValueError(f"{name} is not valid JSON; write null for a missing number")
 
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+    except (ValueError, RecursionError, _DuplicateKey) as exc:
+        # Too deep a document is refused as such, whatever else is wrong with it.
+        _refuse_deep_json(text, display)
+        raise _json_problem(exc, text, display) from None
+    # Measured on the data json built (in C) rather than by scanning the text: the scan, slower,
+    # runs only to say where a document that is too deep goes too deep.
+    if _nesting_exceeds(data, MAX_DEPTH):
+        _refuse_deep_json(text, display)
+    return data
+
+
+def _json_problem(exc: Exception, text: str, display: str) -> InputError:
+    if isinstance(exc, json.JSONDecodeError):
+        return InputError.single(display, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno)
+    if isinstance(exc, _DuplicateKey):
+        line, col = _find_key(text, exc.key)
+        return InputError.single(display, f"duplicate key {excerpt(exc.key)}", line, col)
+    if isinstance(exc, ValueError):
+        return InputError.single(display, f"JSON error: {exc}")
+    return InputError.single(display, "document is nested too deeply", 1, 1)
+
+
+def _refuse_deep_json(text: str, display: str) -> None:
     deep = json_too_deep(text)
     if deep is not None:
         line = text.count("\n", 0, deep) + 1
         raise _too_deep(display, line, deep - (text.rfind("\n", 0, deep) + 1) + 1)
-    try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
-    except json.JSONDecodeError as exc:
-        raise InputError.single(
-            display, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno
-        ) from None
-    except _DuplicateKey as exc:
-        line, col = _find_key(text, exc.key)
-        raise InputError.single(display, f"duplicate key {excerpt(exc.key)}", line, col) from None
-    except ValueError as exc:
-        raise InputError.single(display, f"JSON error: {exc}") from None
-    except RecursionError:
-        raise InputError.single(display, "document is nested too deeply", 1, 1) from None
+
+
+def _nesting_exceeds(data: Any, limit: int) -> bool:
+    """Whether lists and mappings nest more than `limit` deep in parsed JSON (no recursion)."""
+    level: list[Any] = [data] if isinstance(data, dict | list) else []
+    for _ in range(limit):
+        if not level:
+            return False
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+    return bool(level)
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
@@ -553,15 +589,20 @@ def _json_positions(text: str) -> dict[FieldPath, Position]:
 
 
 def _json_locate(
-    text: str, path: FieldPath, walked: dict[FieldPath, tuple[Position, int]] | None = None
+    text: str,
+    path: FieldPath,
+    walked: dict[FieldPath, tuple[Position, int]] | None = None,
+    members: dict[int, _JsonMembers] | None = None,
 ) -> Position:
     """Where `path` (or its nearest existing ancestor) sits in JSON text json.loads accepted.
 
     Values beside the path are skipped by json's C scanner, so the cost is the text up to the
     value, not a walk of every key in the file. `walked` keeps, per path already found, its
-    position and where its value starts, so paths sharing a prefix walk it once.
+    position and where its value starts, so paths sharing a prefix walk it once; `members` keeps
+    what each container's scan met, so no sibling is skipped twice.
     """
     walked = {} if walked is None else walked
+    members = {} if members is None else members
     if () not in walked:
         walked[()] = (Position(1, 1), _skip_ws(text, 0))
     depth = len(path)
@@ -570,7 +611,7 @@ def _json_locate(
     position, i = walked[path[:depth]]
     with contextlib.suppress(IndexError, AssertionError, ValueError):
         for end in range(depth + 1, len(path) + 1):
-            found = _json_member(text, i, path[end - 1])
+            found = _json_member(text, i, path[end - 1], members)
             if found is None:
                 break
             at, i = found
@@ -579,30 +620,67 @@ def _json_locate(
     return position
 
 
-def _json_member(text: str, i: int, part: str | int) -> tuple[int, int] | None:
+class _JsonMembers:
+    """The members of one JSON container met so far (key or index -> where the member starts,
+    where its value starts), the offset its scan resumes from (None: scanned to the end), and
+    the offset just past it once known."""
+
+    __slots__ = ("count", "end", "found", "opening", "resume")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.opening = text[start]
+        self.found: dict[str | int, tuple[int, int]] = {}
+        first = _skip_ws(text, start + 1)
+        empty = text[first] in "}]"
+        self.resume: int | None = None if empty else first
+        self.end: int | None = first + 1 if empty else None
+        self.count = 0
+
+
+def _json_member(
+    text: str, i: int, part: str | int, members: dict[int, _JsonMembers]
+) -> tuple[int, int] | None:
     """(where the key or item starts, where its value starts) of `part` in the container at i."""
     opening = text[i]
     if (opening, isinstance(part, int)) not in (("{", False), ("[", True)):
         return None
-    i = _skip_ws(text, i + 1)
-    if text[i] in "}]":
-        return None
-    index = 0
-    while True:
-        at = i = _skip_ws(text, i)
-        if opening == "{":
-            key, end = _scan_string(text, i + 1)
-            hit = key == part
-            i = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
-        else:
-            hit = index == part
-            index += 1
-        if hit:
-            return at, i
-        i = _skip_ws(text, _skip_value(text, i))
-        if text[i] != ",":
-            return None
-        i += 1
+    container = members.get(i)
+    if container is None:
+        container = members[i] = _JsonMembers(text, i)
+    while part not in container.found and container.resume is not None:
+        _scan_member(text, container, members)
+    return container.found.get(part)
+
+
+def _scan_member(text: str, container: _JsonMembers, members: dict[int, _JsonMembers]) -> None:
+    """Meet the next member of a container whose scan is not done."""
+    assert container.resume is not None
+    at = i = _skip_ws(text, container.resume)
+    key: str | int
+    if container.opening == "{":
+        key, end = _scan_string(text, i + 1)
+        i = _skip_ws(text, _skip_ws(text, end) + 1)  # past ':'
+    else:
+        key = container.count
+    after = _skip_ws(text, _value_end(text, i, members))
+    container.found.setdefault(key, (at, i))
+    container.count += 1
+    if text[after] == ",":
+        container.resume = after + 1
+    else:
+        container.resume, container.end = None, after + 1
+
+
+def _value_end(text: str, i: int, members: dict[int, _JsonMembers]) -> int:
+    """The offset just past the value at i: a container already entered is scanned on from
+    where it was left (no value is decoded twice), any other value decoded by json's C scanner."""
+    container = members.get(i)
+    if container is None:
+        return _skip_value(text, i)
+    while container.resume is not None:
+        _scan_member(text, container, members)
+    assert container.end is not None
+    return container.end
 
 
 def _skip_value(text: str, i: int) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from govern.evidence.placeholders import has_value, is_placeholder
 from govern.policy.paths import (
@@ -510,8 +510,7 @@ class AttestationUse:
     assurance: str | None = None
 
 
-@dataclass(frozen=True)
-class Held:
+class Held(NamedTuple):
     """Where a check that holds found what it needs, and what is there: the subject a failed
     `not` points at. `text` describes it when it is not one value ("3 entries")."""
 
@@ -521,6 +520,24 @@ class Held:
 
     def found(self) -> str:
         return self.text if self.text is not None else show_value(self.value)
+
+
+class Observed(NamedTuple):
+    """A value a check that holds compared: its expectation, where it is and what is there.
+
+    Worded (`finding`) only when a result shows it: a pass may compare thousands of values, of
+    which a result shows a few and counts the rest. Held and Observed are named tuples, not
+    frozen dataclasses: a check makes one per value it reads, and a tuple is made in half the
+    time."""
+
+    expected: str
+    path: tuple[str | int, ...]
+    value: Any = None
+    text: str | None = None
+
+    def finding(self) -> LeafFinding:
+        found = self.text if self.text is not None else show_value(self.value)
+        return LeafFinding(self.expected, found, self.path, PASS)
 
 
 @dataclass
@@ -535,7 +552,7 @@ class Outcome:
     held: list[Held] = field(default_factory=list)
     # For a pass: what the check compared, each leaf's expectation and the value it found (see
     # govern.policy.reads), gathered in the same pass so a passing rule is never evaluated twice.
-    observed: list[LeafFinding] = field(default_factory=list)
+    observed: list[Observed] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -551,6 +568,32 @@ class Context:
     # Leaves already resolved against this very view, by path text: the rules of one system
     # read the same fields again and again. None: resolve afresh (an `each` entry's view).
     resolved: dict[str, list[Leaf]] | None = None
+    # Each check's description with these params, by the check's id: the caller's rule keeps it
+    # (govern.policy.model.Rule.expectations), so a rule words its checks once, not per system.
+    # None: describe afresh.
+    expectations: dict[int, str] | None = None
+
+    def expected(self, check: Check) -> str:
+        """`check.describe(self.params)`, once per check for a kept cache of expectations."""
+        if self.expectations is None:
+            return check.describe(self.params)
+        text = self.expectations.get(id(check))
+        if text is None:
+            text = self.expectations[id(check)] = check.describe(self.params)
+        return text
+
+    def for_item(self, item: Any) -> Context:
+        """The context an `each` body evaluates in: `item` names the entry, whose paths are not
+        the shared view's, so nothing it resolves is kept."""
+        return Context(
+            view={**self.view, ITEM_ROOT: item},
+            params=self.params,
+            find_attestation=self.find_attestation,
+            as_of=self.as_of,
+            seal_of=self.seal_of,
+            resolved=None,
+            expectations=self.expectations,
+        )
 
     def resolve(self, path: EvidencePath) -> list[Leaf]:
         """`resolve(path, self.view)`, once per path for a shared view. Callers do not mutate."""
@@ -596,7 +639,7 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
     if isinstance(check, Count):
         return _count(check, leaves, ctx)
     # Described once per check, not once per value it reads: the text is the same for all.
-    expected = check.describe(ctx.params)
+    expected = ctx.expected(check)
     results = [f for leaf in leaves if (f := _leaf(check, leaf, ctx, expected)) is not None]
     findings = [f for f in results if f.status != WARN]
     warnings = [f for f in results if f.status == WARN]
@@ -605,7 +648,7 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
             PASS,
             warnings=warnings,
             held=[Held(x.path, x.value) for x in leaves],
-            observed=[LeafFinding(expected, show_value(x.value), x.path, PASS) for x in leaves],
+            observed=[Observed(expected, x.path, x.value) for x in leaves],
         )
     statuses = {f.status for f in findings}
     status = next(s for s in (FAIL, ERROR, INSUFFICIENT) if s in statuses)
@@ -614,13 +657,13 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
 
 def _negate(check: Not, ctx: Context) -> Outcome:
     inner = evaluate(check.item, ctx)
-    expected = check.describe(ctx.params)
+    expected = ctx.expected(check)
     if inner.status == FAIL:
-        seen = [LeafFinding(expected, f.found, f.path, PASS) for f in inner.findings]
+        seen = [Observed(expected, f.path, text=f.found) for f in inner.findings]
         return Outcome(
             PASS,
             held=[Held(f.path, text=f.found) for f in inner.findings],
-            observed=seen or [LeafFinding(expected, "it does not hold", (), PASS)],
+            observed=seen or [Observed(expected, (), text="it does not hold")],
         )
     if inner.status != PASS:
         return inner
@@ -649,8 +692,8 @@ def _gate(check: Gate, ctx: Context) -> Outcome:
     """A gate's outcome, with what a passing gate compared observed like any other check's."""
     outcome = check.run(ctx)
     if outcome.status == PASS and not outcome.observed:
-        expected = check.describe(ctx.params)
-        outcome.observed = [LeafFinding(expected, h.found(), h.path, PASS) for h in outcome.held]
+        expected = ctx.expected(check)
+        outcome.observed = [Observed(expected, h.path, h.value, h.text) for h in outcome.held]
     return outcome
 
 
@@ -660,7 +703,7 @@ def _each(check: Each, ctx: Context) -> Outcome:
     for leaf in leaves:
         if leaf.value is MISSING:
             continue
-        inner = replace(ctx, view={**ctx.view, ITEM_ROOT: leaf.value}, resolved=None)
+        inner = ctx.for_item(leaf.value)
         if check.when is not None and evaluate(check.when, inner).status != PASS:
             continue
         outcome = evaluate(check.check, inner)
@@ -673,7 +716,7 @@ def _each(check: Each, ctx: Context) -> Outcome:
         held = [Held(_count_location(leaves), text="no entries")]
     observed = [seen for o in outcomes for seen in o.observed]
     if not observed:
-        expected = check.describe(ctx.params)
+        expected = ctx.expected(check)
         where = _count_location(leaves)
         entries = sum(1 for leaf in leaves if leaf.value is not MISSING)
         found = (
@@ -682,7 +725,7 @@ def _each(check: Each, ctx: Context) -> Outcome:
             if entries and check.when is not None
             else "no entries to check"
         )
-        observed = [LeafFinding(expected, found, where, PASS)]
+        observed = [Observed(expected, where, text=found)]
     return Outcome(
         status,
         [f for o in outcomes if o.status != PASS for f in o.findings],
@@ -704,8 +747,8 @@ def _rebase(outcome: Outcome, base: tuple[str | int, ...]) -> Outcome:
         [replace(f, path=move(f.path)) for f in outcome.findings],
         outcome.attestations,
         [replace(w, path=move(w.path)) for w in outcome.warnings],
-        [replace(h, path=move(h.path)) for h in outcome.held],
-        [replace(o, path=move(o.path)) for o in outcome.observed],
+        [h._replace(path=move(h.path)) for h in outcome.held],
+        [o._replace(path=move(o.path)) for o in outcome.observed],
     )
 
 
@@ -827,7 +870,7 @@ def _bound_metric(
 
 
 def _within_days(check: WithinDays, ctx: Context) -> Outcome:
-    expected = check.describe(ctx.params)
+    expected = ctx.expected(check)
     (start,) = ctx.resolve(check.start)
     if not isinstance(start.value, dt.date):
         shown = "missing" if start.value is MISSING or start.value is None else "not a date"
@@ -850,8 +893,7 @@ def _within_days(check: WithinDays, ctx: Context) -> Outcome:
     if elapsed > limit:
         return Outcome(FAIL, [LeafFinding(expected, found, where)])
     observed = [
-        LeafFinding(expected, show_value(leaf.value), leaf.path, PASS)
-        for leaf in (start, *ctx.resolve(check.end))
+        Observed(expected, leaf.path, leaf.value) for leaf in (start, *ctx.resolve(check.end))
     ]
     return Outcome(PASS, held=[Held(where, text=found)], observed=observed)
 
@@ -888,10 +930,10 @@ def _count(check: Count, leaves: list[Leaf], ctx: Context) -> Outcome:
     high = _limit(check.at_most, ctx) if check.at_most is not None else None
     if (low is None or count >= low) and (high is None or count <= high):
         where = _count_location(leaves)
-        seen = LeafFinding(check.describe(ctx.params), f"{count} entries", where, PASS)
+        seen = Observed(ctx.expected(check), where, text=f"{count} entries")
         return Outcome(PASS, held=[Held(where, text=f"{count} entries")], observed=[seen])
     where = _count_location(leaves)
-    return Outcome(FAIL, [LeafFinding(check.describe(ctx.params), f"{count} entries", where)])
+    return Outcome(FAIL, [LeafFinding(ctx.expected(check), f"{count} entries", where)])
 
 
 def _count_location(leaves: list[Leaf]) -> tuple[str | int, ...]:
@@ -905,7 +947,7 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
     """An invalid signature fails the rule closed whatever else is there: an altered or forged
     attestation is worse than none. Otherwise the first entry that is sound, current and of the
     assurance the pack asks for passes; if none is, the rule still needs an attestation."""
-    expected = check.describe(ctx.params)
+    expected = ctx.expected(check)
     candidates = ctx.find_attestation(check.control)
     if not candidates:
         finding = LeafFinding(
@@ -935,7 +977,7 @@ def _attestation(check: AttestationCheck, ctx: Context) -> Outcome:
             shown = f"attested by {attestation.attested_by.name} ({level})"
             held = Held(("attestations", index), text=shown)
             use = AttestationUse(check.control, attestation, None, seal, level)
-            seen = LeafFinding(expected, _attested(attestation), ("attestations",), PASS)
+            seen = Observed(expected, ("attestations",), text=_attested(attestation))
             return Outcome(PASS, [], [use], held=[held], observed=[seen])
         problems.append((index, attestation, problem, seal, level))
     index, attestation, problem, seal, level = problems[-1]

@@ -149,6 +149,12 @@ class Rule:
         return self.check.describe(self.params)
 
     @cached_property
+    def expectations(self) -> dict[int, str]:
+        """Each part of the check in words, by the part's id, filled as evaluation asks (see
+        govern.policy.checks.Context.expected): the same for every system assessed."""
+        return {}
+
+    @cached_property
     def automated(self) -> bool:
         return is_automated(self.check)
 

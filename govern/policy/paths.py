@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import Any, NamedTuple
 
 ROOTS = (
     "system",
@@ -78,13 +78,20 @@ class EvidencePath:
     def root(self) -> str:
         return self.steps[0].key
 
+    @cached_property
+    def branches(self) -> bool:
+        """Whether the path can reach more than one value (a [*] or a filter in it)."""
+        return any(step.kind in ("star", "filter") for step in self.steps)
+
     def __str__(self) -> str:
         return self.text
 
 
-@dataclass(frozen=True)
-class Leaf:
-    """One resolved branch: the concrete path reached and the value there (or MISSING)."""
+class Leaf(NamedTuple):
+    """One resolved branch: the concrete path reached and the value there (or MISSING).
+
+    A named tuple rather than a frozen dataclass: resolving makes thousands per system, and a
+    tuple is made in half the time."""
 
     path: tuple[str | int, ...]
     value: Any
@@ -141,11 +148,32 @@ def resolve(path: EvidencePath, root: dict[str, Any]) -> list[Leaf]:
     Walked step by step over a list of open branches rather than by recursion: rules resolve
     their paths for every system assessed, so this is among the engine's hottest loops.
     """
+    if not path.branches:
+        return [_follow(path, root)]
     # (value, concrete path, ended): an ended branch broke off and keeps its MISSING leaf.
     branches: list[tuple[Any, tuple[str | int, ...], bool]] = [(root, (), False)]
     for step in path.steps:
         branches = [reached for branch in branches for reached in _step(branch, step)]
     return [Leaf(here, node) for node, here, _ in branches]
+
+
+def _follow(path: EvidencePath, root: dict[str, Any]) -> Leaf:
+    """The one leaf of a path of keys and indexes: `resolve` without the branch bookkeeping."""
+    node: Any = root
+    here: tuple[str | int, ...] = ()
+    for step in path.steps:
+        if node is MISSING or node is None:
+            return Leaf(here, MISSING)
+        if step.kind == "key":
+            if isinstance(node, dict) and step.key in node:
+                node, here = node[step.key], (*here, step.key)
+                continue
+            return Leaf((*here, step.key), MISSING)
+        if isinstance(node, list) and step.index < len(node):
+            node, here = node[step.index], (*here, step.index)
+            continue
+        return Leaf((*here, step.index), MISSING)
+    return Leaf(here, node)
 
 
 def _step(

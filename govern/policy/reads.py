@@ -143,4 +143,4 @@ def observe(check: Check, ctx: Context) -> list[LeafFinding]:
     was there, with the path the engine turns into file, line and sha256. Evaluation gathers
     these in its one pass (`Outcome.observed`); the engine reads them from the outcome it has.
     """
-    return evaluate(check, ctx).observed
+    return [seen.finding() for seen in evaluate(check, ctx).observed]

@@ -1,0 +1,132 @@
+"""The part of each rule's result that depends on the rule alone, worked out once per pack set.
+
+A run over a portfolio assesses the same few hundred rules for every system: their titles,
+references, tightenings and fairness gates, and the check in words, are the same each time, so
+each rule's result is validated once per loaded pack set, as a template, and every system's
+result is that template with the fields the system decides (status, message, findings...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govern.engine.assessment import (
+    AttestationInfo,
+    EffectiveDate,
+    EvidenceRead,
+    FairnessGate,
+    Finding,
+    RuleResult,
+    Status,
+    TighteningInfo,
+    WaiverInfo,
+)
+from govern.policy.loader import PackSet
+from govern.policy.model import Rule
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A loaded rule with its result validated once, as far as it does not depend on the system."""
+
+    rule: Rule
+    # Its fields that depend on the rule alone are every result's: they are never mutated.
+    template: RuleResult
+    # When the rule applies, as canonical text: rules with the same conditions share one answer
+    # per system (None: it always applies).
+    condition: str | None
+
+    def result(
+        self,
+        *,
+        status: Status,
+        gating: bool,
+        message: str,
+        found: str,
+        effective: EffectiveDate | None,
+        findings: list[Finding],
+        notes: list[Finding],
+        waiver: WaiverInfo | None,
+        attestations: list[AttestationInfo],
+        observations: list[Finding],
+        evidence_read: list[EvidenceRead],
+    ) -> RuleResult:
+        """The rule's result for one system. Not validated again: the template was, and these
+        fields are typed as the model types them (tests/engine/test_compiled_rules.py checks
+        that validating a result changes nothing)."""
+        return self.template.model_copy(
+            update={
+                "status": status,
+                "gating": gating,
+                "message": message,
+                "found": found,
+                "effective": effective,
+                "findings": findings,
+                "notes": notes,
+                "waiver": waiver,
+                "attestations": attestations,
+                "observations": observations,
+                "evidence_read": evidence_read,
+            }
+        )
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    return CompiledRule(
+        rule,
+        RuleResult(
+            status="not_applicable",
+            gating=False,
+            message="",
+            rule_id=rule.id,
+            title=rule.spec.title,
+            pack=rule.pack.id,
+            framework=rule.framework,
+            refs={k: list(v) for k, v in rule.spec.refs.items()},
+            severity=rule.severity,
+            blocking=rule.blocking,
+            automated=rule.automated,
+            remediation=rule.spec.remediation,
+            tightened=[
+                TighteningInfo(
+                    pack=t.pack, what=t.what, before=t.before, after=t.after, reason=t.reason
+                )
+                for t in rule.tightenings
+            ],
+            rule_file=rule.file,
+            rule_line=rule.line,
+            check=rule.description,
+            expected=rule.description,
+            fairness_gates=[
+                FairnessGate(
+                    metric=g.metric,
+                    reference=g.reference,
+                    op=g.op,
+                    threshold=g.threshold,
+                    ci=g.ci,
+                )
+                for g in rule.fairness_gates
+            ],
+        ),
+        condition=(
+            rule.spec.applies_when.model_dump_json() if rule.spec.applies_when is not None else None
+        ),
+    )
+
+
+# Compiled rules of the pack sets this process assessed with, by the pack set's identity (the
+# pack set is kept with them, so the identity is not reused while the entry lives).
+_COMPILED: dict[int, tuple[PackSet, tuple[CompiledRule, ...]]] = {}
+_COMPILED_MAX = 8
+
+
+def compiled_rules(packs: PackSet) -> tuple[CompiledRule, ...]:
+    """Every rule of the pack set, compiled, in the pack set's order; once per pack set."""
+    entry = _COMPILED.get(id(packs))
+    if entry is not None and entry[0] is packs:
+        return entry[1]
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.clear()
+    rules = tuple(compile_rule(rule) for rule in packs.rules)
+    _COMPILED[id(packs)] = (packs, rules)
+    return rules

@@ -1,0 +1,47 @@
+"""Results built from a compiled rule's template are exactly what validating them would give."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from govern.engine.assessment import RuleResult
+from govern.engine.compiled_rules import compiled_rules
+from govern.engine.evaluate import EngineOptions, assess
+from govern.load.bundle import load_system
+from govern.policy.loader import load_packs
+from tests.conftest import REPO, edit
+
+
+def _assessed(system: Path, as_of: dt.date) -> list[RuleResult]:
+    bundle = load_system(system)
+    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
+    return assess(bundle, packs, EngineOptions(as_of=as_of)).results
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 1, 1), dt.date(2028, 9, 1)])
+def test_results_validate_to_themselves(as_of: dt.date) -> None:
+    results = _assessed(REPO / "examples" / "credit-scoring", as_of)
+    assert {r.status for r in results} >= {"pass", "not_applicable"}
+    for result in results:
+        validated = RuleResult.model_validate(result.model_dump())
+        assert validated == result
+        assert validated.model_dump_json() == result.model_dump_json()
+
+
+def test_failing_results_validate_to_themselves(system: Path) -> None:
+    edit(system / "docs" / "card.yaml", "retention_days: 200", "retention_days: 30")
+    results = _assessed(system, dt.date(2026, 11, 25))
+    assert any(r.status == "fail" and r.findings for r in results)
+    for result in results:
+        assert RuleResult.model_validate(result.model_dump()) == result
+
+
+def test_a_pack_set_is_compiled_once(system: Path) -> None:
+    bundle = load_system(system)
+    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
+    first = compiled_rules(packs)
+    assert compiled_rules(packs) is first
+    assert [c.rule for c in first] == list(packs.rules)
