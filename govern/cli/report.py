@@ -291,6 +291,10 @@ def _since_approved(assessment: Assessment, db_url: str | None, system_dir: Path
     The ledger is `--db` (or GOVERN_DATABASE_URL), else the system's own `.govern/ledger.db` if
     one was recorded; with neither, the report says no ledger was given. It is only read.
     """
+    if db_url is None and not (system_dir / ".govern" / "ledger.db").is_file():
+        return None
+    # Imported only when there is a ledger: the store (SQLAlchemy, SQLModel) takes a third of a
+    # second to import, a report without a ledger need not pay it.
     import dataclasses
 
     from govern.engine.diff import Snapshot, compare
@@ -299,8 +303,6 @@ def _since_approved(assessment: Assessment, db_url: str | None, system_dir: Path
     from govern.store.errors import LedgerError, NoLedger, RunNotFound
     from govern.store.ledger import Ledger
 
-    if db_url is None and not (system_dir / ".govern" / "ledger.db").is_file():
-        return None
     try:
         with Ledger.open(db_url or default_url(system_dir)) as ledger:
             system = assessment.system.id
