@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from govern.policy.checks import is_automated
 from govern.policy.loader import PackSet
 from govern.reference import COUNTED_KINDS, FRAMEWORK_TITLES, Catalogue, load_catalogue
 
@@ -82,7 +81,7 @@ def _measure(packs: PackSet, framework: str) -> FrameworkCoverage:
     automated: dict[str, list[str]] = {}
     attested: dict[str, list[str]] = {}
     for rule in packs.rules:
-        target = automated if is_automated(rule.check) else attested
+        target = automated if rule.automated else attested  # cached on the rule
         for provision in rule.spec.refs.get(framework, []):  # type: ignore[call-overload]
             target.setdefault(provision, []).append(rule.id)
     direct = {pid for pid in catalogue.provisions if pid in automated or pid in attested}
