@@ -173,18 +173,8 @@ def _assess_rule(
     shared: _Shared,
 ) -> RuleResult:
     rule = compiled.rule
-    effective = shared.effective.get(id(rule.effective))
-    if effective is None:
-        effective = shared.effective[id(rule.effective)] = _effective(rule, classification, options)
-    if compiled.condition is None:
-        applicable, why_not = True, ""
-    else:
-        answer = shared.applicable.get(compiled.condition)
-        if answer is None:
-            answer = shared.applicable[compiled.condition] = applies(
-                rule.spec.applies_when, bundle, classification
-            )
-        applicable, why_not = answer
+    effective = shared.effective_date(rule, classification, options)
+    applicable, why_not = shared.applies(compiled, bundle, classification)
     if not applicable:
         return compiled.result(
             status="not_applicable",
@@ -617,6 +607,25 @@ class _Shared:
     reads: dict[tuple[str, str, int | None], EvidenceRead] = field(default_factory=dict)
     # Whether rules apply, and why not, by their conditions' text (see CompiledRule.condition).
     applicable: dict[str, tuple[bool, str]] = field(default_factory=dict)
+
+    def effective_date(
+        self, rule: Rule, classification: ClassificationResult, options: EngineOptions
+    ) -> EffectiveDate | None:
+        key = id(rule.effective)
+        if key not in self.effective:
+            self.effective[key] = _effective(rule, classification, options)
+        return self.effective[key]
+
+    def applies(
+        self, compiled: CompiledRule, bundle: EvidenceBundle, classification: ClassificationResult
+    ) -> tuple[bool, str]:
+        if compiled.condition is None:
+            return True, ""
+        answer = self.applicable.get(compiled.condition)
+        if answer is None:
+            answer = applies(compiled.rule.spec.applies_when, bundle, classification)
+            self.applicable[compiled.condition] = answer
+        return answer
 
 
 def _finding(
