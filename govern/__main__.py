@@ -32,12 +32,29 @@ def main() -> None:
         # The same line click's version option prints.
         sys.stdout.write(f"govern, version {__version__}\n")
         sys.exit(0)
-    quiet_pydantic()
-    skip_plugin_loader()
-    fewer_collections()
+    as_command()
     from govern.cli import main as cli_main
 
     cli_main()
+
+
+def as_command() -> None:
+    """The process settings of the govern command; a library caller's process keeps its own."""
+    import govern
+
+    # On the package, not here: run as `python -m govern`, this module is `__main__`, and
+    # `govern.__main__` imported later would be a second copy.
+    govern._as_command = True  # type: ignore[attr-defined]
+    quiet_pydantic()
+    skip_plugin_loader()
+    fewer_collections()
+
+
+def running_as_command() -> bool:
+    """Whether process-wide tuning (see govern.cli.portfolio_run) is govern's to do here."""
+    import govern
+
+    return bool(getattr(govern, "_as_command", False))
 
 
 def fewer_collections() -> None:

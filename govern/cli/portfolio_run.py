@@ -123,21 +123,27 @@ def load_system_cached(target: Path, repo_root: Path | None) -> tuple[EvidenceBu
         _PACKS[key] = packs
         # The pack set, like the modules imported by now, lives as long as this process: moved
         # out of the cyclic collector's reach, its full passes over a long portfolio walk only
-        # what each system adds rather than every rule, model schema and module again.
-        gc.freeze()
+        # what each system adds rather than every rule, model schema and module again. Only in
+        # the govern command: a library caller's (or a test run's) heap is not ours to freeze.
+        from govern.__main__ import running_as_command
+
+        if running_as_command():
+            gc.freeze()
     return bundle, packs
 
 
 def _pack_key(sources: list[str], base: Path, boundary: Path | None) -> PackKey | None:
-    """The packs' identity: each folder, label and file digests, and the read boundary when a
-    pack lives in the system's tree. None when a pack may not be read: the loader says why."""
+    """The packs' identity: each folder and label, the file digests of a pack that is not
+    built in, and the read boundary when a pack lives in the system's tree. None when a pack
+    may not be read: the loader says why."""
     from govern.load.containment import PathRefused, contained
     from govern.policy.loader import BUILTIN_PREFIX, PACK_FILE, resolve_source
 
     parts: list[object] = []
     local = False
     for source in sources:
-        if not source.startswith(BUILTIN_PREFIX):
+        builtin = source.startswith(BUILTIN_PREFIX)
+        if not builtin:
             local = True
             try:
                 contained(base, source, boundary, folder=True, noun="policy pack folder")
@@ -146,7 +152,9 @@ def _pack_key(sources: list[str], base: Path, boundary: Path | None) -> PackKey 
         folder, display = resolve_source(source, base)
         if not (folder / PACK_FILE).is_file():
             return None
-        parts.append((source, str(folder), display, _digests(folder)))
+        # A built-in pack is part of this installed govern, like its code: named, not re-read
+        # and re-hashed for every system (~900 kB, 3 ms). A pack beside the systems is.
+        parts.append((source, str(folder), display, () if builtin else _digests(folder)))
     return (tuple(parts), str(boundary) if local else "")
 
 
