@@ -257,6 +257,42 @@ def test_the_pdf_identifier_and_dates_come_from_the_inputs(
     assert later != first  # the date is an input
 
 
+def test_laying_out_without_the_note_rules_gives_the_same_pdf(
+    credit: Rendered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is laid out without WeasyPrint's footnote and note rules (which cost every
+    element pseudo-element styles) only because they change nothing: the bytes are the same."""
+    import datetime as dt
+
+    import weasyprint
+
+    from govern.report import pdf
+    from govern.report.html import RenderedHtml
+
+    assert pdf._stylesheet_without_notes() is not None, "WeasyPrint's UA sheet changed"
+    html = RenderedHtml(credit.html.read_text(encoding="utf-8"), {})
+    day = dt.date.fromisoformat(AS_OF)
+    lean = pdf.render_pdf(html, day).data
+    monkeypatch.setattr(pdf, "_ReportHtml", weasyprint.HTML)
+    assert pdf.render_pdf(html, day).data == lean
+
+
+def test_a_template_with_footnotes_gets_weasyprints_note_rules() -> None:
+    import datetime as dt
+
+    from govern.report.html import RenderedHtml
+    from govern.report.pdf import render_pdf
+
+    html = RenderedHtml(
+        "<html><head><style>.fn { float: footnote }</style></head><body>"
+        '<p>Claim<span class="fn">The source of the claim.</span> made.</p></body></html>',
+        {},
+    )
+    result = render_pdf(html, dt.date.fromisoformat(AS_OF))
+    text = PdfReader(io.BytesIO(result.data)).pages[0].extract_text()
+    assert "1. The source of the claim." in text  # ::footnote-marker, from WeasyPrint's rules
+
+
 # Colours the report draws with (templates/style.css and govern/report/charts.py).
 PASS_GREEN = (6, 118, 71)
 FAIL_RED = (180, 35, 24)
