@@ -188,10 +188,15 @@ _USES_NOTES = re.compile(r"footnote|note\(", re.IGNORECASE)
 @functools.cache
 def _stylesheet_without_notes() -> Any:
     """WeasyPrint's user-agent stylesheet less its note rules; None if it has none to drop."""
-    trimmed, dropped = _NOTE_RULES.subn("", weasyprint.html.UA)
+    # These are WeasyPrint's internals (70): on a release without them, its own sheet is used.
+    source = getattr(weasyprint.html, "UA", None)
+    counters = getattr(weasyprint.html, "UA_COUNTER_STYLE", None)
+    if not isinstance(source, str) or counters is None:
+        return None
+    trimmed, dropped = _NOTE_RULES.subn("", source)
     if not dropped:
         return None
-    return weasyprint.CSS(string=trimmed, counter_style=weasyprint.html.UA_COUNTER_STYLE)
+    return weasyprint.CSS(string=trimmed, counter_style=counters)
 
 
 class _ReportHtml(weasyprint.HTML):  # type: ignore[misc]
@@ -209,9 +214,10 @@ class _ReportHtml(weasyprint.HTML):  # type: ignore[misc]
     def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
         sheets: list[Any] = super()._ua_stylesheets(forms)
         lean = None if self._notes else _stylesheet_without_notes()
-        if lean is None:
+        full = getattr(weasyprint.html, "UA_STYLESHEET", None)
+        if lean is None or full is None:
             return sheets
-        return [lean if sheet is weasyprint.html.UA_STYLESHEET else sheet for sheet in sheets]
+        return [lean if sheet is full else sheet for sheet in sheets]
 
 
 def render_pdf(
