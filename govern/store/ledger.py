@@ -185,9 +185,9 @@ class Ledger:
             link = chain_hash(head.chain_hash, digest)
             blobs.store(conn, entry.parts, entry.blobs, stored)
             with self._pipelined(conn, commit=True):
-                system = {"id": entry.system_id, "name": entry.system_name}
                 # The system's row is written by its first run (the head lock serialises appenders).
-                _plain_insert(conn, SYSTEMS, {**system, "first_recorded_at": recorded_at}, "id")
+                system = (entry.system_id, entry.system_name, recorded_at)
+                _plain_insert(conn, SYSTEMS, _SYSTEM_COLUMNS, [system], unless_exists="id")
                 row = {
                     "id": run_id,
                     **columns,
@@ -196,7 +196,7 @@ class Ledger:
                     "prev_hash": head.chain_hash,
                     "chain_hash": link,
                 }
-                _plain_insert(conn, A, row)
+                _plain_insert(conn, A, list(row), [tuple(row.values())])
                 self._insert_children(conn, run_id, entry.children)
                 mark = _mark(conn)
                 conn.exec_driver_sql(
@@ -274,24 +274,12 @@ class Ledger:
     def _insert_children(
         self, conn: Connection, run_id: int, children: Mapping[str, list[dict[str, Any]]]
     ) -> None:
-        """One executemany per group with the plain driver, values as SQLAlchemy would store them.
-
-        sqlite3 writes booleans as 0 and 1 like SQLAlchemy; dates go in as ISO text (SQLAlchemy's
-        SQLite format), since sqlite3's own date adapter is deprecated.
-        """
-        mark = _mark(conn)
+        """One executemany per group of child rows (see _plain_insert)."""
         for name, rows in children.items():
-            if not rows:
-                continue
-            columns = CHILD_COLUMNS[name]
-            marks = ", ".join([mark] * (len(columns) + 1))
-            names = ", ".join(columns)
-            # Table and column names are govern's constants; every value is bound.
-            sql = f"INSERT INTO {CHILDREN[name].name} (assessment_id, {names}) VALUES ({marks})"  # noqa: S608
-            values = [(run_id, *(row[c] for c in columns)) for row in rows]
-            if not self.target.postgres and _DATE_COLUMNS.intersection(columns):
-                values = [tuple(_stored_date(v) for v in row) for row in values]
-            conn.exec_driver_sql(sql, values)
+            if rows:
+                columns = ("assessment_id", *CHILD_COLUMNS[name])
+                values = [(run_id, *(row[c] for c in columns[1:])) for row in rows]
+                _plain_insert(conn, CHILDREN[name], columns, values)
 
     # -- verify --------------------------------------------------------------------------------
 
@@ -743,29 +731,44 @@ def _quiet_pipeline_exit() -> None:
         logger.addFilter(_SecondPipelineError())
 
 
+_SYSTEM_COLUMNS = ("id", "name", "first_recorded_at")
+_Processor = Callable[[Any], Any]
+
+
 def _plain_insert(
-    conn: Connection, table: Table, values: Mapping[str, Any], unless_exists: str | None = None
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    unless_exists: str | None = None,
 ) -> None:
-    """One row through the plain driver, each value converted as SQLAlchemy would store it.
+    """Rows through the plain driver in one executemany, each value converted by SQLAlchemy's
+    own bind processor for its column, so the stored bytes are those SQLAlchemy would write
+    (sqlite3's own date adapter, for one, is deprecated and differs).
 
     An append's few statements cost several times more compiled by SQLAlchemy than sent as
     they are. With `unless_exists`, a row whose key column is taken is left as it is.
     """
-    names = list(values)
     convert = _bind_processors(conn.dialect, table)
-    bound = []
-    for name, value in values.items():
-        processor = convert[name]
-        bound.append(value if processor is None else processor(value))
-    marks = ", ".join([_mark(conn)] * len(names))
+    steps = [(i, p) for i, name in enumerate(columns) if (p := convert[name]) is not None]
+    if steps:
+        rows = [_converted(row, steps) for row in rows]
+    marks = ", ".join([_mark(conn)] * len(columns))
     # Table and column names are govern's constants; every value is bound.
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
     if unless_exists:
         sql += f" ON CONFLICT ({unless_exists}) DO NOTHING"
-    conn.exec_driver_sql(sql, tuple(bound))
+    conn.exec_driver_sql(sql, rows)
 
 
-_Processors = dict[str, Callable[[Any], Any] | None]
+def _converted(row: tuple[Any, ...], steps: list[tuple[int, _Processor]]) -> tuple[Any, ...]:
+    values = list(row)
+    for index, processor in steps:
+        values[index] = processor(values[index])
+    return tuple(values)
+
+
+_Processors = dict[str, _Processor | None]
 # Keyed by dialect and driver, not by dialect object: every opened ledger has its own.
 _PROCESSORS: dict[tuple[str, str, str], _Processors] = {}
 
@@ -774,7 +777,11 @@ def _bind_processors(dialect: Dialect, table: Table) -> _Processors:
     key = (dialect.name, dialect.driver, table.name)
     if key not in _PROCESSORS:
         columns = table.columns
-        _PROCESSORS[key] = {column.name: column.type.bind_processor(dialect) for column in columns}
+        # The dialect's own type (SQLite's DATETIME, say): a generic type has no processor.
+        _PROCESSORS[key] = {
+            column.name: column.type.dialect_impl(dialect).bind_processor(dialect)
+            for column in columns
+        }
     return _PROCESSORS[key]
 
 
@@ -783,15 +790,6 @@ def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def _stored_date(value: Any) -> Any:
-    """A date as SQLAlchemy stores it in SQLite (ISO text); any other value as it is."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value
-
-
-# Child columns holding dates, which SQLite keeps as ISO text.
-_DATE_COLUMNS = frozenset({"expires"})
 # Child columns SQLite stores as 0 or 1.
 _BOOLEAN_COLUMNS = frozenset({"blocking", "gating", "applied"})
 

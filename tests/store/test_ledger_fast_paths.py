@@ -53,3 +53,33 @@ def test_sqlite_is_normal_under_wal_unless_full_is_asked_for(
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with pytest.raises(UsageError, match="GOVERN_SQLITE_SYNCHRONOUS"):
         _synchronous(path, monkeypatch, "OFF")
+
+
+def test_sqlite_values_are_stored_as_sqlalchemy_stores_them(
+    tmp_path: Path, releases: dict[str, Release]
+) -> None:
+    """Times, dates and booleans written through the plain driver are the text and numbers
+    SQLAlchemy's own SQLite types write, not sqlite3's (deprecated) adapters: every row govern
+    wrote, read back by SQLAlchemy and inserted by SQLAlchemy Core into an empty ledger, is
+    stored identically."""
+    from sqlalchemy import create_engine, insert, select
+
+    from govern.store.ledger import CHILDREN, SYSTEMS, A
+
+    waived = releases["v2w"]
+    ours, core = tmp_path / "ours.db", tmp_path / "core.db"
+    with Ledger.open(f"sqlite:///{ours}", write=True) as ledger:
+        ledger.append(waived.assessment, waived.fairness, now=fixed_clock())
+    Ledger.open(f"sqlite:///{core}", write=True).close()  # the same schema, empty
+    tables = [SYSTEMS, A, *CHILDREN.values()]
+    with create_engine(f"sqlite:///{ours}").connect() as source:
+        written = {t.name: [dict(r._mapping) for r in source.execute(select(t))] for t in tables}
+    assert written["govern_waivers"], "the release has a waiver, so a date and booleans"
+    with create_engine(f"sqlite:///{core}").begin() as target:
+        for table in tables:
+            if written[table.name]:
+                target.execute(insert(table), written[table.name])
+    for table in tables:
+        query = f"SELECT * FROM {table.name} ORDER BY rowid"
+        with sqlite3.connect(ours) as a, sqlite3.connect(core) as b:
+            assert a.execute(query).fetchall() == b.execute(query).fetchall(), table.name
