@@ -137,12 +137,7 @@ class Bound(Check):
     min_n: Number | None = None
 
     def params(self) -> list[tuple[str, str]]:
-        out = []
-        if isinstance(self.limit, ParamRef):
-            out.append((self.limit.name, "min" if self.is_min else "max"))
-        if isinstance(self.min_n, ParamRef):
-            out.append((self.min_n.name, "min"))
-        return out
+        return bound_params(self.limit, self.is_min, self.min_n)
 
     def describe(self, params: dict[str, Any]) -> str:
         op = ">=" if self.is_min else "<="
@@ -418,6 +413,17 @@ def _path(text: Any, where: tuple[str | int, ...], in_each: bool = False) -> Evi
     if path.root == ITEM_ROOT and not in_each:
         raise CheckSyntaxError(f"path {text!r}: 'item' is only defined inside 'each'", where)
     return path
+
+
+def bound_params(limit: Number | None, is_min: bool, min_n: Number | None) -> list[tuple[str, str]]:
+    """The pack parameters a bound reads, each with the direction a tightening may move it:
+    the limit the way the bound points, a minimum group size only up."""
+    out = []
+    if isinstance(limit, ParamRef):
+        out.append((limit.name, "min" if is_min else "max"))
+    if isinstance(min_n, ParamRef):
+        out.append((min_n.name, "min"))
+    return out
 
 
 def number_arg(value: Any, where: tuple[str | int, ...], in_each: bool = False) -> Number | None:

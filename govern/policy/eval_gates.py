@@ -27,8 +27,8 @@ from govern.policy.checks import (
     LeafFinding,
     Number,
     Outcome,
-    ParamRef,
     PathRef,
+    bound_params,
     number_arg,
     numeric,
     plain,
@@ -75,12 +75,7 @@ class EvidenceGate(Gate):
     independence: tuple[str, ...]
 
     def params(self) -> list[tuple[str, str]]:
-        out = []
-        if isinstance(self.limit, ParamRef):
-            out.append((self.limit.name, "min" if self.is_min else "max"))
-        if isinstance(self.min_n, ParamRef):
-            out.append((self.min_n.name, "min"))
-        return out
+        return bound_params(self.limit, self.is_min, self.min_n)
 
     def describe(self, params: dict[str, Any]) -> str:
         noun = "evaluation results" if self.kind == "evaluation" else "red-team results"

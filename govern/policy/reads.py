@@ -17,12 +17,9 @@ from govern.policy.checks import (
     Bound,
     Check,
     Combine,
-    Context,
     Each,
-    LeafFinding,
     ParamRef,
     PathRef,
-    evaluate,
 )
 from govern.policy.paths import ITEM_ROOT, EvidencePath, Step
 
@@ -134,13 +131,3 @@ def _fixed_limit(limit: object, params: dict[str, Any]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
-
-
-def observe(check: Check, ctx: Context) -> list[LeafFinding]:
-    """What a check that holds compared: each leaf's expectation and the value it found.
-
-    A pass is then as defensible as a failure: the Assessment shows what was expected and what
-    was there, with the path the engine turns into file, line and sha256. Evaluation gathers
-    these in its one pass (`Outcome.observed`); the engine reads them from the outcome it has.
-    """
-    return [seen.finding() for seen in evaluate(check, ctx).observed]
