@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
@@ -12,7 +12,7 @@ from govern.evidence.model_signature import ModelSignature
 from govern.reference import ANNEX_III_POINTS, FRAMEWORKS
 
 # The evaluation tools whose output govern reads (govern.load.importers.evals).
-EVALUATION_FORMATS = (
+EvaluationFormat = Literal[
     "every-eval-ever",
     "lm-eval",
     "inspect",
@@ -20,7 +20,8 @@ EVALUATION_FORMATS = (
     "hf-model-index",
     "garak",
     "promptfoo",
-)
+]
+EVALUATION_FORMATS: tuple[str, ...] = get_args(EvaluationFormat)
 
 MANIFEST_NAME = "govern.yaml"
 
@@ -150,13 +151,7 @@ EvidenceFormat = Literal[
     "cyclonedx",
     "spdx3",
     "croissant",
-    "every-eval-ever",
-    "lm-eval",
-    "inspect",
-    "hf-eval-results",
-    "hf-model-index",
-    "garak",
-    "promptfoo",
+    EvaluationFormat,
 ]
 
 
