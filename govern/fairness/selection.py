@@ -44,6 +44,7 @@ from govern.fairness.io import (
     require_columns,
     to_float,
 )
+from govern.fairness.metrics import BINARY_METRICS, binary_metrics
 
 IntArray = npt.NDArray[np.int64]
 FOUR_FIFTHS = 0.8
@@ -398,14 +399,7 @@ def _stratum(
 
 
 # The rates a stratum states beside the selection rate when the true label is known.
-STRATUM_RATES = (
-    "accuracy",
-    "true_positive_rate",
-    "false_positive_rate",
-    "false_negative_rate",
-    "true_negative_rate",
-    "precision",
-)
+STRATUM_RATES = tuple(name for name in BINARY_METRICS if name != "selection_rate")
 _TRIALS = {
     "accuracy": "no rows",
     "true_positive_rate": "no rows with the positive true label",
@@ -420,7 +414,6 @@ def _rate_metrics(cells: IntArray, spec: SelectionSpec, where: str) -> list[dict
     """Every rate of each group, fairlearn's value with a binomial interval; undefined (null,
     with the reason) where it has no trials, where fairlearn would write 0 by convention."""
     from govern.fairness.intervals import rate_parts
-    from govern.fairness.metrics import binary_metrics
 
     values = binary_metrics(cells)
     out: list[dict[str, MetricValue]] = [{} for _ in range(len(cells))]
