@@ -16,19 +16,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from govern.render.display import visible
+from govern.report.context import STATUS_LABELS
 from govern.report.html import default_template_dir
 from govern.serve.config import ServeConfig
 from govern.serve.security import CSRF_COOKIE, csrf_cookie, csrf_token
-
-STATUS_WORDS = {
-    "pass": "Pass",
-    "fail": "Fail",
-    "error": "Error",
-    "insufficient_evidence": "Insufficient evidence",
-    "needs_attestation": "Needs attestation",
-    "waived": "Waived",
-    "not_applicable": "Not applicable",
-}
 
 
 def number(value: int | float | None, digits: int = 3) -> str:
@@ -60,7 +51,7 @@ def short_hash(value: str | None, size: int = 12) -> str:
 
 
 def status_word(status: str | None) -> str:
-    return STATUS_WORDS.get(status or "", status or "absent")
+    return STATUS_LABELS.get(status or "", status or "absent")
 
 
 def shown(value: object) -> str:
