@@ -44,7 +44,7 @@ def as_command() -> None:
 
     # On the package, not here: run as `python -m govern`, this module is `__main__`, and
     # `govern.__main__` imported later would be a second copy.
-    govern._as_command = True  # type: ignore[attr-defined]
+    govern.command_process = True
     quiet_pydantic()
     skip_plugin_loader()
     fewer_collections()
@@ -54,7 +54,7 @@ def running_as_command() -> bool:
     """Whether process-wide tuning (see govern.cli.portfolio_run) is govern's to do here."""
     import govern
 
-    return bool(getattr(govern, "_as_command", False))
+    return govern.command_process
 
 
 def fewer_collections() -> None:
