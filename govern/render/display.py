@@ -90,7 +90,7 @@ def _visible_values(value: Any) -> Any:
     # is most of what rendering it for people costs.
     kind = type(value)
     if kind is str:
-        return value if _SHOWN_AS_CODE.search(value) is None else visible(value)
+        return value if is_visible(value) else visible(value)
     if kind in _ATOMS:
         return value
     if kind is list:
@@ -109,7 +109,7 @@ def _visible_values(value: Any) -> Any:
         for name in _field_names(kind):
             old = getattr(value, name)
             old_kind = type(old)
-            if old_kind in _ATOMS or (old_kind is str and _SHOWN_AS_CODE.search(old) is None):
+            if old_kind in _ATOMS or (old_kind is str and is_visible(old)):
                 continue
             changed = _visible_values(old)
             if changed is not old:
@@ -130,7 +130,7 @@ def _visible_items(items: list[Any] | tuple[Any, ...]) -> list[Any] | None:
     changed_items: list[Any] | None = None
     for index, old in enumerate(items):
         kind = type(old)
-        if kind in _ATOMS or (kind is str and _SHOWN_AS_CODE.search(old) is None):
+        if kind in _ATOMS or (kind is str and is_visible(old)):
             continue
         changed = _visible_values(old)
         if changed is not old:
