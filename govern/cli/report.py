@@ -122,72 +122,96 @@ def command(
     evidence, fairness charts, the evidence inventory with digests, waivers and attestations.
     Exits 0 when the report was written (whatever the verdict), 2 on bad input or usage.
     """
-    from govern.cli.run import engine_options_from
-    from govern.errors import UsageError
-    from govern.outputs import FORMAT_KINDS
-    from govern.report.build import Outputs, render_report
-    from govern.report.context import Signer
-    from govern.report.html import TemplateSet
-    from govern.sign.files import envelope_path, sign_and_write
-    from govern.sign.keys import algorithm_name
-    from govern.sign.svr import svr_path
+    # First of all, before the evidence is read: the child that will lay out the PDF starts
+    # importing WeasyPrint now, on the other core (govern.report.pdf_worker).
+    from govern.report.pdf_worker import ForkedPdfRenderer
 
-    extra = _extra_outputs(outputs)
-    if pdf is None and html is None and json_out is None:
-        raise UsageError("nothing to write: give --pdf, --html or --json (or several)")
-    if sign_cert is not None and sign_key is None:
-        raise UsageError("--sign-cert needs --sign-key, the private key it certifies")
-    _check_distinct([p for p in (pdf, html, json_out, envelope, *extra) if p is not None])
-    templates = TemplateSet.load(template_dir)
-    key = _signing_key(sign_key, sign_cert, pades=pdf is not None)
-    options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
-    primary = next(p for p in (pdf, html, json_out) if p is not None)
-    envelope_file = (envelope or envelope_path(primary)) if key is not None else None
-    report_files = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope_file)
-    wanted: list[tuple[Path | None, OutputKind]] = [
-        (pdf, "pdf"),
-        (html, "html"),
-        (json_out, "json"),
-    ]
-    kinds = [(path, kind) for path, kind in wanted if path is not None]
-    kinds.extend((path, FORMAT_KINDS.get(fmt, "text")) for path, fmt in extra.items())
-    if envelope_file is not None:
-        kinds.append((envelope_file, "json"))
-        kinds.append((svr_path(envelope_file), "json"))
-    assessment, system_dir = _assess(target, options, kinds, force, repo_root)
-    since_approved = _since_approved(assessment, db_url, system_dir)
-    signer = (
-        None
-        if key is None
-        else Signer(key.keyid, key.certificate_subject, algorithm_name(key.public))
-    )
-    rendered = render_report(assessment, templates, report_files, signer, since_approved)
-    font_warning = rendered.font_warning()
-    if font_warning is not None:
-        click.echo(f"warning: {font_warning}", err=True)
-    files: list[tuple[Path, bytes]] = []
-    if pdf is not None and rendered.pdf is not None:
-        files.append((pdf, rendered.pdf))
-    if html is not None:
-        files.append((html, rendered.html.html.encode("utf-8")))
-    if json_out is not None:
-        files.append((json_out, rendered.json))
-    files.extend(_render_extra(assessment, extra))
-    written = sign_and_write(files, pdf, assessment, rendered.json, envelope_file, key)
-    for path in written.files:
-        suffix = f" ({rendered.pages} pages, PDF/A-3b)" if path == pdf else ""
-        click.echo(f"wrote {path}{suffix}", err=True)
-    if written.envelope is not None and key is not None:
-        what = "DSSE envelope" + (" and PAdES signature" if written.pades else "")
-        click.echo(f"signed {what} with {key.keyid}: {written.envelope}", err=True)
-        if written.pades:
-            click.echo(f"{pdf} also holds its envelope: it verifies when sent alone", err=True)
-        if written.svr is not None:
-            click.echo(f"wrote {written.svr} (in-toto Simple Verification Result)", err=True)
-    if record:
-        record_assessment(assessment, db_url, system_dir)
-    verdict = assessment.summary.verdict.upper()
-    click.echo(f"verdict: {verdict} ({assessment.system.name} {assessment.system.version})")
+    worker = None
+    if pdf is not None:
+        worker = ForkedPdfRenderer.start(_preload_pades if sign_key is not None else _nothing)
+    try:
+        from govern.cli.run import engine_options_from
+        from govern.errors import UsageError
+        from govern.outputs import FORMAT_KINDS
+        from govern.report.build import Outputs, render_report
+        from govern.report.context import Signer
+        from govern.report.html import TemplateSet
+        from govern.sign.files import envelope_path, sign_and_write
+        from govern.sign.keys import algorithm_name
+        from govern.sign.svr import svr_path
+
+        extra = _extra_outputs(outputs)
+        if pdf is None and html is None and json_out is None:
+            raise UsageError("nothing to write: give --pdf, --html or --json (or several)")
+        if sign_cert is not None and sign_key is None:
+            raise UsageError("--sign-cert needs --sign-key, the private key it certifies")
+        _check_distinct([p for p in (pdf, html, json_out, envelope, *extra) if p is not None])
+        templates = TemplateSet.load(template_dir)
+        key = _signing_key(sign_key, sign_cert, pades=pdf is not None)
+        options = engine_options_from(as_of, fail_on, only_in_force, calendar, allow_unattested)
+        primary = next(p for p in (pdf, html, json_out) if p is not None)
+        envelope_file = (envelope or envelope_path(primary)) if key is not None else None
+        report_files = Outputs(pdf=pdf, html=html, json=json_out, envelope=envelope_file)
+        wanted: list[tuple[Path | None, OutputKind]] = [
+            (pdf, "pdf"),
+            (html, "html"),
+            (json_out, "json"),
+        ]
+        kinds = [(path, kind) for path, kind in wanted if path is not None]
+        kinds.extend((path, FORMAT_KINDS.get(fmt, "text")) for path, fmt in extra.items())
+        if envelope_file is not None:
+            kinds.append((envelope_file, "json"))
+            kinds.append((svr_path(envelope_file), "json"))
+        assessment, system_dir = _assess(target, options, kinds, force, repo_root)
+        since_approved = _since_approved(assessment, db_url, system_dir)
+        signer = (
+            None
+            if key is None
+            else Signer(key.keyid, key.certificate_subject, algorithm_name(key.public))
+        )
+        rendered = render_report(
+            assessment, templates, report_files, signer, since_approved, pdf_renderer=worker
+        )
+        font_warning = rendered.font_warning()
+        if font_warning is not None:
+            click.echo(f"warning: {font_warning}", err=True)
+        files: list[tuple[Path, bytes]] = []
+        if pdf is not None and rendered.pdf is not None:
+            files.append((pdf, rendered.pdf))
+        if html is not None:
+            files.append((html, rendered.html.html.encode("utf-8")))
+        if json_out is not None:
+            files.append((json_out, rendered.json))
+        files.extend(_render_extra(assessment, extra))
+        written = sign_and_write(files, pdf, assessment, rendered.json, envelope_file, key)
+        for path in written.files:
+            suffix = f" ({rendered.pages} pages, PDF/A-3b)" if path == pdf else ""
+            click.echo(f"wrote {path}{suffix}", err=True)
+        if written.envelope is not None and key is not None:
+            what = "DSSE envelope" + (" and PAdES signature" if written.pades else "")
+            click.echo(f"signed {what} with {key.keyid}: {written.envelope}", err=True)
+            if written.pades:
+                click.echo(f"{pdf} also holds its envelope: it verifies when sent alone", err=True)
+            if written.svr is not None:
+                click.echo(f"wrote {written.svr} (in-toto Simple Verification Result)", err=True)
+        if record:
+            record_assessment(assessment, db_url, system_dir)
+        verdict = assessment.summary.verdict.upper()
+        click.echo(f"verdict: {verdict} ({assessment.system.name} {assessment.system.version})")
+
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _preload_pades() -> None:
+    from govern.sign.pades import preload
+
+    preload()
+
+
+def _nothing() -> None:
+    return None
 
 
 def _extra_outputs(outputs: tuple[OutputSpec, ...]) -> dict[Path, str]:

@@ -11,6 +11,7 @@ from govern.engine.diff import Diff
 from govern.render.json import render as render_json
 from govern.report.context import ReportContext, ReportFiles, Signer, build_context
 from govern.report.html import RenderedHtml, TemplateSet, render_html
+from govern.report.pdf_result import Attachment, PdfRenderer, RenderHere
 
 MAX_SHOWN = 8
 
@@ -73,18 +74,20 @@ def render_report(
     outputs: Outputs,
     signer: Signer | None = None,
     since_approved: Diff | None = None,
+    pdf_renderer: PdfRenderer | None = None,
 ) -> RenderedReport:
     """Render every format from the same Assessment; the PDF embeds the exact JSON bytes.
 
     `signer` names who will sign the files, for the cover; signing itself happens afterwards,
-    over these exact bytes (govern.sign.files.sign_and_write).
+    over these exact bytes (govern.sign.files.sign_and_write). `pdf_renderer` lays out the PDF:
+    by default in this process; `govern report` passes a child process that imported WeasyPrint
+    while this one assessed (govern.report.pdf_worker).
     """
+    pdf_renderer = pdf_renderer or RenderHere()
     json_bytes = render_json(assessment).encode("utf-8")
     renderer = ""
     if outputs.pdf is not None:
-        from govern.report.pdf import RENDERER
-
-        renderer = RENDERER
+        renderer = pdf_renderer.renderer()
     context = build_context(
         assessment,
         assessment_sha256=hashlib.sha256(json_bytes).hexdigest(),
@@ -98,11 +101,9 @@ def render_report(
     pdf, pages = None, 0
     missing: tuple[str, ...] = ()
     if outputs.pdf is not None:
-        from govern.report.pdf import Attachment, render_pdf
-
         attachment = Attachment(
             ATTACHMENT_NAME, json_bytes, "application/json", "The assessment this report shows"
         )
-        result = render_pdf(html, assessment.options.as_of, (attachment,))
+        result = pdf_renderer.render(html, assessment.options.as_of, (attachment,))
         pdf, pages, missing = result.data, result.pages, result.missing_characters
     return RenderedReport(context, json_bytes, html, pdf, pages, missing)

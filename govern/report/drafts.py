@@ -8,7 +8,8 @@ from govern.engine.technical_docs import Draft, Point
 from govern.render.display import visible
 from govern.render.drafts import draft_notice, section_status
 from govern.report.html import RenderedHtml
-from govern.report.pdf import PdfResult, render_pdf
+from govern.report.pdf import render_pdf
+from govern.report.pdf_result import PdfResult
 
 _STYLE = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm;

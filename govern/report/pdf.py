@@ -18,39 +18,19 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import weasyprint
 import weasyprint.html
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from govern.report.html import Asset, RenderedHtml
+from govern.report.pdf_result import Attachment, FetchLog, FetchRecord, PdfResult
 
 PDF_VARIANT = "pdf/a-3b"
 RENDERER = f"WeasyPrint {weasyprint.__version__}"
 
-
-@dataclass(frozen=True)
-class FetchRecord:
-    """One resource request: its URL (a long data: URL shortened to a digest) and the outcome."""
-
-    url: str
-    decision: Literal["served", "refused"]
-    reason: str
-
-
-@dataclass
-class FetchLog:
-    records: list[FetchRecord] = field(default_factory=list)
-
-    @property
-    def refused(self) -> list[FetchRecord]:
-        return [r for r in self.records if r.decision == "refused"]
-
-    @property
-    def served(self) -> list[FetchRecord]:
-        return [r for r in self.records if r.decision == "served"]
+__all__ = ["RENDERER", "Attachment", "FetchLog", "FetchRecord", "PdfResult", "render_pdf"]
 
 
 def _loggable(url: str) -> str:
@@ -78,22 +58,6 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
             raise ValueError(f"govern reports load no external resources ({scheme} URL refused)")
         self._log.records.append(FetchRecord(_loggable(url), "served", asset.name))
         return URLFetcherResponse(url, asset.data, {"Content-Type": asset.mime})
-
-
-@dataclass(frozen=True)
-class Attachment:
-    name: str
-    data: bytes
-    mime: str
-    description: str
-
-
-@dataclass(frozen=True)
-class PdfResult:
-    data: bytes
-    fetches: FetchLog
-    pages: int
-    missing_characters: tuple[str, ...] = ()
 
 
 # The environment is process-wide: two renders in threads must not restore each other's value.

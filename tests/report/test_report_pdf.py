@@ -205,13 +205,13 @@ def test_html_is_self_contained(credit: Rendered) -> None:
 def test_same_inputs_and_date_give_the_same_bytes(credit: Rendered, tmp_path: Path) -> None:
     """A second run in a fresh interpreter, with another hash seed, time zone and a stray
     SOURCE_DATE_EPOCH, writes identical files: nothing comes from the clock or a random source.
-    The output names are the same, since a report names its own files."""
+    The output names are the same, since a report names its own files.
+
+    The second run is the govern command itself, which lays the PDF out in a child process
+    forked at its start (govern.report.pdf_worker), where the fixture rendered in one process:
+    the bytes are the same either way, and the command's own process never imports WeasyPrint
+    (-X importtime lists each import of the process on stderr; the child's stderr is closed)."""
     out = tmp_path / "again"
-    code = (
-        "import sys\nfrom click.testing import CliRunner\nfrom govern.cli.report import command\n"
-        "r = CliRunner().invoke(command, sys.argv[1:])\n"
-        "sys.exit(r.exit_code)\n"
-    )
     names = [credit.pdf.name, credit.html.name, credit.json.name]
     args = [str(credit.system), "--as-of", AS_OF]
     for option, name in zip(("--pdf", "--html", "--json"), names, strict=True):
@@ -222,7 +222,13 @@ def test_same_inputs_and_date_give_the_same_bytes(credit: Rendered, tmp_path: Pa
         "TZ": "Pacific/Kiritimati",
         "SOURCE_DATE_EPOCH": "86400",
     }
-    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, cwd=REPO)
+    env.pop("GOVERN_PDF_WORKER", None)
+    command = [sys.executable, "-X", "importtime", "-m", "govern", "report", *args]
+    run = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+    assert run.returncode == 0, run.stderr[-2000:]
+    imported = re.findall(r"^import time:.*\|\s+([\w.]+)$", run.stderr, re.MULTILINE)
+    assert "govern.report.build" in imported and "pyhanko" not in imported
+    assert not [name for name in imported if name.split(".")[0] == "weasyprint"]
     for original in (credit.pdf, credit.html, credit.json):
         assert (out / original.name).read_bytes() == original.read_bytes(), original.name
 
