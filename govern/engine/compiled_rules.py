@@ -21,8 +21,39 @@ from govern.engine.assessment import (
     TighteningInfo,
     WaiverInfo,
 )
+from govern.policy.checks import (
+    AttestationCheck,
+    Bound,
+    Check,
+    Combine,
+    Contains,
+    Count,
+    Each,
+    Equals,
+    Matches,
+    Not,
+    OneOf,
+    Present,
+    WithinDays,
+)
 from govern.policy.loader import PackSet
 from govern.policy.model import Rule
+
+# The checks whose evaluation reads no parameter but those their params() names. Any other kind
+# (the evaluation gates, a check added later) is keyed with all of its rule's parameters.
+_PARAMS_NAMED = (
+    AttestationCheck,
+    Bound,
+    Combine,
+    Contains,
+    Count,
+    Equals,
+    Matches,
+    Not,
+    OneOf,
+    Present,
+    WithinDays,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +66,10 @@ class CompiledRule:
     # When the rule applies, as canonical text: rules with the same conditions share one answer
     # per system (None: it always applies).
     condition: str | None
+    # Each part of the check (outside `each` bodies, which read an entry, not the view) by its
+    # id: the key of its outcome, the same for every part that asks the same question with the
+    # same parameters, whichever rule it is in (see govern.policy.checks.Context.outcomes).
+    keys: dict[int, int]
 
     def result(
         self,
@@ -71,7 +106,38 @@ class CompiledRule:
         )
 
 
-def compile_rule(rule: Rule) -> CompiledRule:
+def check_keys(rule: Rule, interned: dict[str, int]) -> dict[int, int]:
+    """The outcome key of each part of the rule's check, by the part's id.
+
+    A key stands for the part's full text (its repr: kind, paths, values with their types, so
+    that 1, 1.0 and true differ) and the values of the parameters its evaluation and wording
+    read: two parts with the same key have the same outcome against one system's evidence."""
+    keys: dict[int, int] = {}
+    params = rule.params
+    stack: list[Check] = [rule.check]
+    while stack:
+        check = stack.pop()
+        if type(check) in _PARAMS_NAMED:
+            names = sorted({name for name, _ in check.params()})
+        else:
+            names = sorted(params)
+        used = [(name, params.get(name, _UNSET)) for name in names]
+        kind = type(check)
+        text = f"{kind.__module__}.{kind.__qualname__} {check!r} {used!r}"
+        keys[id(check)] = interned.setdefault(text, len(interned))
+        if isinstance(check, Combine):
+            stack.extend(check.items)
+        elif isinstance(check, Not):
+            stack.append(check.item)
+        elif isinstance(check, Each):
+            continue  # its body is evaluated per entry, never against the view
+    return keys
+
+
+_UNSET = "<unset>"
+
+
+def compile_rule(rule: Rule, interned: dict[str, int] | None = None) -> CompiledRule:
     return CompiledRule(
         rule,
         RuleResult(
@@ -111,6 +177,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
         condition=(
             rule.spec.applies_when.model_dump_json() if rule.spec.applies_when is not None else None
         ),
+        keys=check_keys(rule, {} if interned is None else interned),
     )
 
 
@@ -127,6 +194,7 @@ def compiled_rules(packs: PackSet) -> tuple[CompiledRule, ...]:
         return entry[1]
     if len(_COMPILED) >= _COMPILED_MAX:
         _COMPILED.clear()
-    rules = tuple(compile_rule(rule) for rule in packs.rules)
+    interned: dict[str, int] = {}
+    rules = tuple(compile_rule(rule, interned) for rule in packs.rules)
     _COMPILED[id(packs)] = (packs, rules)
     return rules

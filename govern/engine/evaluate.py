@@ -84,6 +84,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     )
     resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
     shared = _Shared()
+    outcomes: dict[int, Outcome] = {}  # each question the rules ask of the view, answered once
     for compiled in compiled_rules(packs):
         rule = compiled.rule
         ctx = Context(
@@ -94,6 +95,8 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
             bundle.seal,
             resolved,
             rule.expectations,
+            outcomes,
+            compiled.keys,
         )
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(

@@ -578,6 +578,13 @@ class Context:
     # (govern.policy.model.Rule.expectations), so a rule words its checks once, not per system.
     # None: describe afresh.
     expectations: dict[int, str] | None = None
+    # Outcomes already evaluated against this very view, by the part's canonical key; `keys`
+    # gives each part of the rule's check its key, by the part's id (see
+    # govern.engine.compiled_rules.check_keys). The rules of one system ask the same questions
+    # again and again ("model_card.identity.name is filled in", an attestation of a control):
+    # each is answered once. None: evaluate afresh.
+    outcomes: dict[int, Outcome] | None = None
+    keys: dict[int, int] | None = None
 
     def expected(self, check: Check) -> str:
         """`check.describe(self.params)`, once per check for a kept cache of expectations."""
@@ -629,6 +636,20 @@ def is_present(value: Any) -> bool:
 
 
 def evaluate(check: Check, ctx: Context) -> Outcome:
+    """The check's outcome against the context's evidence. An outcome may be handed to several
+    callers (see Context.outcomes): none mutates one it did not make."""
+    outcomes = ctx.outcomes
+    if outcomes is not None and ctx.keys is not None:
+        key = ctx.keys.get(id(check))
+        if key is not None:
+            outcome = outcomes.get(key)
+            if outcome is None:
+                outcome = outcomes[key] = _evaluate(check, ctx)
+            return outcome
+    return _evaluate(check, ctx)
+
+
+def _evaluate(check: Check, ctx: Context) -> Outcome:
     if isinstance(check, Combine):
         return _combine(check, ctx)
     if isinstance(check, Not):
