@@ -48,7 +48,32 @@ _YAML_CORE_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVED_MAX = 65_536
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader, with each plain scalar's implicit tag worked out once per process.
+
+    The parser asks the resolver's regular expressions about every scalar of every file (some
+    2,000 per system), and evidence repeats itself: the same keys and enum values in every
+    file and every system. The answer depends on the text alone (the safe loader's resolvers
+    are fixed and it has no path resolvers), so it is kept, in a bounded table."""
+
+    _resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._resolved) >= _RESOLVED_MAX:
+                self._resolved.clear()
+            self._resolved[key] = tag
+        return tag
 
 
 class Position(NamedTuple):
@@ -281,12 +306,27 @@ class _YamlBuilder:
             # layer can say which field holds a malformed date.
             return node.value
 
+    def text(self, node: yaml.Node, depth: int) -> Any:
+        """`build` of a plain string scalar (most of any evidence file), without its calls:
+        the same count and depth limits, and the string the safe constructor would give."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge(node)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node)
+        return node.value
+
     def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         items = []
         where: dict[str | int, int] = {}
+        depth = len(path) + 1
         for index, item in enumerate(node.value):
-            items.append(self.build(item, (*path, index)))
-            where[index] = _mark(item)
+            if item.__class__ is yaml.ScalarNode and item.tag == _STR_TAG:
+                items.append(self.text(item, depth))
+            else:
+                items.append(self.build(item, (*path, index)))
+            mark = item.start_mark
+            where[index] = (mark.line + 1) << 32 | (mark.column + 1)
         self.marks[id(items)] = where
         return items
 
@@ -298,17 +338,21 @@ class _YamlBuilder:
             return {}
         result: dict[str, Any] = {}
         where: dict[str | int, int] = {}
+        depth = len(path) + 1
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "mapping keys must be plain scalars")
                 continue
             key = str(key_node.value)
-            key_path = (*path, key)
             if key in result:
-                self.problem(key_node, key_path, f"duplicate key {excerpt(key)}")
+                self.problem(key_node, (*path, key), f"duplicate key {excerpt(key)}")
                 continue
-            result[key] = self.build(value_node, key_path)
-            where[key] = _mark(key_node)
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR_TAG:
+                result[key] = self.text(value_node, depth)
+            else:
+                result[key] = self.build(value_node, (*path, key))
+            mark = key_node.start_mark
+            where[key] = (mark.line + 1) << 32 | (mark.column + 1)
         self.marks[id(result)] = where
         return result
 
