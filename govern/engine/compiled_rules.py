@@ -66,9 +66,9 @@ class CompiledRule:
     # When the rule applies, as canonical text: rules with the same conditions share one answer
     # per system (None: it always applies).
     condition: str | None
-    # Each part of the check (outside `each` bodies, which read an entry, not the view) by its
-    # id: the key of its outcome, the same for every part that asks the same question with the
-    # same parameters, whichever rule it is in (see govern.policy.checks.Context.outcomes).
+    # Each part of the check by its id: the key of its outcome, the same for every part that
+    # asks the same question with the same parameters, whichever rule it is in (see
+    # govern.policy.checks.Context.outcomes; an `each` body's outcome is kept per entry).
     keys: dict[int, int]
 
     def result(
@@ -130,7 +130,10 @@ def check_keys(rule: Rule, interned: dict[str, int]) -> dict[int, int]:
         elif isinstance(check, Not):
             stack.append(check.item)
         elif isinstance(check, Each):
-            continue  # its body is evaluated per entry, never against the view
+            # Its body is evaluated per entry: the key stands for the body in each entry.
+            stack.append(check.check)
+            if check.when is not None:
+                stack.append(check.when)
     return keys
 
 

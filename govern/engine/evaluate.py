@@ -40,6 +40,7 @@ from govern.load.bundle import EvidenceBundle, EvidenceItem
 from govern.load.documents import SourceDocument, format_field_path
 from govern.policy.checks import (
     Context,
+    EntryMemo,
     LeafFinding,
     Observed,
     Outcome,
@@ -85,6 +86,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
     shared = _Shared()
     outcomes: dict[int, Outcome] = {}  # each question the rules ask of the view, answered once
+    entries: dict[tuple[str | int, ...], EntryMemo] = {}  # and of each entry `each` walks
     for compiled in compiled_rules(packs):
         rule = compiled.rule
         ctx = Context(
@@ -97,6 +99,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
             rule.expectations,
             outcomes,
             compiled.keys,
+            entries,
         )
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(

@@ -561,6 +561,18 @@ class Outcome:
     observed: list[Observed] = field(default_factory=list)
 
 
+@dataclass
+class EntryMemo:
+    """One entry of a shared view as `each` bodies see it: the view with `item` naming the
+    entry, and the leaves resolved and outcomes evaluated in it (rebased: moved to the entry's
+    own path, by the body's key)."""
+
+    view: dict[str, Any]
+    resolved: dict[str, list[Leaf]] = field(default_factory=dict)
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    rebased: dict[int, Outcome] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Context:
     """What checks evaluate against: the evidence view, rule params, attestations, the clock."""
@@ -585,6 +597,10 @@ class Context:
     # each is answered once. None: evaluate afresh.
     outcomes: dict[int, Outcome] | None = None
     keys: dict[int, int] | None = None
+    # What the `each` bodies of one system's rules found in each entry of the view, by the
+    # entry's path: an entry is the same whichever rule walks it, so what is resolved and
+    # evaluated in it is kept for the next rule. None: nothing is kept (an entry's own context).
+    entries: dict[tuple[str | int, ...], EntryMemo] | None = None
 
     def expected(self, check: Check) -> str:
         """`check.describe(self.params)`, once per check for a kept cache of expectations."""
@@ -595,17 +611,35 @@ class Context:
             text = self.expectations[id(check)] = check.describe(self.params)
         return text
 
-    def for_item(self, item: Any) -> Context:
+    def for_item(self, item: Any, where: tuple[str | int, ...] | None = None) -> Context:
         """The context an `each` body evaluates in: `item` names the entry, whose paths are not
-        the shared view's, so nothing it resolves is kept."""
+        the shared view's. With the entry's place in a view whose entries are kept (`entries`),
+        what the body resolves and evaluates in it is kept with the entry; else nothing is."""
+        memo = None
+        if where is not None and self.entries is not None:
+            memo = self.entries.get(where)
+            if memo is None:
+                memo = self.entries[where] = EntryMemo({**self.view, ITEM_ROOT: item})
+        if memo is None:
+            return Context(
+                view={**self.view, ITEM_ROOT: item},
+                params=self.params,
+                find_attestation=self.find_attestation,
+                as_of=self.as_of,
+                seal_of=self.seal_of,
+                resolved=None,
+                expectations=self.expectations,
+            )
         return Context(
-            view={**self.view, ITEM_ROOT: item},
+            view=memo.view,
             params=self.params,
             find_attestation=self.find_attestation,
             as_of=self.as_of,
             seal_of=self.seal_of,
-            resolved=None,
+            resolved=memo.resolved,
             expectations=self.expectations,
+            outcomes=memo.outcomes,
+            keys=self.keys,
         )
 
     def resolve(self, path: EvidencePath) -> list[Leaf]:
@@ -727,14 +761,22 @@ def _gate(check: Gate, ctx: Context) -> Outcome:
 def _each(check: Each, ctx: Context) -> Outcome:
     outcomes = []
     leaves = ctx.resolve(check.path)
+    kept = ctx.entries
+    key = None if ctx.keys is None else ctx.keys.get(id(check.check))
     for leaf in leaves:
         if leaf.value is MISSING:
             continue
-        inner = ctx.for_item(leaf.value)
+        inner = ctx.for_item(leaf.value, leaf.path)
         if check.when is not None and evaluate(check.when, inner).status != PASS:
             continue
-        outcome = evaluate(check.check, inner)
-        outcomes.append(_rebase(outcome, leaf.path))
+        memo = kept.get(leaf.path) if kept is not None else None
+        if memo is None or key is None:
+            outcomes.append(_rebase(evaluate(check.check, inner), leaf.path))
+            continue
+        rebased = memo.rebased.get(key)
+        if rebased is None:
+            rebased = memo.rebased[key] = _rebase(evaluate(check.check, inner), leaf.path)
+        outcomes.append(rebased)
     statuses = [o.status for o in outcomes]
     order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
     status = next((s for s in order if s in statuses), PASS)
