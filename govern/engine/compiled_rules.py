@@ -9,6 +9,7 @@ result is that template with the fields the system decides (status, message, fin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from govern.engine.assessment import (
     AttestationInfo,
@@ -88,22 +89,48 @@ class CompiledRule:
     ) -> RuleResult:
         """The rule's result for one system. Not validated again: the template was, and these
         fields are typed as the model types them (tests/engine/test_compiled_rules.py checks
-        that validating a result changes nothing)."""
-        return self.template.model_copy(
-            update={
-                "status": status,
-                "gating": gating,
-                "message": message,
-                "found": found,
-                "effective": effective,
-                "findings": findings,
-                "notes": notes,
-                "waiver": waiver,
-                "attestations": attestations,
-                "observations": observations,
-                "evidence_read": evidence_read,
-            }
-        )
+        that validating a result changes nothing). Made as `model_copy(update=...)` makes it,
+        without its generic steps (a template has no extra or private fields to copy)."""
+        values = self.template.__dict__.copy()
+        values["status"] = status
+        values["gating"] = gating
+        values["message"] = message
+        values["found"] = found
+        values["effective"] = effective
+        values["findings"] = findings
+        values["notes"] = notes
+        values["waiver"] = waiver
+        values["attestations"] = attestations
+        values["observations"] = observations
+        values["evidence_read"] = evidence_read
+        result = RuleResult.__new__(RuleResult)
+        object.__setattr__(result, "__dict__", values)
+        object.__setattr__(result, "__pydantic_extra__", None)
+        object.__setattr__(result, "__pydantic_fields_set__", self.template_fields | _SET)
+        object.__setattr__(result, "__pydantic_private__", None)
+        return result
+
+    @cached_property
+    def template_fields(self) -> set[str]:
+        return set(self.template.__pydantic_fields_set__)
+
+
+# The fields CompiledRule.result sets.
+_SET = frozenset(
+    {
+        "status",
+        "gating",
+        "message",
+        "found",
+        "effective",
+        "findings",
+        "notes",
+        "waiver",
+        "attestations",
+        "observations",
+        "evidence_read",
+    }
+)
 
 
 def check_keys(rule: Rule, interned: dict[str, int]) -> dict[int, int]:

@@ -607,6 +607,8 @@ class _Shared:
     observed: dict[tuple[str, tuple[str | int, ...], str | None], tuple[Any, Finding]] = field(
         default_factory=dict
     )
+    # By the id of the observation: the observation and its finding.
+    cited: dict[int, tuple[Observed, Finding]] = field(default_factory=dict)
     # By the id of the rule's application date (rules share the pack's dates).
     effective: dict[int, EffectiveDate | None] = field(default_factory=dict)
     documents: dict[tuple[str, ...], list[tuple[str, SourceDocument]]] = field(default_factory=dict)
@@ -653,7 +655,18 @@ def _finding(
 
 
 def _observation(seen: Observed, bundle: EvidenceBundle, shared: _Shared) -> Finding:
-    """The finding for a value a passing check compared, worded once per value and expectation."""
+    """The finding for a value a passing check compared, worded once per value and expectation
+    (and found at once for the very observation another rule cited: parts of checks answered
+    once hand their observations to every rule that asks them)."""
+    again = shared.cited.get(id(seen))
+    if again is not None:
+        return again[1]
+    finding = _worded(seen, bundle, shared)
+    shared.cited[id(seen)] = (seen, finding)  # `seen` kept alive, so its id stays its own
+    return finding
+
+
+def _worded(seen: Observed, bundle: EvidenceBundle, shared: _Shared) -> Finding:
     key = (seen.expected, seen.path, seen.text)
     made = shared.observed.get(key)
     if made is not None and made[0] is seen.value:

@@ -97,3 +97,30 @@ def test_outcome_keys_tell_apart_values_and_parameters() -> None:
     bound = {"min": {"path": "system.version", "value": {"param": "n"}}}
     assert low == key(bound, {"n": 1, "other": 3}, interned)
     assert low != key(bound, {"n": 2}, interned)
+
+
+def test_a_result_is_the_template_copied_with_the_system_fields(system: Path) -> None:
+    bundle = load_system(system)
+    packs = load_packs(bundle.manifest.policy_sources(), bundle.root, bundle.manifest_document)
+    fields: dict[str, object] = {
+        "status": "pass",
+        "gating": False,
+        "message": "all checks met",
+        "found": "nothing to compare",
+        "effective": None,
+        "findings": [],
+        "notes": [],
+        "waiver": None,
+        "attestations": [],
+        "observations": [],
+        "evidence_read": [],
+    }
+    for compiled in compiled_rules(packs):
+        made = compiled.result(**fields)  # type: ignore[arg-type]
+        copied = compiled.template.model_copy(update=fields)
+        assert list(made.__dict__.items()) == list(copied.__dict__.items())
+        assert made.__pydantic_fields_set__ == copied.__pydantic_fields_set__
+        assert made.__pydantic_extra__ == copied.__pydantic_extra__
+        assert made.__pydantic_private__ == copied.__pydantic_private__
+        assert made.model_dump_json() == copied.model_dump_json()
+        assert made.__pydantic_fields_set__ is not compiled.template.__pydantic_fields_set__
