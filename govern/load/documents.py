@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import json
+import operator
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -50,30 +52,27 @@ _YAML_CORE_TAGS = {
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVED_MAX = 65_536
+# The safe loader's resolver: its implicit resolvers are fixed tables, and it has no path
+# resolvers (a loader with some keeps PyYAML's own methods below).
+_RESOLVER = yaml.resolver.Resolver()
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """The safe loader, with each plain scalar's implicit tag worked out once per process.
+    """The safe loader, without the Python calls its parser makes on every node.
 
-    The parser asks the resolver's regular expressions about every scalar of every file (some
-    2,000 per system), and evidence repeats itself: the same keys and enum values in every
-    file and every system. The answer depends on the text alone (the safe loader's resolvers
-    are fixed and it has no path resolvers), so it is kept, in a bounded table."""
+    The parser asks `resolve` for each node's implicit tag, running the resolvers' regular
+    expressions over every scalar of every file, and evidence repeats itself: the same keys
+    and enum values in every file and every system. The answer depends on the arguments alone,
+    so it is kept, in a bounded table (lru_cache: a hit runs no Python). Around each node the
+    parser also calls `descend_resolver` and `ascend_resolver`, which only track path
+    resolvers: with none they return at once, so C callables that ignore their arguments stand
+    in for them. Together, a third of composing a file (tests/load/test_yaml_loader.py holds
+    the nodes to the safe loader's)."""
 
-    _resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._resolved.get(key)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(self._resolved) >= _RESOLVED_MAX:
-                self._resolved.clear()
-            self._resolved[key] = tag
-        return tag
+    if not _RESOLVER.yaml_path_resolvers:
+        resolve = staticmethod(functools.lru_cache(maxsize=4_096)(_RESOLVER.resolve))
+        descend_resolver = staticmethod(operator.is_)  # (node, index), the result ignored
+        ascend_resolver = staticmethod(tuple)  # (), the result ignored
 
 
 class Position(NamedTuple):
