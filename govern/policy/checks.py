@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from govern.evidence.placeholders import has_value, is_placeholder
@@ -492,12 +492,13 @@ INSUFFICIENT = "insufficient_evidence"
 WARN = "warn"
 
 
-@dataclass(frozen=True)
-class LeafFinding:
+class LeafFinding(NamedTuple):
     """One piece of evidence that did not meet the check.
 
     `held` marks a failed `not`: the value is there and meets the check it must not meet (so a
-    placeholder found this way is a value to change, not a missing one)."""
+    placeholder found this way is a value to change, not a missing one). A named tuple, as Held
+    and Observed: every value a passing rule shows is worded as one and looked up by it, and a
+    tuple is made and hashed in C."""
 
     expected: str
     found: str
@@ -813,9 +814,9 @@ def _rebase(outcome: Outcome, base: tuple[str | int, ...]) -> Outcome:
 
     return Outcome(
         outcome.status,
-        [replace(f, path=move(f.path)) for f in outcome.findings],
+        [f._replace(path=move(f.path)) for f in outcome.findings],
         outcome.attestations,
-        [replace(w, path=move(w.path)) for w in outcome.warnings],
+        [w._replace(path=move(w.path)) for w in outcome.warnings],
         [h._replace(path=move(h.path)) for h in outcome.held],
         [o._replace(path=move(o.path)) for o in outcome.observed],
     )
