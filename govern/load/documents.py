@@ -305,23 +305,20 @@ class _YamlBuilder:
             # layer can say which field holds a malformed date.
             return node.value
 
-    def text(self, node: yaml.Node, depth: int) -> Any:
-        """`build` of a plain string scalar (most of any evidence file), without its calls:
-        the same count and depth limits, and the string the safe constructor would give."""
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _TooLarge(node)
-        if depth > MAX_DEPTH:
-            raise _TooDeep(node)
-        return node.value
-
     def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         items = []
         where: dict[str | int, int] = {}
         depth = len(path) + 1
         for index, item in enumerate(node.value):
             if item.__class__ is yaml.ScalarNode and item.tag == _STR_TAG:
-                items.append(self.text(item, depth))
+                # A plain string (most of a file): `build`'s limits and the safe constructor's
+                # string, without their calls.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise _TooLarge(item)
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(item)
+                items.append(item.value)
             else:
                 items.append(self.build(item, (*path, index)))
             mark = item.start_mark
@@ -347,7 +344,14 @@ class _YamlBuilder:
                 self.problem(key_node, (*path, key), f"duplicate key {excerpt(key)}")
                 continue
             if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR_TAG:
-                result[key] = self.text(value_node, depth)
+                # A plain string (most of a file): `build`'s limits and the safe constructor's
+                # string, without their calls.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise _TooLarge(value_node)
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(value_node)
+                result[key] = value_node.value
             else:
                 result[key] = self.build(value_node, (*path, key))
             mark = key_node.start_mark
