@@ -685,6 +685,8 @@ def evaluate(check: Check, ctx: Context) -> Outcome:
 
 
 def _evaluate(check: Check, ctx: Context) -> Outcome:
+    if check.__class__ is Present:
+        return _present(check, ctx)
     if isinstance(check, Combine):
         return _combine(check, ctx)
     if isinstance(check, Not):
@@ -715,6 +717,28 @@ def _evaluate(check: Check, ctx: Context) -> Outcome:
     statuses = {f.status for f in findings}
     status = next(s for s in (FAIL, ERROR, INSUFFICIENT) if s in statuses)
     return Outcome(status, findings, warnings=warnings)
+
+
+def _present(check: Present, ctx: Context) -> Outcome:
+    """`_evaluate` of the commonest check (three in five a system's rules ask), in one pass:
+    what `_leaf` says of each value for `present`, which never warns."""
+    leaves = ctx.resolve(check.path)
+    expected = ctx.expected(check)
+    findings = [
+        LeafFinding(expected, _describe_absent(leaf.value), leaf.path)
+        for leaf in leaves
+        if not is_present(leaf.value)
+    ]
+    if findings:
+        return Outcome(FAIL, findings)
+    return Outcome(
+        PASS,
+        [],
+        [],
+        [],
+        [Held(x.path, x.value) for x in leaves],
+        [Observed(expected, x.path, x.value) for x in leaves],
+    )
 
 
 def _negate(check: Not, ctx: Context) -> Outcome:
