@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from govern import __version__
 from govern.engine.assessment import (
@@ -690,18 +692,41 @@ def _new_finding(
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
         found += f" ({gpai_missing(leaf.path)})"
-    return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
+    return _made(
+        Finding,
+        {"expected": leaf.expected, "found": found, "location": location, "status": leaf.status},
+    )
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def _made(model: type[_M], values: dict[str, Any]) -> _M:
+    """`model(**values)` for every field of the model, in its order, each of the field's own
+    type: the model validation would make, without validating again what the engine typed (a
+    system's results cite some 750 places and values). tests/engine/test_compiled_rules.py
+    holds them to their validated selves."""
+    made = object.__new__(model)
+    _setattr(made, "__dict__", values)
+    _setattr(made, "__pydantic_fields_set__", set(values))
+    _setattr(made, "__pydantic_extra__", None)
+    _setattr(made, "__pydantic_private__", None)
+    return made
 
 
 def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceDocument, Location]:
     document, inner = _locate(path, bundle)
     position = document.locate(inner)
-    location = Location(
-        file=document.display,
-        line=position.line,
-        column=position.column,
-        field=format_field_path(path),
-        sha256=document.sha256,
+    location = _made(
+        Location,
+        {
+            "file": document.display,
+            "line": position.line,
+            "column": position.column,
+            "field": format_field_path(path),
+            "sha256": document.sha256,
+        },
     )
     return document, location
 

@@ -124,3 +124,20 @@ def test_a_result_is_the_template_copied_with_the_system_fields(system: Path) ->
         assert made.__pydantic_private__ == copied.__pydantic_private__
         assert made.model_dump_json() == copied.model_dump_json()
         assert made.__pydantic_fields_set__ is not compiled.template.__pydantic_fields_set__
+
+
+@pytest.mark.parametrize("example", ["credit-scoring", "support-chatbot"])
+def test_cited_places_and_values_are_what_validation_makes(example: str) -> None:
+    """Findings and their locations are made without validating: each is the model validation
+    makes of the same fields, field for field, type for type."""
+    results = _assessed(REPO / "examples" / example, dt.date(2026, 12, 6))
+    findings = [f for r in results for f in (*r.findings, *r.notes, *r.observations)]
+    assert findings
+    for finding in findings:
+        for made in (finding, finding.location):
+            validated = type(made).model_validate(dict(made.__dict__))
+            assert [(k, type(v), v) for k, v in made.__dict__.items()] == [
+                (k, type(v), v) for k, v in validated.__dict__.items()
+            ]
+            assert made.__pydantic_fields_set__ == validated.__pydantic_fields_set__
+            assert made.__pydantic_extra__ is None and made.__pydantic_private__ is None
