@@ -235,7 +235,11 @@ def _assess_rule(
     observations = []
     if outcome.status == "pass":
         seen = outcome.observed
-        observations = [_observation(o, bundle, shared) for o in seen[:MAX_OBSERVATIONS]]
+        cited = shared.cited  # `_observation`'s first look, without its call (most are found)
+        observations = [
+            again[1] if (again := cited.get(id(o))) is not None else _observation(o, bundle, shared)
+            for o in seen[:MAX_OBSERVATIONS]
+        ]
         found = _compared(observations, len(seen))
         if message.startswith("all checks met"):
             # A pass says what it rests on, as a failure does: the values that met the check.
