@@ -858,23 +858,42 @@ def _limit(value: Number, ctx: Context) -> float | None:
 
 
 def _combine(check: Combine, ctx: Context) -> Outcome:
+    # One loop over the operands' outcomes rather than a comprehension per list: every rule
+    # combines its checks, so this runs a few hundred times per system.
     outcomes = [evaluate(item, ctx) for item in check.items]
-    attestations = [a for o in outcomes for a in o.attestations]
-    warnings = [w for o in outcomes for w in o.warnings]
-    statuses = [o.status for o in outcomes]
+    attestations: list[AttestationUse] = []
+    warnings: list[LeafFinding] = []
+    failed: list[LeafFinding] = []  # the findings of operands that did not pass
+    every: list[LeafFinding] = []
+    observed: list[Observed] = []
+    statuses = set()
+    held: list[Held] | None = None  # the first passing operand's, if it has any
+    passed: list[Observed] | None = None  # the first passing operand's observations
+    for o in outcomes:
+        status = o.status
+        statuses.add(status)
+        attestations += o.attestations
+        warnings += o.warnings
+        every += o.findings
+        observed += o.observed
+        if status != PASS:
+            failed += o.findings
+        else:
+            if passed is None:
+                passed = o.observed
+            if held is None and o.held:
+                held = o.held
     if check.kind == "all":
         order = (FAIL, ERROR, INSUFFICIENT, NEEDS_ATTESTATION)
         status = next((s for s in order if s in statuses), PASS)
-        findings = [f for o in outcomes if o.status != PASS for f in o.findings]
-        observed = [seen for o in outcomes for seen in o.observed]
+        findings = failed
     else:
         order = (PASS, NEEDS_ATTESTATION, INSUFFICIENT, ERROR)
         status = next((s for s in order if s in statuses), FAIL)
-        findings = [] if status == PASS else [f for o in outcomes for f in o.findings]
+        findings = [] if status == PASS else every
         # An `any` that holds rests on its first operand that holds.
-        observed = next((o.observed for o in outcomes if o.status == PASS), [])
-    held = next((o.held for o in outcomes if o.status == PASS and o.held), [])
-    return Outcome(status, findings, attestations, warnings, held, observed)
+        observed = passed if passed is not None else []
+    return Outcome(status, findings, attestations, warnings, held or [], observed)
 
 
 def _leaf(check: Check, leaf: Leaf, ctx: Context, expected: str) -> LeafFinding | None:
