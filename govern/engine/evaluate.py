@@ -728,11 +728,27 @@ def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceD
             "file": document.display,
             "line": position.line,
             "column": position.column,
-            "field": format_field_path(path),
+            "field": _field_text(path),
             "sha256": document.sha256,
         },
     )
     return document, location
+
+
+def _field_text(path: tuple[str | int, ...]) -> str:
+    """`format_field_path(path)`, kept for the process (in a bounded table): every system's
+    results cite the same few hundred fields. A cited path is made of the view's str keys and
+    int indexes (from resolve's steps and enumerate), never bools, so equal paths spell alike."""
+    text = _FIELD_TEXTS.get(path)
+    if text is None:
+        if len(_FIELD_TEXTS) >= _FIELD_TEXTS_MAX:
+            _FIELD_TEXTS.clear()
+        text = _FIELD_TEXTS[path] = format_field_path(path)
+    return text
+
+
+_FIELD_TEXTS: dict[tuple[str | int, ...], str] = {}
+_FIELD_TEXTS_MAX = 16_384
 
 
 _EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {
