@@ -292,8 +292,9 @@ def _evidence_read(
         key = (kind, display, line)
         read = shared.reads.get(key)
         if read is None:
-            read = shared.reads[key] = EvidenceRead(
-                kind=kind, path=display, sha256=document.sha256, line=line
+            read = shared.reads[key] = _made(
+                EvidenceRead,
+                {"kind": kind, "path": display, "sha256": document.sha256, "line": line},
             )
         reads.append(read)
     return reads

@@ -128,13 +128,14 @@ def test_a_result_is_the_template_copied_with_the_system_fields(system: Path) ->
 
 @pytest.mark.parametrize("example", ["credit-scoring", "support-chatbot"])
 def test_cited_places_and_values_are_what_validation_makes(example: str) -> None:
-    """Findings and their locations are made without validating: each is the model validation
-    makes of the same fields, field for field, type for type."""
+    """Findings, their locations and the evidence read are made without validating: each is the
+    model validation makes of the same fields, field for field, type for type."""
     results = _assessed(REPO / "examples" / example, dt.date(2026, 12, 6))
     findings = [f for r in results for f in (*r.findings, *r.notes, *r.observations)]
-    assert findings
-    for finding in findings:
-        for made in (finding, finding.location):
+    reads = [read for r in results for read in r.evidence_read]
+    assert findings and reads
+    for finding in [*findings, *reads]:
+        for made in (finding, getattr(finding, "location", finding)):
             validated = type(made).model_validate(dict(made.__dict__))
             assert [(k, type(v), v) for k, v in made.__dict__.items()] == [
                 (k, type(v), v) for k, v in validated.__dict__.items()
