@@ -9,6 +9,7 @@ result is that template with the fields the system decides (status, message, fin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from govern.engine.assessment import (
     AttestationInfo,
@@ -21,8 +22,39 @@ from govern.engine.assessment import (
     TighteningInfo,
     WaiverInfo,
 )
+from govern.policy.checks import (
+    AttestationCheck,
+    Bound,
+    Check,
+    Combine,
+    Contains,
+    Count,
+    Each,
+    Equals,
+    Matches,
+    Not,
+    OneOf,
+    Present,
+    WithinDays,
+)
 from govern.policy.loader import PackSet
 from govern.policy.model import Rule
+
+# The checks whose evaluation reads no parameter but those their params() names. Any other kind
+# (the evaluation gates, a check added later) is keyed with all of its rule's parameters.
+_PARAMS_NAMED = (
+    AttestationCheck,
+    Bound,
+    Combine,
+    Contains,
+    Count,
+    Equals,
+    Matches,
+    Not,
+    OneOf,
+    Present,
+    WithinDays,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +67,10 @@ class CompiledRule:
     # When the rule applies, as canonical text: rules with the same conditions share one answer
     # per system (None: it always applies).
     condition: str | None
+    # Each part of the check by its id: the key of its outcome, the same for every part that
+    # asks the same question with the same parameters, whichever rule it is in (see
+    # govern.policy.checks.Context.outcomes; an `each` body's outcome is kept per entry).
+    keys: dict[int, int]
 
     def result(
         self,
@@ -53,25 +89,85 @@ class CompiledRule:
     ) -> RuleResult:
         """The rule's result for one system. Not validated again: the template was, and these
         fields are typed as the model types them (tests/engine/test_compiled_rules.py checks
-        that validating a result changes nothing)."""
-        return self.template.model_copy(
-            update={
-                "status": status,
-                "gating": gating,
-                "message": message,
-                "found": found,
-                "effective": effective,
-                "findings": findings,
-                "notes": notes,
-                "waiver": waiver,
-                "attestations": attestations,
-                "observations": observations,
-                "evidence_read": evidence_read,
-            }
-        )
+        that validating a result changes nothing). Made as `model_copy(update=...)` makes it,
+        without its generic steps (a template has no extra or private fields to copy)."""
+        values = self.template.__dict__.copy()
+        values["status"] = status
+        values["gating"] = gating
+        values["message"] = message
+        values["found"] = found
+        values["effective"] = effective
+        values["findings"] = findings
+        values["notes"] = notes
+        values["waiver"] = waiver
+        values["attestations"] = attestations
+        values["observations"] = observations
+        values["evidence_read"] = evidence_read
+        result = RuleResult.__new__(RuleResult)
+        object.__setattr__(result, "__dict__", values)
+        object.__setattr__(result, "__pydantic_extra__", None)
+        object.__setattr__(result, "__pydantic_fields_set__", self.template_fields | _SET)
+        object.__setattr__(result, "__pydantic_private__", None)
+        return result
+
+    @cached_property
+    def template_fields(self) -> set[str]:
+        return set(self.template.__pydantic_fields_set__)
 
 
-def compile_rule(rule: Rule) -> CompiledRule:
+# The fields CompiledRule.result sets.
+_SET = frozenset(
+    {
+        "status",
+        "gating",
+        "message",
+        "found",
+        "effective",
+        "findings",
+        "notes",
+        "waiver",
+        "attestations",
+        "observations",
+        "evidence_read",
+    }
+)
+
+
+def check_keys(rule: Rule, interned: dict[str, int]) -> dict[int, int]:
+    """The outcome key of each part of the rule's check, by the part's id.
+
+    A key stands for the part's full text (its repr: kind, paths, values with their types, so
+    that 1, 1.0 and true differ) and the values of the parameters its evaluation and wording
+    read: two parts with the same key have the same outcome against one system's evidence."""
+    keys: dict[int, int] = {}
+    params = rule.params
+    stack: list[Check] = [rule.check]
+    while stack:
+        check = stack.pop()
+        if type(check) in _PARAMS_NAMED:
+            names = sorted({name for name, _ in check.params()})
+        else:
+            names = sorted(params)
+        used = [(name, params.get(name, _UNSET)) for name in names]
+        kind = type(check)
+        text = f"{kind.__module__}.{kind.__qualname__} {check!r} {used!r}"
+        keys[id(check)] = interned.setdefault(text, len(interned))
+        if isinstance(check, Combine):
+            stack.extend(check.items)
+        elif isinstance(check, Not):
+            stack.append(check.item)
+        elif isinstance(check, Each):
+            # Its body is evaluated per entry: the key stands for the body in each entry.
+            stack.append(check.check)
+            if check.when is not None:
+                stack.append(check.when)
+    return keys
+
+
+_UNSET = "<unset>"
+
+
+def compile_rule(rule: Rule, interned: dict[str, int] | None = None) -> CompiledRule:
     return CompiledRule(
         rule,
         RuleResult(
@@ -111,6 +207,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
         condition=(
             rule.spec.applies_when.model_dump_json() if rule.spec.applies_when is not None else None
         ),
+        keys=check_keys(rule, {} if interned is None else interned),
     )
 
 
@@ -127,6 +224,7 @@ def compiled_rules(packs: PackSet) -> tuple[CompiledRule, ...]:
         return entry[1]
     if len(_COMPILED) >= _COMPILED_MAX:
         _COMPILED.clear()
-    rules = tuple(compile_rule(rule) for rule in packs.rules)
+    interned: dict[str, int] = {}
+    rules = tuple(compile_rule(rule, interned) for rule in packs.rules)
     _COMPILED[id(packs)] = (packs, rules)
     return rules

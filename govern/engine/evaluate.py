@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from govern import __version__
 from govern.engine.assessment import (
@@ -40,6 +42,7 @@ from govern.load.bundle import EvidenceBundle, EvidenceItem
 from govern.load.documents import SourceDocument, format_field_path
 from govern.policy.checks import (
     Context,
+    EntryMemo,
     LeafFinding,
     Observed,
     Outcome,
@@ -84,6 +87,8 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     )
     resolved: dict[str, list[Leaf]] = {}  # every rule reads the same view: resolve paths once
     shared = _Shared()
+    outcomes: dict[int, Outcome] = {}  # each question the rules ask of the view, answered once
+    entries: dict[tuple[str | int, ...], EntryMemo] = {}  # and of each entry `each` walks
     for compiled in compiled_rules(packs):
         rule = compiled.rule
         ctx = Context(
@@ -94,6 +99,9 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
             bundle.seal,
             resolved,
             rule.expectations,
+            outcomes,
+            compiled.keys,
+            entries,
         )
         rule_waivers = [w for w in waivers if w.rule == rule.id]
         results.append(
@@ -227,7 +235,11 @@ def _assess_rule(
     observations = []
     if outcome.status == "pass":
         seen = outcome.observed
-        observations = [_observation(o, bundle, shared) for o in seen[:MAX_OBSERVATIONS]]
+        cited = shared.cited  # `_observation`'s first look, without its call (most are found)
+        observations = [
+            again[1] if (again := cited.get(id(o))) is not None else _observation(o, bundle, shared)
+            for o in seen[:MAX_OBSERVATIONS]
+        ]
         found = _compared(observations, len(seen))
         if message.startswith("all checks met"):
             # A pass says what it rests on, as a failure does: the values that met the check.
@@ -280,8 +292,9 @@ def _evidence_read(
         key = (kind, display, line)
         read = shared.reads.get(key)
         if read is None:
-            read = shared.reads[key] = EvidenceRead(
-                kind=kind, path=display, sha256=document.sha256, line=line
+            read = shared.reads[key] = _made(
+                EvidenceRead,
+                {"kind": kind, "path": display, "sha256": document.sha256, "line": line},
             )
         reads.append(read)
     return reads
@@ -601,6 +614,8 @@ class _Shared:
     observed: dict[tuple[str, tuple[str | int, ...], str | None], tuple[Any, Finding]] = field(
         default_factory=dict
     )
+    # By the id of the observation: the observation and its finding.
+    cited: dict[int, tuple[Observed, Finding]] = field(default_factory=dict)
     # By the id of the rule's application date (rules share the pack's dates).
     effective: dict[int, EffectiveDate | None] = field(default_factory=dict)
     documents: dict[tuple[str, ...], list[tuple[str, SourceDocument]]] = field(default_factory=dict)
@@ -647,7 +662,18 @@ def _finding(
 
 
 def _observation(seen: Observed, bundle: EvidenceBundle, shared: _Shared) -> Finding:
-    """The finding for a value a passing check compared, worded once per value and expectation."""
+    """The finding for a value a passing check compared, worded once per value and expectation
+    (and found at once for the very observation another rule cited: parts of checks answered
+    once hand their observations to every rule that asks them)."""
+    again = shared.cited.get(id(seen))
+    if again is not None:
+        return again[1]
+    finding = _worded(seen, bundle, shared)
+    shared.cited[id(seen)] = (seen, finding)  # `seen` kept alive, so its id stays its own
+    return finding
+
+
+def _worded(seen: Observed, bundle: EvidenceBundle, shared: _Shared) -> Finding:
     key = (seen.expected, seen.path, seen.text)
     made = shared.observed.get(key)
     if made is not None and made[0] is seen.value:
@@ -671,20 +697,59 @@ def _new_finding(
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
         found += f" ({gpai_missing(leaf.path)})"
-    return Finding(expected=leaf.expected, found=found, location=location, status=leaf.status)
+    return _made(
+        Finding,
+        {"expected": leaf.expected, "found": found, "location": location, "status": leaf.status},
+    )
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def _made(model: type[_M], values: dict[str, Any]) -> _M:
+    """`model(**values)` for every field of the model, in its order, each of the field's own
+    type: the model validation would make, without validating again what the engine typed (a
+    system's results cite some 750 places and values). tests/engine/test_compiled_rules.py
+    holds them to their validated selves."""
+    made = object.__new__(model)
+    _setattr(made, "__dict__", values)
+    _setattr(made, "__pydantic_fields_set__", set(values))
+    _setattr(made, "__pydantic_extra__", None)
+    _setattr(made, "__pydantic_private__", None)
+    return made
 
 
 def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceDocument, Location]:
     document, inner = _locate(path, bundle)
     position = document.locate(inner)
-    location = Location(
-        file=document.display,
-        line=position.line,
-        column=position.column,
-        field=format_field_path(path),
-        sha256=document.sha256,
+    location = _made(
+        Location,
+        {
+            "file": document.display,
+            "line": position.line,
+            "column": position.column,
+            "field": _field_text(path),
+            "sha256": document.sha256,
+        },
     )
     return document, location
+
+
+def _field_text(path: tuple[str | int, ...]) -> str:
+    """`format_field_path(path)`, kept for the process (in a bounded table): every system's
+    results cite the same few hundred fields. A cited path is made of the view's str keys and
+    int indexes (from resolve's steps and enumerate), never bools, so equal paths spell alike."""
+    text = _FIELD_TEXTS.get(path)
+    if text is None:
+        if len(_FIELD_TEXTS) >= _FIELD_TEXTS_MAX:
+            _FIELD_TEXTS.clear()
+        text = _FIELD_TEXTS[path] = format_field_path(path)
+    return text
+
+
+_FIELD_TEXTS: dict[tuple[str | int, ...], str] = {}
+_FIELD_TEXTS_MAX = 16_384
 
 
 _EVIDENCE_KEYS: dict[tuple[str | int, ...], str] = {

@@ -36,16 +36,20 @@ def summarize(results: list[RuleResult], coverage: Mapping[str, Coverage | None]
             for r in results
             if r.effective is not None and not r.effective.in_force and r.status in GATING_STATUSES
         ],
-        frameworks=[
-            FrameworkSummary(
-                framework=name,
-                title=FRAMEWORK_TITLES.get(name, COHERENCE_TITLE if name == "govern" else name),
-                rules=len(group),
-                counts={s: sum(1 for r in group if r.status == s) for s in STATUSES},
-                automated=sum(1 for r in group if r.automated),
-                attestation_based=sum(1 for r in group if not r.automated),
-                coverage=coverage.get(name),
-            )
-            for name, group in groups.items()
-        ],
+        frameworks=[_framework(name, group, coverage.get(name)) for name, group in groups.items()],
+    )
+
+
+def _framework(name: str, group: list[RuleResult], coverage: Coverage | None) -> FrameworkSummary:
+    """One framework's line: its results counted in one pass each, not once per status."""
+    counts: Counter[str] = Counter(r.status for r in group)
+    automated = sum(1 for r in group if r.automated)
+    return FrameworkSummary(
+        framework=name,
+        title=FRAMEWORK_TITLES.get(name, COHERENCE_TITLE if name == "govern" else name),
+        rules=len(group),
+        counts={status: counts.get(status, 0) for status in STATUSES},
+        automated=automated,
+        attestation_based=len(group) - automated,
+        coverage=coverage,
     )

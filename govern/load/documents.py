@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import json
+import operator
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -48,7 +50,29 @@ _YAML_CORE_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+# The safe loader's resolver: its implicit resolvers are fixed tables, and it has no path
+# resolvers (a loader with some keeps PyYAML's own methods below).
+_RESOLVER = yaml.resolver.Resolver()
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader, without the Python calls its parser makes on every node.
+
+    The parser asks `resolve` for each node's implicit tag, running the resolvers' regular
+    expressions over every scalar of every file, and evidence repeats itself: the same keys
+    and enum values in every file and every system. The answer depends on the arguments alone,
+    so it is kept, in a bounded table (lru_cache: a hit runs no Python). Around each node the
+    parser also calls `descend_resolver` and `ascend_resolver`, which only track path
+    resolvers: with none they return at once, so C callables that ignore their arguments stand
+    in for them. Together, a third of composing a file (tests/load/test_yaml_loader.py holds
+    the nodes to the safe loader's)."""
+
+    if not _RESOLVER.yaml_path_resolvers:
+        resolve = staticmethod(functools.lru_cache(maxsize=4_096)(_RESOLVER.resolve))
+        descend_resolver = staticmethod(operator.is_)  # (node, index), the result ignored
+        ascend_resolver = staticmethod(tuple)  # (), the result ignored
 
 
 class Position(NamedTuple):
@@ -284,9 +308,21 @@ class _YamlBuilder:
     def sequence(self, node: yaml.SequenceNode, path: FieldPath) -> list[Any]:
         items = []
         where: dict[str | int, int] = {}
+        depth = len(path) + 1
         for index, item in enumerate(node.value):
-            items.append(self.build(item, (*path, index)))
-            where[index] = _mark(item)
+            if item.__class__ is yaml.ScalarNode and item.tag == _STR_TAG:
+                # A plain string (most of a file): `build`'s limits and the safe constructor's
+                # string, without their calls.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise _TooLarge(item)
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(item)
+                items.append(item.value)
+            else:
+                items.append(self.build(item, (*path, index)))
+            mark = item.start_mark
+            where[index] = (mark.line + 1) << 32 | (mark.column + 1)
         self.marks[id(items)] = where
         return items
 
@@ -298,17 +334,28 @@ class _YamlBuilder:
             return {}
         result: dict[str, Any] = {}
         where: dict[str | int, int] = {}
+        depth = len(path) + 1
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "mapping keys must be plain scalars")
                 continue
             key = str(key_node.value)
-            key_path = (*path, key)
             if key in result:
-                self.problem(key_node, key_path, f"duplicate key {excerpt(key)}")
+                self.problem(key_node, (*path, key), f"duplicate key {excerpt(key)}")
                 continue
-            result[key] = self.build(value_node, key_path)
-            where[key] = _mark(key_node)
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR_TAG:
+                # A plain string (most of a file): `build`'s limits and the safe constructor's
+                # string, without their calls.
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise _TooLarge(value_node)
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(value_node)
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, (*path, key))
+            mark = key_node.start_mark
+            where[key] = (mark.line + 1) << 32 | (mark.column + 1)
         self.marks[id(result)] = where
         return result
 

@@ -153,7 +153,20 @@ def resolve(path: EvidencePath, root: dict[str, Any]) -> list[Leaf]:
     # (value, concrete path, ended): an ended branch broke off and keeps its MISSING leaf.
     branches: list[tuple[Any, tuple[str | int, ...], bool]] = [(root, (), False)]
     for step in path.steps:
-        branches = [reached for branch in branches for reached in _step(branch, step)]
+        if step.kind == "key":  # most steps: `_step`'s key case, without a call per branch
+            key = step.key
+            branches = [
+                branch
+                if branch[2]
+                else (MISSING, branch[1], True)
+                if branch[0] is MISSING or branch[0] is None
+                else (branch[0][key], (*branch[1], key), False)
+                if isinstance(branch[0], dict) and key in branch[0]
+                else (MISSING, (*branch[1], key), True)
+                for branch in branches
+            ]
+        else:
+            branches = [reached for branch in branches for reached in _step(branch, step)]
     return [Leaf(here, node) for node, here, _ in branches]
 
 
