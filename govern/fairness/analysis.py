@@ -170,7 +170,9 @@ class _AucIndex:
         rows = counts.rows
         if rows is None or rows.score is None or rows.positive is None:
             raise ValueError("ROC AUC needs the score and label of every row")
-        by_score = np.argsort(rows.score)  # order within a tie is irrelevant: ties form blocks
+        # Stable: a bootstrap draws row weights in this order, so the order within a tie must be
+        # the rows' own, not whatever the sort algorithm (which varies with numpy and the CPU) did.
+        by_score = np.argsort(rows.score, kind="stable")
         score = rows.score[by_score]
         ties = np.zeros(len(score), dtype=np.int32 if len(score) < 1 << 31 else np.int64)
         np.cumsum(score[1:] != score[:-1], out=ties[1:])

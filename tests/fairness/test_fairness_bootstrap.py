@@ -179,6 +179,34 @@ def test_auc_bootstrap_runs_and_brackets_the_estimate() -> None:
     assert analysis.lower.groups[2]["roc_auc"].shape == (8,)
 
 
+def test_auc_intervals_do_not_depend_on_how_the_sort_orders_ties(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bootstrap draws row weights in score order, so rows with tied scores must keep their
+    own order: numpy's default sort orders ties differently across versions and CPUs (SIMD
+    sorts), which once changed the example's committed intervals on another machine."""
+    counts, data = make_counts(n=2000, score=False)
+    tied = np.round(data["score"], 1)  # ten distinct scores: nearly every row is in a tie
+    counts = counts_from_arrays(
+        data["y_true"], data["y_pred"], {"sex": data["sex"], "band": data["band"]}, score=tied
+    )
+    before = analyse(counts, n_resamples=50, seed=3)
+    real = np.argsort
+
+    def ties_backwards(values: np.ndarray, *args: object, kind: str | None = None) -> np.ndarray:
+        """A valid unstable sort: ascending values, ties in reverse row order."""
+        if kind == "stable":
+            return real(values, kind="stable")
+        return np.lexsort((-np.arange(len(values)), values))
+
+    monkeypatch.setattr(np, "argsort", ties_backwards)
+    after = analyse(counts, n_resamples=50, seed=3)
+    assert before.lower is not None and after.lower is not None
+    assert before.upper is not None and after.upper is not None
+    assert after.lower.overall["roc_auc"] == before.lower.overall["roc_auc"]
+    assert np.array_equal(after.upper.groups[0]["roc_auc"], before.upper.groups[0]["roc_auc"])
+
+
 def test_regression_bootstrap_weights_act_as_repeated_rows() -> None:
     rng = np.random.default_rng(8)
     n = 200
