@@ -205,9 +205,14 @@ def command(
 
 
 def _preload_pades() -> None:
+    """Import pyHanko while the PDF worker lays out the pages; a failure here is left for the
+    signing step to report, as it would without the worker."""
+    import contextlib
+
     from govern.sign.pades import preload
 
-    preload()
+    with contextlib.suppress(ImportError):
+        preload()
 
 
 def _nothing() -> None:
