@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +129,26 @@ def test_forks_only_in_the_command_alone_and_unless_switched_off(
     finally:
         stop.set()
         other.join()
+
+
+def test_the_command_signs_what_its_worker_laid_out(tmp_path: Path) -> None:
+    """`govern report --sign-key` as a user runs it (the PDF laid out by the forked child, pyHanko
+    imported meanwhile): the PDF it writes verifies on its own, PAdES signature included."""
+    from govern.sign.keys import generate_keys
+    from tests.sign.conftest import make_system
+
+    keys = generate_keys(tmp_path / "signer", certificate_subject="Worker Test Signer")
+    system = make_system(tmp_path / "system")
+    pdf = tmp_path / "out" / "report.pdf"
+    env = {k: v for k, v in os.environ.items() if k not in (SWITCH, "GOVERN_KEY_PASSPHRASE")}
+    govern_command = [sys.executable, "-m", "govern"]
+    report = [*govern_command, "report", str(system), "--pdf", str(pdf), "--as-of", "2026-11-25"]
+    made = subprocess.run(
+        [*report, "--sign-key", str(keys.private_key)], capture_output=True, text=True, env=env
+    )
+    assert made.returncode == 0, made.stderr
+    assert "signed DSSE envelope and PAdES signature" in made.stderr
+    verify = [*govern_command, "verify", str(pdf), "--key", str(keys.public_key)]
+    checked = subprocess.run(verify, capture_output=True, text=True, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "PAdES signature: intact, by Worker Test Signer" in checked.stdout
