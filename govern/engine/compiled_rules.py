@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from govern.engine.assessment import (
     AttestationInfo,
@@ -91,46 +94,43 @@ class CompiledRule:
         fields are typed as the model types them (tests/engine/test_compiled_rules.py checks
         that validating a result changes nothing). Made as `model_copy(update=...)` makes it,
         without its generic steps (a template has no extra or private fields to copy)."""
-        values = self.template.__dict__.copy()
-        values["status"] = status
-        values["gating"] = gating
-        values["message"] = message
-        values["found"] = found
-        values["effective"] = effective
-        values["findings"] = findings
-        values["notes"] = notes
-        values["waiver"] = waiver
-        values["attestations"] = attestations
-        values["observations"] = observations
-        values["evidence_read"] = evidence_read
-        result = RuleResult.__new__(RuleResult)
-        object.__setattr__(result, "__dict__", values)
-        object.__setattr__(result, "__pydantic_extra__", None)
-        object.__setattr__(result, "__pydantic_fields_set__", self.template_fields | _SET)
-        object.__setattr__(result, "__pydantic_private__", None)
-        return result
+        decided = {
+            "status": status,
+            "gating": gating,
+            "message": message,
+            "found": found,
+            "effective": effective,
+            "findings": findings,
+            "notes": notes,
+            "waiver": waiver,
+            "attestations": attestations,
+            "observations": observations,
+            "evidence_read": evidence_read,
+        }
+        values = self.template.__dict__ | decided
+        return unvalidated(RuleResult, values, self.template_fields | decided.keys())
 
     @cached_property
     def template_fields(self) -> set[str]:
         return set(self.template.__pydantic_fields_set__)
 
 
-# The fields CompiledRule.result sets.
-_SET = frozenset(
-    {
-        "status",
-        "gating",
-        "message",
-        "found",
-        "effective",
-        "findings",
-        "notes",
-        "waiver",
-        "attestations",
-        "observations",
-        "evidence_read",
-    }
-)
+_M = TypeVar("_M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def unvalidated(model: type[_M], values: dict[str, Any], fields_set: set[str] | None = None) -> _M:
+    """The model `model(**values)` would make, without validating again what the engine typed:
+    `values` holds every field of the model, in its order, each of the field's own type (a
+    system's results cite some 750 places and values, each a model). `fields_set` defaults to
+    every field given. tests/engine/test_compiled_rules.py holds what this makes to its
+    validated self."""
+    made = object.__new__(model)
+    _setattr(made, "__dict__", values)
+    _setattr(made, "__pydantic_fields_set__", set(values) if fields_set is None else fields_set)
+    _setattr(made, "__pydantic_extra__", None)
+    _setattr(made, "__pydantic_private__", None)
+    return made
 
 
 def check_keys(rule: Rule, interned: dict[str, int]) -> dict[int, int]:

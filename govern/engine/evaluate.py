@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
-
-from pydantic import BaseModel
+from typing import Any, Literal
 
 from govern import __version__
 from govern.engine.assessment import (
@@ -31,7 +29,7 @@ from govern.engine.assessment import (
 )
 from govern.engine.classify import ClassificationResult, classify
 from govern.engine.coherence import coherence_results
-from govern.engine.compiled_rules import CompiledRule, compiled_rules
+from govern.engine.compiled_rules import CompiledRule, compiled_rules, unvalidated
 from govern.engine.gpai_view import gpai_missing, gpai_view, locate_gpai
 from govern.engine.incidents import summarise_incidents
 from govern.engine.law import DEFAULT_CALENDAR, Calendar, legal_text
@@ -235,7 +233,7 @@ def _assess_rule(
     observations = []
     if outcome.status == "pass":
         seen = outcome.observed
-        cited = shared.cited  # `_observation`'s first look, without its call (most are found)
+        cited = shared.cited  # most were cited by another rule already: no call for those
         observations = [
             again[1] if (again := cited.get(id(o))) is not None else _observation(o, bundle, shared)
             for o in seen[:MAX_OBSERVATIONS]
@@ -292,7 +290,7 @@ def _evidence_read(
         key = (kind, display, line)
         read = shared.reads.get(key)
         if read is None:
-            read = shared.reads[key] = _made(
+            read = shared.reads[key] = unvalidated(
                 EvidenceRead,
                 {"kind": kind, "path": display, "sha256": document.sha256, "line": line},
             )
@@ -662,24 +660,19 @@ def _finding(
 
 
 def _observation(seen: Observed, bundle: EvidenceBundle, shared: _Shared) -> Finding:
-    """The finding for a value a passing check compared, worded once per value and expectation
-    (and found at once for the very observation another rule cited: parts of checks answered
-    once hand their observations to every rule that asks them)."""
-    again = shared.cited.get(id(seen))
-    if again is not None:
-        return again[1]
-    finding = _worded(seen, bundle, shared)
-    shared.cited[id(seen)] = (seen, finding)  # `seen` kept alive, so its id stays its own
-    return finding
+    """The finding for a value a passing check compared, worded once per value and expectation.
 
-
-def _worded(seen: Observed, bundle: EvidenceBundle, shared: _Shared) -> Finding:
+    It is kept by the observation's id as well (`shared.cited`, which `_assess_rule` looks in
+    first): parts of checks answered once hand the very same observations to every rule that
+    asks them."""
     key = (seen.expected, seen.path, seen.text)
     made = shared.observed.get(key)
     if made is not None and made[0] is seen.value:
-        return made[1]
-    finding = _finding(seen.finding(), bundle, shared)
-    shared.observed[key] = (seen.value, finding)
+        finding = made[1]
+    else:
+        finding = _finding(seen.finding(), bundle, shared)
+        shared.observed[key] = (seen.value, finding)
+    shared.cited[id(seen)] = (seen, finding)  # `seen` kept alive, so its id stays its own
     return finding
 
 
@@ -697,33 +690,16 @@ def _new_finding(
         found += f" (govern.yaml lists no {key.replace('_', ' ')} file under evidence.{key})"
     elif document is bundle.manifest_document and leaf.path[:1] == ("gpai",):
         found += f" ({gpai_missing(leaf.path)})"
-    return _made(
+    return unvalidated(
         Finding,
         {"expected": leaf.expected, "found": found, "location": location, "status": leaf.status},
     )
 
 
-_M = TypeVar("_M", bound=BaseModel)
-_setattr = object.__setattr__
-
-
-def _made(model: type[_M], values: dict[str, Any]) -> _M:
-    """`model(**values)` for every field of the model, in its order, each of the field's own
-    type: the model validation would make, without validating again what the engine typed (a
-    system's results cite some 750 places and values). tests/engine/test_compiled_rules.py
-    holds them to their validated selves."""
-    made = object.__new__(model)
-    _setattr(made, "__dict__", values)
-    _setattr(made, "__pydantic_fields_set__", set(values))
-    _setattr(made, "__pydantic_extra__", None)
-    _setattr(made, "__pydantic_private__", None)
-    return made
-
-
 def _place(path: tuple[str | int, ...], bundle: EvidenceBundle) -> tuple[SourceDocument, Location]:
     document, inner = _locate(path, bundle)
     position = document.locate(inner)
-    location = _made(
+    location = unvalidated(
         Location,
         {
             "file": document.display,
