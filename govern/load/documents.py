@@ -382,13 +382,9 @@ def _pos(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _mark(node: yaml.Node) -> int:
-    """Where a node starts, as YamlMarks keep it."""
-    mark = node.start_mark
-    return (mark.line + 1) << 32 | (mark.column + 1)
-
-
 def _unmark(mark: int) -> Position:
+    """A position as YamlMarks keep it: `(line + 1) << 32 | (column + 1)`, packed inline by
+    _YamlBuilder for each node it builds (a call per node would cost more than the packing)."""
     return Position(mark >> 32, mark & 0xFFFFFFFF)
 
 

@@ -622,24 +622,18 @@ class Context:
             if memo is None:
                 memo = self.entries[where] = EntryMemo({**self.view, ITEM_ROOT: item})
         if memo is None:
-            return Context(
-                view={**self.view, ITEM_ROOT: item},
-                params=self.params,
-                find_attestation=self.find_attestation,
-                as_of=self.as_of,
-                seal_of=self.seal_of,
-                resolved=None,
-                expectations=self.expectations,
-            )
+            view, resolved, outcomes = {**self.view, ITEM_ROOT: item}, None, None
+        else:
+            view, resolved, outcomes = memo.view, memo.resolved, memo.outcomes
         return Context(
-            view=memo.view,
+            view=view,
             params=self.params,
             find_attestation=self.find_attestation,
             as_of=self.as_of,
             seal_of=self.seal_of,
-            resolved=memo.resolved,
+            resolved=resolved,
             expectations=self.expectations,
-            outcomes=memo.outcomes,
+            outcomes=outcomes,
             keys=self.keys,
         )
 

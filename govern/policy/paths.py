@@ -197,10 +197,7 @@ def _step(
         return [branch]
     if node is MISSING or node is None:
         return [(MISSING, here, True)]
-    if step.kind == "key":
-        if isinstance(node, dict) and step.key in node:
-            return [(node[step.key], (*here, step.key), False)]
-        return [(MISSING, (*here, step.key), True)]
+    # Key steps never come here: resolve takes them inline, the commonest step.
     if step.kind == "index":
         if isinstance(node, list) and step.index < len(node):
             return [(node[step.index], (*here, step.index), False)]
