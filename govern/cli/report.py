@@ -128,7 +128,7 @@ def command(
 
     worker = None
     if pdf is not None:
-        worker = ForkedPdfRenderer.start(_preload_pades if sign_key is not None else _nothing)
+        worker = ForkedPdfRenderer.start(_preload_pades if sign_key is not None else None)
     try:
         from govern.cli.run import engine_options_from
         from govern.errors import UsageError
@@ -213,10 +213,6 @@ def _preload_pades() -> None:
 
     with contextlib.suppress(ImportError):
         preload()
-
-
-def _nothing() -> None:
-    return None
 
 
 def _extra_outputs(outputs: tuple[OutputSpec, ...]) -> dict[Path, str]:

@@ -38,14 +38,12 @@ SWITCH = "GOVERN_PDF_WORKER"
 _LENGTH = struct.Struct("!Q")
 
 
-def _nothing() -> None:
-    return None
-
-
 class ForkedPdfRenderer:
     """A PdfRenderer whose pages are laid out by a child forked at the start of the command."""
 
-    def __init__(self, pid: int, jobs: int, replies: int, meanwhile: Callable[[], None]) -> None:
+    def __init__(
+        self, pid: int, jobs: int, replies: int, meanwhile: Callable[[], None] | None
+    ) -> None:
         self._pid: int | None = pid
         self._jobs: int | None = jobs
         self._replies: int | None = replies
@@ -55,7 +53,7 @@ class ForkedPdfRenderer:
 
     @classmethod
     def start(
-        cls, meanwhile: Callable[[], None] = _nothing, *, only_in_command: bool = True
+        cls, meanwhile: Callable[[], None] | None = None, *, only_in_command: bool = True
     ) -> ForkedPdfRenderer | None:
         """Fork the child, or None where a fork is not safe (see the module docstring).
 
@@ -106,7 +104,8 @@ class ForkedPdfRenderer:
             except OSError:
                 self._give_up()
             else:
-                self._meanwhile()
+                if self._meanwhile is not None:
+                    self._meanwhile()
                 message = self._receive()
                 if message is not None and message[0] == "done":
                     result: PdfResult = message[1]
