@@ -574,9 +574,13 @@ class EntryMemo:
     rebased: dict[int, Outcome] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Context:
-    """What checks evaluate against: the evidence view, rule params, attestations, the clock."""
+    """What checks evaluate against: the evidence view, rule params, attestations, the clock.
+
+    Never changed once made (treat it as frozen). Not declared frozen: a frozen dataclass sets
+    each field through object.__setattr__, five times the cost of making it, and a system's run
+    makes one per rule and per `each` entry."""
 
     view: dict[str, Any]
     params: dict[str, Any]
