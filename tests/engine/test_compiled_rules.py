@@ -128,13 +128,15 @@ def test_a_result_is_the_template_copied_with_the_system_fields(system: Path) ->
 
 @pytest.mark.parametrize("example", ["credit-scoring", "support-chatbot"])
 def test_cited_places_and_values_are_what_validation_makes(example: str) -> None:
-    """Findings, their locations and the evidence read are made without validating: each is the
-    model validation makes of the same fields, field for field, type for type."""
+    """Findings, their locations, the evidence read and the attestations cited are made without
+    validating: each is the model validation makes of the same fields, field for field, type for
+    type."""
     results = _assessed(REPO / "examples" / example, dt.date(2026, 12, 6))
     findings = [f for r in results for f in (*r.findings, *r.notes, *r.observations)]
     reads = [read for r in results for read in r.evidence_read]
-    assert findings and reads
-    for finding in [*findings, *reads]:
+    attestations = [a for r in results for a in r.attestations if a.attested_by is not None]
+    assert findings and reads and attestations
+    for finding in [*findings, *reads, *attestations]:
         for made in (finding, getattr(finding, "location", finding)):
             validated = type(made).model_validate(dict(made.__dict__))
             assert [(k, type(v), v) for k, v in made.__dict__.items()] == [
