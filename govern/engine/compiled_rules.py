@@ -108,15 +108,40 @@ class CompiledRule:
             "evidence_read": evidence_read,
         }
         values = self.template.__dict__ | decided
-        return unvalidated(RuleResult, values, self.template_fields | decided.keys())
+        return unvalidated(RuleResult, values, self.fields_set.copy())
 
     @cached_property
-    def template_fields(self) -> set[str]:
-        return set(self.template.__pydantic_fields_set__)
+    def fields_set(self) -> set[str]:
+        """A result's fields set: the template's and those `result` decides (each result gets
+        its own copy, as from model_copy)."""
+        return self.template.__pydantic_fields_set__ | _DECIDED
+
+
+# The fields `CompiledRule.result` sets for each system.
+_DECIDED = frozenset(
+    (
+        "status",
+        "gating",
+        "message",
+        "found",
+        "effective",
+        "findings",
+        "notes",
+        "waiver",
+        "attestations",
+        "observations",
+        "evidence_read",
+    )
+)
 
 
 _M = TypeVar("_M", bound=BaseModel)
 _setattr = object.__setattr__
+# BaseModel's slots, set through their descriptors: `model`'s own __setattr__ refuses (frozen),
+# and object.__setattr__ looks each name up first.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def unvalidated(model: type[_M], values: dict[str, Any], fields_set: set[str] | None = None) -> _M:
@@ -127,9 +152,9 @@ def unvalidated(model: type[_M], values: dict[str, Any], fields_set: set[str] | 
     validated self."""
     made = object.__new__(model)
     _setattr(made, "__dict__", values)
-    _setattr(made, "__pydantic_fields_set__", set(values) if fields_set is None else fields_set)
-    _setattr(made, "__pydantic_extra__", None)
-    _setattr(made, "__pydantic_private__", None)
+    _set_fields_set(made, set(values) if fields_set is None else fields_set)
+    _set_extra(made, None)
+    _set_private(made, None)
     return made
 
 

@@ -70,6 +70,9 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     view = _evidence_view(bundle, classification)
     known = {rule.id for rule in packs.rules}
     waivers = judge_waivers(manifest.waivers, bundle.manifest_document, known)
+    waivers_of: dict[str | None, list[WaiverEntry]] = {}  # in govern.yaml's order: the last wins
+    for entry in waivers:
+        waivers_of.setdefault(entry.rule, []).append(entry)
     attestations = bundle.attestation_list()
     by_control: dict[str, list[tuple[int, Any]]] = {}
     for index, attestation in enumerate(attestations):
@@ -101,7 +104,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
             compiled.keys,
             entries,
         )
-        rule_waivers = [w for w in waivers if w.rule == rule.id]
+        rule_waivers = waivers_of.get(rule.id, _NO_WAIVERS)
         results.append(
             _assess_rule(compiled, ctx, bundle, classification, rule_waivers, options, shared)
         )
@@ -258,6 +261,8 @@ def _assess_rule(
         evidence_read=_evidence_read(rule, bundle, [*findings, *observations], shared),
     )
 
+
+_NO_WAIVERS: list[WaiverEntry] = []  # never changed: _assess_rule only reads its waivers
 
 _SHOWN_VALUES = 3
 
