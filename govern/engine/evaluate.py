@@ -68,7 +68,7 @@ def assess(bundle: EvidenceBundle, packs: PackSet, options: EngineOptions) -> As
     manifest = bundle.manifest
     classification = classify(manifest, bundle.manifest_document, options.as_of)
     view = _evidence_view(bundle, classification)
-    known = {rule.id for rule in packs.rules}
+    known = packs.rule_ids
     waivers = judge_waivers(manifest.waivers, bundle.manifest_document, known)
     waivers_of: dict[str | None, list[WaiverEntry]] = {}  # in govern.yaml's order: the last wins
     for entry in waivers:

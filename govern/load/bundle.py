@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,6 +168,9 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     manifest_doc, manifest = load_manifest(target)
     root = manifest_doc.path.parent
     boundary = read_boundary(root, repo_root)
+    # Resolved once for every path this system names (see contained's real_boundary).
+    real_root = os.path.realpath(root)
+    real_boundary = real_root if boundary is None else os.path.realpath(boundary)
 
     errors: list[Problem] = []
     warnings: list[str] = []
@@ -180,7 +184,7 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
     ) -> EvidenceItem | None:
         rel, fmt, select = _reference(ref)
         try:
-            path = contained(root, rel, boundary, noun="evidence file")
+            path = contained(root, rel, boundary, noun="evidence file", real_boundary=real_boundary)
         except PathRefused as exc:
             where = field_path if isinstance(ref, str) else (*field_path, "path")
             errors.append(manifest_doc.problem(where, exc.message))
@@ -297,7 +301,7 @@ def load_system(target: Path, repo_root: Path | None = None) -> EvidenceBundle:
         gpai=loaded_gpai,
         evaluations=loaded_evaluations,
         model_signature=model_signature,
-        source_digests=_source_digests(root, loaded_fairness),
+        source_digests=_source_digests(root, real_root, loaded_fairness),
     )
 
 
@@ -315,20 +319,22 @@ def _model_signature(
     return result
 
 
-def _source_digests(root: Path, fairness: tuple[EvidenceItem, ...]) -> dict[str, str | None]:
+def _source_digests(
+    root: Path, real_root: str, fairness: tuple[EvidenceItem, ...]
+) -> dict[str, str | None]:
     digests: dict[str, str | None] = {}
     for item in fairness:
         source = item.model.source.path
         if source not in digests:
-            digests[source] = _file_digest(root, source)
+            digests[source] = _file_digest(root, source, real_root)
     return digests
 
 
-def _file_digest(root: Path, relative: str) -> str | None:
+def _file_digest(root: Path, relative: str, real_root: str | None = None) -> str | None:
     """The sha256 of a file inside `root`, or None when it may not or cannot be read (then
     there is nothing to compare; the fairness rules report a missing predictions file)."""
     try:
-        path = contained(root, relative, noun="predictions file")
+        path = contained(root, relative, noun="predictions file", real_boundary=real_root)
     except PathRefused:
         return None
     digest = hashlib.sha256()

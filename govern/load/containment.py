@@ -88,12 +88,15 @@ def contained(
     *,
     folder: bool = False,
     noun: str = "path",
+    real_boundary: str | None = None,
 ) -> Path:
     """The path `value` (relative to `root`) names, if it may be read; else PathRefused.
 
     It must be relative, stay inside `boundary` (default: `root`) once every symlink is
     resolved, and name a regular file (or a folder, with `folder=True`). The path returned is
     the lexical one (`root/value`), so that messages name the file as the manifest does.
+    `real_boundary` is `os.path.realpath` of that boundary, when the caller checks many paths
+    against one in a single pass (resolving it costs a stat per component of its path).
     """
     where = boundary if boundary is not None else root
     place = "the system folder" if boundary is None else "the repository root"
@@ -112,7 +115,7 @@ def contained(
         real = Path(os.path.realpath(path))
     except (OSError, ValueError):
         raise PathRefused(f"{noun} {shown} cannot be resolved") from None
-    if not real.is_relative_to(os.path.realpath(where)):
+    if not real.is_relative_to(real_boundary or os.path.realpath(where)):
         raise PathRefused(
             f"{noun} {shown} is a symlink to a place outside {place}"
             if _has_symlink(root, pure)

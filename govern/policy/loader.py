@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ class PackSet:
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    @cached_property
+    def rule_ids(self) -> frozenset[str]:
+        """Every rule's id: asked once per system assessed, the same for each."""
+        return frozenset(rule.id for rule in self.rules)
 
 
 def builtin_root() -> Path:
