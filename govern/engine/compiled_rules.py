@@ -8,6 +8,7 @@ result is that template with the fields the system decides (status, message, fin
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -117,22 +118,8 @@ class CompiledRule:
         return self.template.__pydantic_fields_set__ | _DECIDED
 
 
-# The fields `CompiledRule.result` sets for each system.
-_DECIDED = frozenset(
-    (
-        "status",
-        "gating",
-        "message",
-        "found",
-        "effective",
-        "findings",
-        "notes",
-        "waiver",
-        "attestations",
-        "observations",
-        "evidence_read",
-    )
-)
+# The fields `CompiledRule.result` sets for each system: its keyword parameters.
+_DECIDED = frozenset(inspect.signature(CompiledRule.result).parameters) - {"self"}
 
 
 _M = TypeVar("_M", bound=BaseModel)
