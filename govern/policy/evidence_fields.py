@@ -21,12 +21,12 @@ import json
 import types
 import typing
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
-TABLE_FILE = Path(__file__).with_name("evidence_fields.json")
+from govern.policy.schema_paths import TABLE_FILE
+
 TABLE_FORMAT = "govern.evidence-fields/1"
 
 # Each evidence root's model (module, class, and whether the view holds a list of them).

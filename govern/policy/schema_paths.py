@@ -48,10 +48,13 @@ Node = dict[str, Any]
 ANY: Node = {"kind": "any"}
 
 
+# The table, beside this module; govern.policy.evidence_fields writes it.
+TABLE_FILE = Path(__file__).with_name("evidence_fields.json")
+
+
 @cache
 def _table() -> dict[str, Any]:
-    path = Path(__file__).with_name("evidence_fields.json")
-    table: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    table: dict[str, Any] = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
     return table
 
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from govern.policy.checks import compile_check
-from govern.policy.evidence_fields import ROOT_MODELS, TABLE_FILE, table_text
-from govern.policy.schema_paths import unknown_paths
+from govern.policy.evidence_fields import ROOT_MODELS, table_text
+from govern.policy.schema_paths import TABLE_FILE, unknown_paths
 
 MODEL_MODULES = {module for module, _, _ in ROOT_MODELS.values()} | {"govern.evidence.gpai"}
 
