@@ -28,6 +28,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from govern.report.pdf_result import RenderHere
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -87,11 +89,7 @@ class ForkedPdfRenderer:
                 self._name = message[1]
             else:
                 self._give_up()
-        if self._name is not None:
-            return self._name
-        from govern.report.pdf import RENDERER
-
-        return RENDERER
+        return self._name if self._name is not None else RenderHere().renderer()
 
     def render(
         self, html: RenderedHtml, as_of: dt.date, attachments: tuple[Attachment, ...]
@@ -112,9 +110,7 @@ class ForkedPdfRenderer:
                     self.close()
                     return result
                 self._give_up()
-        from govern.report.pdf import render_pdf
-
-        return render_pdf(html, as_of, attachments)
+        return RenderHere().render(html, as_of, attachments)
 
     def close(self) -> None:
         """End the child (whatever it is doing) and reap it; safe to call more than once."""
@@ -129,12 +125,6 @@ class ForkedPdfRenderer:
             with contextlib.suppress(OSError):
                 os.waitpid(self._pid, 0)
             self._pid = None
-
-    def __enter__(self) -> ForkedPdfRenderer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _receive(self) -> tuple[str, Any] | None:
         """The child's next message, or None if it died or sent something unreadable."""
