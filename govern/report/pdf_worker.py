@@ -145,13 +145,13 @@ class ForkedPdfRenderer:
 
 def fork_is_safe(only_in_command: bool = True) -> bool:
     """Whether forking the render child is safe and wanted in this process."""
-    import govern
+    from govern.__main__ import running_as_command
 
     if os.environ.get(SWITCH, "1") == "0":
         return False
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
-    if only_in_command and not govern.command_process:
+    if only_in_command and not running_as_command():
         return False
     # A fork copies only the calling thread: a lock another thread held stays locked for good.
     return threading.active_count() == 1
